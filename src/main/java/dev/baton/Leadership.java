@@ -1,0 +1,28 @@
+package dev.baton;
+
+import java.util.Optional;
+
+/**
+ * What this replica knows of one Lease's election, read without blocking: safe on the event loop and in a
+ * scheduler's skip predicate. Inject it for the service-wide Lease; obtain one per job Lease from
+ * {@code dev.baton.election.Elections}.
+ */
+public interface Leadership {
+
+    /** The Lease, as {@code namespace/name}. */
+    String lease();
+
+    /** This replica's identity. */
+    String identity();
+
+    /** True while this replica holds the Lease and its term is valid. */
+    default boolean isLeader() {
+        return currentTerm().isPresent();
+    }
+
+    /** The identity that holds the Lease as last observed here, if any (this replica's when it leads). */
+    Optional<String> leader();
+
+    /** This replica's current, valid term; empty when it is not the leader. */
+    Optional<Term> currentTerm();
+}

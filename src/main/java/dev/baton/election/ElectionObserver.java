@@ -1,0 +1,35 @@
+package dev.baton.election;
+
+import java.time.Duration;
+
+import dev.baton.LeaderChanged;
+import dev.baton.LeadershipLost;
+import dev.baton.Term;
+import dev.baton.store.LeaseStoreException;
+
+/**
+ * What the elector tells the outside world: the CDI events, metrics and health adaptors implement this, so the
+ * core knows nothing of them (as client-go's callbacks and metrics provider). All methods default to no-ops;
+ * an exception thrown by one is logged by the elector and never changes its decisions.
+ */
+public interface ElectionObserver {
+
+    ElectionObserver NONE = new ElectionObserver() {
+    };
+
+    /** A term began. Called on the elector's thread. */
+    default void leadershipAcquired(Term term) {
+    }
+
+    /** A term ended; the term already reports itself invalid. May be called on the deadline watchdog's thread. */
+    default void leadershipLost(LeadershipLost event) {
+    }
+
+    /** The observed holder changed. */
+    default void leaderChanged(LeaderChanged event) {
+    }
+
+    /** One acquire or renew round finished; {@code failure} is null when the API answered. */
+    default void attempted(boolean asLeader, Duration latency, LeaseStoreException failure) {
+    }
+}

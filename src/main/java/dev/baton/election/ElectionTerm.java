@@ -1,0 +1,87 @@
+package dev.baton.election;
+
+import java.time.Instant;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+
+import dev.baton.LeadershipLost;
+import dev.baton.Term;
+
+/**
+ * The elector's implementation of {@link Term}. Validity is a pure function of the monotonic clock and an
+ * "ended" flag: it turns false at the renew deadline even if the thread that would notice is blocked in an API call.
+ */
+final class ElectionTerm implements Term {
+
+    private final String lease;
+    private final String holder;
+    private final long epoch;
+    private final Instant startedAt;
+    private final Ticker ticker;
+    private final CompletableFuture<LeadershipLost.Reason> ended = new CompletableFuture<>();
+    private volatile long deadlineNanos;
+
+    ElectionTerm(String lease, String holder, long epoch, Instant startedAt, Ticker ticker, long deadlineNanos) {
+        this.lease = lease;
+        this.holder = holder;
+        this.epoch = epoch;
+        this.startedAt = startedAt;
+        this.ticker = ticker;
+        this.deadlineNanos = deadlineNanos;
+    }
+
+    @Override
+    public String lease() {
+        return lease;
+    }
+
+    @Override
+    public String holder() {
+        return holder;
+    }
+
+    @Override
+    public long epoch() {
+        return epoch;
+    }
+
+    @Override
+    public Instant startedAt() {
+        return startedAt;
+    }
+
+    @Override
+    public boolean isValid() {
+        return !ended.isDone() && ticker.nanos() - deadlineNanos < 0;
+    }
+
+    @Override
+    public CompletionStage<LeadershipLost.Reason> ended() {
+        return ended.minimalCompletionStage();
+    }
+
+    long deadlineNanos() {
+        return deadlineNanos;
+    }
+
+    /** A renewal sent at {@code sentAtNanos} succeeded: the term may act until that plus the renew deadline. */
+    void extend(long newDeadlineNanos) {
+        if (newDeadlineNanos - deadlineNanos > 0) {
+            deadlineNanos = newDeadlineNanos;
+        }
+    }
+
+    /** Ends the term; true for the call that ended it. */
+    boolean end(LeadershipLost.Reason reason) {
+        return ended.complete(reason);
+    }
+
+    boolean isEnded() {
+        return ended.isDone();
+    }
+
+    @Override
+    public String toString() {
+        return lease + " epoch " + epoch + " held by " + holder + (isValid() ? "" : " (ended)");
+    }
+}

@@ -1,0 +1,278 @@
+package dev.baton.election;
+
+import java.net.InetAddress;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+
+import jakarta.annotation.Priority;
+import jakarta.enterprise.event.Event;
+import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.inject.Any;
+import jakarta.enterprise.inject.Instance;
+import jakarta.enterprise.inject.Produces;
+import jakarta.inject.Singleton;
+
+import org.jboss.logging.Logger;
+
+import dev.baton.LeaderChanged;
+import dev.baton.Leadership;
+import dev.baton.LeadershipAcquired;
+import dev.baton.LeadershipLost;
+import dev.baton.Term;
+import dev.baton.config.BatonConfig;
+import dev.baton.store.InMemoryLeaseStore;
+import dev.baton.store.KubernetesLeaseStore;
+import dev.baton.store.LeaseStore;
+import dev.baton.store.LeaseStoreException;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.quarkus.runtime.LaunchMode;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+
+/**
+ * The application's elections: the service-wide Lease and any per-job Leases, all with the same timings and
+ * identity. Validates configuration at start-up (failing boot with the key's name), chooses the store, starts the
+ * electors, and bridges their callbacks to CDI events and to every {@link ElectionObserver} bean (metrics, health,
+ * pod labels).
+ * <p>
+ * On shutdown it runs late ({@link #SHUTDOWN_PRIORITY}), after observers with a lower priority such as the job
+ * gate have drained their work: the leader stops its work first, then releases the Lease.
+ */
+@Singleton
+public class Elections {
+
+    /** Priority of the shutdown observer; observers that must finish before the release use a lower value. */
+    public static final int SHUTDOWN_PRIORITY = 10_000;
+
+    private static final Logger LOG = Logger.getLogger(Elections.class);
+
+    private final BatonConfig config;
+    private final Instance<KubernetesClient> kubernetes;
+    private final Instance<ElectionObserver> observers;
+    private final Event<LeadershipAcquired> acquired;
+    private final Event<LeadershipLost> lost;
+    private final Event<LeaderChanged> changed;
+    private final Map<String, LeaderElector> electors = new ConcurrentHashMap<>();
+    private final ElectionSettings serviceSettings;
+    private final String identity;
+    private volatile LeaseStore store;
+    private volatile boolean started;
+
+    Elections(BatonConfig config, Instance<KubernetesClient> kubernetes, @Any Instance<ElectionObserver> observers,
+            Event<LeadershipAcquired> acquired, Event<LeadershipLost> lost, Event<LeaderChanged> changed) {
+        this.config = config;
+        this.kubernetes = kubernetes;
+        this.observers = observers;
+        this.acquired = acquired;
+        this.lost = lost;
+        this.changed = changed;
+        this.identity = config.identity().filter(s -> !s.isBlank()).orElseGet(Elections::defaultIdentity);
+        // Validated here so a bad value fails the boot, naming its key, before anything runs.
+        this.serviceSettings = new ElectionSettings(config.leaseName(), identity, config.leaseDuration(),
+                config.renewDeadline(), config.retryPeriod());
+        if (config.store() == BatonConfig.StoreKind.EMBEDDED && LaunchMode.current() == LaunchMode.NORMAL) {
+            throw new IllegalStateException("Invalid configuration baton.store: 'embedded' elects every process "
+                    + "alone and is refused in the prod profile; use 'kubernetes'");
+        }
+    }
+
+    void onStart(@Observes StartupEvent event) {
+        if (!config.enabled()) {
+            LOG.infof("Leader election is disabled (baton.enabled=false): %s never leads and runs no singleton job",
+                    identity);
+            return;
+        }
+        LeaseStore s = store();
+        if (s.embedded()) {
+            LOG.infof("No cluster: Baton uses the EMBEDDED lease store (dev/test only); %s elects itself for lease %s",
+                    identity, config.leaseName());
+        } else {
+            LOG.infof("Baton elects on %s, namespace %s, lease %s, as %s (lease %s, renew deadline %s, retry %s)",
+                    s.describe(), s.namespace(), config.leaseName(), identity, config.leaseDuration(),
+                    config.renewDeadline(), config.retryPeriod());
+        }
+        started = true;
+        service();
+    }
+
+    void onStop(@Observes @Priority(SHUTDOWN_PRIORITY) ShutdownEvent event) {
+        started = false;
+        electors.values().forEach(LeaderElector::stopAcquiring);
+        for (LeaderElector elector : electors.values()) {
+            elector.close(config.releaseOnShutdown(), config.renewDeadline());
+        }
+    }
+
+    /** The service-wide election. */
+    @Produces
+    @Singleton
+    Leadership leadership() {
+        return new ServiceLeadership();
+    }
+
+    /** The elector of the service-wide Lease, started on first use. */
+    public LeaderElector service() {
+        return forLease(config.leaseName());
+    }
+
+    /**
+     * The elector of {@code leaseName}, created and started on first use, with the service's timings and identity.
+     * Throws {@link ElectionSettings.InvalidSettingException} for a name that is not a valid Lease name.
+     */
+    public LeaderElector forLease(String leaseName) {
+        LeaderElector existing = electors.get(leaseName);
+        if (existing != null) {
+            return existing;
+        }
+        synchronized (electors) {
+            return electors.computeIfAbsent(leaseName, name -> {
+                ElectionSettings settings = new ElectionSettings(name, identity, serviceSettings.leaseDuration(),
+                        serviceSettings.renewDeadline(), serviceSettings.retryPeriod());
+                LeaderElector elector = new LeaderElector(store(), settings, new Bridge(), Ticker.SYSTEM);
+                if (config.enabled()) {
+                    elector.start();
+                }
+                return elector;
+            });
+        }
+    }
+
+    /** Every election started so far. */
+    public Collection<LeaderElector> all() {
+        return List.copyOf(electors.values());
+    }
+
+    /** True when leader election is configured on. */
+    public boolean enabled() {
+        return config.enabled();
+    }
+
+    public String identity() {
+        return identity;
+    }
+
+    public ElectionSettings settings() {
+        return serviceSettings;
+    }
+
+    /** The store in use; created on first call. */
+    public LeaseStore store() {
+        LeaseStore s = store;
+        if (s == null) {
+            synchronized (this) {
+                if (store == null) {
+                    store = createStore();
+                }
+                s = store;
+            }
+        }
+        return s;
+    }
+
+    private LeaseStore createStore() {
+        if (config.store() == BatonConfig.StoreKind.EMBEDDED) {
+            return new InMemoryLeaseStore(config.namespace().orElse("default"));
+        }
+        KubernetesClient client = kubernetes.get();
+        String namespace = config.namespace().filter(s -> !s.isBlank())
+                .or(() -> Optional.ofNullable(System.getenv("POD_NAMESPACE")).filter(s -> !s.isBlank()))
+                .or(() -> Optional.ofNullable(client.getNamespace()))
+                .orElse("default");
+        return new KubernetesLeaseStore(client, namespace, "baton");
+    }
+
+    static String defaultIdentity() {
+        String pod = System.getenv("POD_NAME");
+        if (pod != null && !pod.isBlank()) {
+            return pod;
+        }
+        String host = System.getenv("HOSTNAME");
+        if (host != null && !host.isBlank()) {
+            return host;
+        }
+        try {
+            return InetAddress.getLocalHost().getHostName();
+        } catch (Exception e) {
+            return "baton-" + ProcessHandle.current().pid();
+        }
+    }
+
+    /** Fans the core's callbacks out to CDI events and to every {@link ElectionObserver} bean. */
+    private final class Bridge implements ElectionObserver {
+
+        private List<ElectionObserver> beans() {
+            List<ElectionObserver> list = new ArrayList<>();
+            for (ElectionObserver o : observers) {
+                list.add(o);
+            }
+            return list;
+        }
+
+        @Override
+        public void leadershipAcquired(Term term) {
+            fire(() -> acquired.fire(new LeadershipAcquired(term.lease(), term.holder(), term)));
+            beans().forEach(o -> fire(() -> o.leadershipAcquired(term)));
+        }
+
+        @Override
+        public void leadershipLost(LeadershipLost event) {
+            fire(() -> lost.fire(event));
+            beans().forEach(o -> fire(() -> o.leadershipLost(event)));
+        }
+
+        @Override
+        public void leaderChanged(LeaderChanged event) {
+            fire(() -> changed.fire(event));
+            beans().forEach(o -> fire(() -> o.leaderChanged(event)));
+        }
+
+        @Override
+        public void attempted(boolean asLeader, Duration latency, LeaseStoreException failure) {
+            beans().forEach(o -> fire(() -> o.attempted(asLeader, latency, failure)));
+        }
+
+        private void fire(Runnable call) {
+            try {
+                call.run();
+            } catch (RuntimeException e) {
+                LOG.warnf(e, "An observer of leadership events failed; the election goes on");
+            }
+        }
+    }
+
+    /** The injectable view of the service-wide election; reads nothing until the elector exists. */
+    private final class ServiceLeadership implements Leadership {
+
+        private LeaderElector elector() {
+            return started || !electors.isEmpty() ? electors.get(config.leaseName()) : null;
+        }
+
+        @Override
+        public String lease() {
+            LeaderElector e = elector();
+            return e != null ? e.lease() : config.namespace().orElse("") + "/" + config.leaseName();
+        }
+
+        @Override
+        public String identity() {
+            return identity;
+        }
+
+        @Override
+        public Optional<String> leader() {
+            LeaderElector e = elector();
+            return e == null ? Optional.empty() : e.leader();
+        }
+
+        @Override
+        public Optional<Term> currentTerm() {
+            LeaderElector e = elector();
+            return e == null ? Optional.empty() : e.currentTerm();
+        }
+    }
+}

@@ -1,0 +1,708 @@
+package dev.baton.election;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+
+import org.jboss.logging.Logger;
+
+import dev.baton.LeaderChanged;
+import dev.baton.Leadership;
+import dev.baton.LeadershipLost;
+import dev.baton.LeadershipLost.Reason;
+import dev.baton.Term;
+import dev.baton.store.LeaseRecord;
+import dev.baton.store.LeaseSnapshot;
+import dev.baton.store.LeaseStore;
+import dev.baton.store.LeaseStoreException;
+
+/**
+ * Elects one holder of one Lease. See the package documentation for the rules; this class is the state machine:
+ * <ol>
+ * <li>{@link #start()} watches the Lease and makes a first attempt;</li>
+ * <li>each attempt ({@link #tryAcquireOrRenew}) reads and conditionally writes the Lease;</li>
+ * <li>a leader renews every retry period (jittered) and its term dies at the renew deadline by itself;</li>
+ * <li>a standby sleeps until the Lease expires on the local clock, woken early by the watch when it is released or
+ * deleted;</li>
+ * <li>{@link #close()} ends the term, releases the Lease and stops.</li>
+ * </ol>
+ * All API calls and decisions run on one thread per elector; only the end of a term may also come from the shared
+ * deadline watchdog, so term transitions are guarded by {@code lock}.
+ */
+public final class LeaderElector implements Leadership, AutoCloseable {
+
+    /** Annotation naming the process that holds the Lease, so two processes with one identity never both lead. */
+    public static final String INSTANCE_ANNOTATION = "baton.dev/holder-instance";
+
+    private static final Logger LOG = Logger.getLogger(LeaderElector.class);
+
+    // Ends terms at their renew deadline even while the elector's thread is blocked in an API call.
+    private static final ScheduledExecutorService DEADLINES = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "baton-renew-deadline");
+        t.setDaemon(true);
+        return t;
+    });
+
+    private final LeaseStore store;
+    private final ElectionSettings settings;
+    private final ElectionObserver observer;
+    private final Ticker ticker;
+    private final String instanceId = UUID.randomUUID().toString();
+    private final String leaseRef;
+    private final ScheduledExecutorService loop;
+    private final Object lock = new Object();
+
+    // Observation: the last Lease seen, and when (on the monotonic clock) its content last changed.
+    private volatile LeaseSnapshot observed;
+    private volatile long observedAtNanos;
+    private long highestEpochSeen = -1;
+
+    private volatile ElectionTerm term;
+    private ScheduledFuture<?> deadlineTimer;
+    private ScheduledFuture<?> nextAttempt;
+    private AutoCloseable watch;
+    private volatile boolean watching;
+    private boolean watchForbiddenReported;
+    private volatile boolean acquiring = true;
+    private volatile boolean closed;
+    private volatile long lastAttemptNanos;
+    private volatile LeaseStoreException lastFailure;
+    private int consecutiveFailures;
+    private boolean sameIdentityReported;
+    private boolean badDurationReported;
+
+    public LeaderElector(LeaseStore store, ElectionSettings settings, ElectionObserver observer, Ticker ticker) {
+        this.store = Objects.requireNonNull(store, "store");
+        this.settings = Objects.requireNonNull(settings, "settings");
+        this.observer = observer == null ? ElectionObserver.NONE : observer;
+        this.ticker = ticker == null ? Ticker.SYSTEM : ticker;
+        this.leaseRef = store.namespace() + "/" + settings.leaseName();
+        this.loop = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "baton-elector-" + settings.leaseName());
+            t.setDaemon(true);
+            return t;
+        });
+        this.lastAttemptNanos = this.ticker.nanos();
+    }
+
+    // ---------------------------------------------------------------- lifecycle
+
+    /** Starts watching and competing for the Lease. Returns at once. */
+    public void start() {
+        loop.execute(() -> {
+            startWatch();
+            attempt();
+        });
+    }
+
+    /**
+     * Stops trying to acquire the Lease (e.g. while the application drains before shutdown). A current term keeps
+     * renewing until {@link #close()}.
+     */
+    public void stopAcquiring() {
+        acquiring = false;
+    }
+
+    /**
+     * Ends the current term (reason SHUTDOWN), releases the Lease when {@code release} is true so a standby takes
+     * over at once, and stops. Blocks until done or {@code timeout} passes.
+     */
+    public void close(boolean release, Duration timeout) {
+        acquiring = false;
+        if (closed) {
+            return;
+        }
+        ScheduledFuture<?> done = loop.schedule(() -> {
+            closed = true;
+            cancelNextAttempt();
+            stopWatch();
+            ElectionTerm ending = term;
+            if (ending != null) {
+                endTerm(ending, Reason.SHUTDOWN, null);
+                if (release) {
+                    release(ending);
+                }
+            }
+        }, 0, TimeUnit.MILLISECONDS);
+        try {
+            done.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (Exception e) {
+            LOG.warnf("Lease %s: shutdown did not finish within %s (%s); the lease will expire instead",
+                    leaseRef, timeout, e);
+            closed = true;
+            ElectionTerm ending = term;
+            if (ending != null) {
+                endTerm(ending, Reason.SHUTDOWN, null);
+            }
+        } finally {
+            loop.shutdownNow();
+        }
+    }
+
+    @Override
+    public void close() {
+        close(true, settings.renewDeadline());
+    }
+
+    /**
+     * Gives up the current term and releases the Lease now (reason RELEASED), but keeps competing: useful to hand
+     * leadership to another replica before maintenance. Returns at once.
+     */
+    public void releaseNow() {
+        loop.execute(() -> {
+            ElectionTerm ending = term;
+            if (ending != null) {
+                endTerm(ending, Reason.RELEASED, null);
+                release(ending);
+            }
+        });
+    }
+
+    // ---------------------------------------------------------------- Leadership (non-blocking reads)
+
+    @Override
+    public String lease() {
+        return leaseRef;
+    }
+
+    @Override
+    public String identity() {
+        return settings.identity();
+    }
+
+    @Override
+    public Optional<String> leader() {
+        ElectionTerm t = term;
+        if (t != null && t.isValid()) {
+            return Optional.of(settings.identity());
+        }
+        LeaseSnapshot s = observed;
+        return s == null || s.record().isFree() ? Optional.empty() : Optional.of(s.record().holderIdentity());
+    }
+
+    @Override
+    public Optional<Term> currentTerm() {
+        ElectionTerm t = term;
+        return t != null && t.isValid() ? Optional.of(t) : Optional.empty();
+    }
+
+    /** The settings this elector runs with. */
+    public ElectionSettings settings() {
+        return settings;
+    }
+
+    /** The store's description, e.g. the API server's URL or "embedded". */
+    public LeaseStore store() {
+        return store;
+    }
+
+    /** True while a watch delivers changes; false when polling. */
+    public boolean isWatching() {
+        return watching;
+    }
+
+    /** Monotonic time of the last acquire or renew attempt (for the liveness adaptor). */
+    public long lastAttemptNanos() {
+        return lastAttemptNanos;
+    }
+
+    /** The failure of the last attempt, if it failed. */
+    public Optional<LeaseStoreException> lastFailure() {
+        return Optional.ofNullable(lastFailure);
+    }
+
+    /** The last Lease content observed (for health and diagnostics). */
+    public Optional<LeaseSnapshot> observed() {
+        return Optional.ofNullable(observed);
+    }
+
+    /** This process's private instance id, written next to the identity. */
+    public String instanceId() {
+        return instanceId;
+    }
+
+    // ---------------------------------------------------------------- the round
+
+    private void attempt() {
+        if (closed) {
+            return;
+        }
+        ElectionTerm leading = term;
+        if (leading != null && leading.isEnded()) {
+            leading = null;
+        }
+        if (leading == null && !acquiring) {
+            return;
+        }
+        long sentAt = ticker.nanos();
+        lastAttemptNanos = sentAt;
+        LeaseStoreException failure = null;
+        boolean success = false;
+        try {
+            success = tryAcquireOrRenew(leading, sentAt);
+            if (consecutiveFailures > 0) {
+                LOG.infof("Lease %s: the API answers again after %d failed attempts", leaseRef, consecutiveFailures);
+            }
+            consecutiveFailures = 0;
+            lastFailure = null;
+        } catch (LeaseStoreException e) {
+            failure = e;
+            report(e);
+        } catch (RuntimeException e) {
+            failure = new LeaseStoreException(LeaseStoreException.Kind.OTHER, 0, e.toString(), e);
+            report(failure);
+        }
+        boolean asLeader = leading != null;
+        LeaseStoreException reported = failure;
+        safely(() -> observer.attempted(asLeader, Duration.ofNanos(ticker.nanos() - sentAt), reported));
+
+        if (leading != null) {
+            if (success) {
+                leading.extend(sentAt + settings.renewDeadline().toNanos());
+                armDeadline(leading);
+            } else if (failure == null) {
+                // The Lease answered but is no longer ours: someone else holds it (or wrote over it).
+                endTerm(leading, Reason.TAKEN, observedHolder().orElse(null));
+            }
+            // On failure the term lives on until its deadline; the watchdog ends it if no renewal succeeds.
+        } else if (success) {
+            beginTerm(sentAt);
+        }
+        scheduleNext(failure != null);
+    }
+
+    /**
+     * One round against the store; true when this replica holds the Lease afterwards.
+     * <ol>
+     * <li>Fast path for a leader: update from the snapshot it wrote last (one request per renewal).</li>
+     * <li>Otherwise read; create the Lease when absent.</li>
+     * <li>Stop if someone else holds it and it has not expired on this process's clock.</li>
+     * <li>Write this replica's record, conditional on the version just read.</li>
+     * </ol>
+     */
+    boolean tryAcquireOrRenew(ElectionTerm leading, long sentAt) {
+        // 1. A leader renews from its own last write; a conflict means someone else wrote since: read and decide.
+        LeaseSnapshot last = observed;
+        if (leading != null && last != null && isMine(last.record())) {
+            Optional<LeaseSnapshot> renewed = store.update(last, renewed(last.record()));
+            if (renewed.isPresent()) {
+                observe(renewed.get());
+                return true;
+            }
+        }
+
+        // 2. Read, or create when absent (also when it was deleted under a leader: that keeps its term).
+        Optional<LeaseSnapshot> current = store.get(settings.leaseName());
+        if (current.isEmpty()) {
+            observeDeleted();
+            long epoch = leading != null ? leading.epoch() : highestEpochSeen + 1;
+            Optional<LeaseSnapshot> created = store.create(settings.leaseName(), fresh(epoch));
+            if (created.isPresent()) {
+                if (leading != null) {
+                    LOG.warnf("Lease %s was deleted while %s held it; recreated it (epoch %d kept)",
+                            leaseRef, settings.identity(), epoch);
+                }
+                observe(created.get());
+                return true;
+            }
+            LOG.debugf("Lease %s: another candidate created it first", leaseRef);
+            return false;
+        }
+        observe(current.get());
+        LeaseRecord record = current.get().record();
+
+        // 3. Held elsewhere and not expired on our clock: wait. A leader that finds it is not the holder lost it.
+        boolean mine = isMine(record);
+        if (leading != null && !mine) {
+            return false;
+        }
+        if (!record.isFree() && !mine && !expired(record)) {
+            if (settings.identity().equals(record.holderIdentity()) && !sameIdentityReported) {
+                sameIdentityReported = true;
+                LOG.warnf("Lease %s is held by identity %s from another process (instance %s): two processes use "
+                        + "the same identity; this one waits for that lease to expire", leaseRef,
+                        record.holderIdentity(), record.annotation(INSTANCE_ANNOTATION));
+            }
+            return false;
+        }
+
+        // 4. Take (a new term, a new epoch) or renew, conditional on the version just read.
+        LeaseRecord next = leading != null ? renewed(record) : acquired(record);
+        Optional<LeaseSnapshot> written = store.update(current.get(), next);
+        if (written.isEmpty()) {
+            LOG.debugf("Lease %s: lost the race for version %s", leaseRef, current.get().resourceVersion());
+            return false;
+        }
+        observe(written.get());
+        return true;
+    }
+
+    private void beginTerm(long sentAt) {
+        LeaseRecord record = observed.record();
+        long epoch = record.leaseTransitions() == null ? 0 : record.leaseTransitions();
+        ElectionTerm started = new ElectionTerm(leaseRef, settings.identity(), epoch,
+                record.acquireTime() == null ? Instant.now() : record.acquireTime(), ticker,
+                sentAt + settings.renewDeadline().toNanos());
+        synchronized (lock) {
+            term = started;
+        }
+        armDeadline(started);
+        LOG.infof("Lease %s: %s became leader (epoch %d)", leaseRef, settings.identity(), epoch);
+        safely(() -> observer.leadershipAcquired(started));
+        safely(() -> store.recordEvent(settings.leaseName(), "LeaderElection",
+                settings.identity() + " became leader (epoch " + epoch + ")"));
+    }
+
+    /** Ends {@code ending} once, whichever thread gets here first. */
+    private void endTerm(ElectionTerm ending, Reason reason, String newHolder) {
+        synchronized (lock) {
+            if (!ending.end(reason)) {
+                return;
+            }
+            if (term == ending) {
+                term = null;
+            }
+            if (deadlineTimer != null) {
+                deadlineTimer.cancel(false);
+            }
+        }
+        String why = switch (reason) {
+            case RELEASED -> "released";
+            case RENEW_DEADLINE_PASSED -> "no renewal succeeded within " + settings.renewDeadline();
+            case TAKEN -> "taken by " + (newHolder == null ? "another holder" : newHolder);
+            case SHUTDOWN -> "shutting down";
+        };
+        LOG.infof("Lease %s: %s stopped leading (epoch %d): %s", leaseRef, settings.identity(), ending.epoch(), why);
+        safely(() -> observer.leadershipLost(new LeadershipLost(leaseRef, settings.identity(), ending.epoch(), reason,
+                Optional.ofNullable(newHolder))));
+        if (!closed && !loop.isShutdown()) {
+            try {
+                loop.execute(() -> safely(() -> store.recordEvent(settings.leaseName(), "LeaderElection",
+                        settings.identity() + " stopped leading (epoch " + ending.epoch() + "): " + why)));
+            } catch (RuntimeException e) {
+                // the loop stopped meanwhile; the log line above is the record
+            }
+        }
+    }
+
+    private void armDeadline(ElectionTerm t) {
+        synchronized (lock) {
+            if (deadlineTimer != null) {
+                deadlineTimer.cancel(false);
+            }
+            long delay = Math.max(0, t.deadlineNanos() - ticker.nanos());
+            deadlineTimer = DEADLINES.schedule(() -> {
+                if (!t.isEnded() && !t.isValid()) {
+                    endTerm(t, Reason.RENEW_DEADLINE_PASSED, null);
+                }
+            }, delay, TimeUnit.NANOSECONDS);
+        }
+    }
+
+    private void release(ElectionTerm ended) {
+        LeaseSnapshot last = observed;
+        if (last == null || !isMine(last.record())) {
+            return;
+        }
+        LeaseRecord r = last.record();
+        Map<String, String> annotations = new HashMap<>(r.annotations());
+        annotations.remove(INSTANCE_ANNOTATION);
+        // As client-go: no holder, a 1 s duration; acquireTime and leaseTransitions stay for the record.
+        LeaseRecord released = new LeaseRecord(null, 1, r.acquireTime(), Instant.now(), r.leaseTransitions(),
+                annotations);
+        try {
+            Optional<LeaseSnapshot> written = store.update(last, released);
+            if (written.isPresent()) {
+                observe(written.get());
+                LOG.infof("Lease %s: released by %s (epoch %d)", leaseRef, settings.identity(), ended.epoch());
+            } else {
+                LOG.infof("Lease %s: not released: it changed since epoch %d was renewed", leaseRef, ended.epoch());
+            }
+        } catch (LeaseStoreException e) {
+            LOG.warnf("Lease %s: release failed (%s); standbys will take it when it expires", leaseRef, e.getMessage());
+        }
+    }
+
+    // ---------------------------------------------------------------- scheduling the next round
+
+    private void scheduleNext(boolean failed) {
+        if (closed) {
+            return;
+        }
+        long delayNanos;
+        long retry = settings.retryPeriod().toNanos();
+        ElectionTerm t = term;
+        if (t != null && !t.isEnded()) {
+            delayNanos = jittered(retry);
+        } else if (!acquiring) {
+            return;
+        } else if (failed) {
+            // Back off on failures: retry period doubling, at most the lease duration.
+            long backoff = retry << Math.min(consecutiveFailures - 1, 16);
+            delayNanos = jittered(Math.min(backoff, settings.leaseDuration().toNanos()));
+        } else {
+            LeaseSnapshot s = observed;
+            if (s == null || s.record().isFree()) {
+                delayNanos = watching ? Math.min(retry, TimeUnit.MILLISECONDS.toNanos(100)) : jittered(retry);
+            } else {
+                long untilExpiry = observedAtNanos + durationOf(s.record()).toNanos() - ticker.nanos() + 1_000_000;
+                delayNanos = watching ? Math.max(untilExpiry, 0) : Math.min(jittered(retry), Math.max(untilExpiry, 0));
+            }
+        }
+        schedule(delayNanos);
+    }
+
+    private void schedule(long delayNanos) {
+        cancelNextAttempt();
+        if (!closed && !loop.isShutdown()) {
+            nextAttempt = loop.schedule(this::attempt, delayNanos, TimeUnit.NANOSECONDS);
+        }
+    }
+
+    private void cancelNextAttempt() {
+        if (nextAttempt != null) {
+            nextAttempt.cancel(false);
+            nextAttempt = null;
+        }
+    }
+
+    private static long jittered(long nanos) {
+        return nanos + (long) (ThreadLocalRandom.current().nextDouble() * (ElectionSettings.JITTER - 1) * nanos);
+    }
+
+    // ---------------------------------------------------------------- watch
+
+    private void startWatch() {
+        if (closed) {
+            return;
+        }
+        try {
+            watch = store.watch(settings.leaseName(), new LeaseStore.LeaseWatcher() {
+                @Override
+                public void onChange(Optional<LeaseSnapshot> snapshot) {
+                    executeOnLoop(() -> changed(snapshot));
+                }
+
+                @Override
+                public void onClose(LeaseStoreException cause) {
+                    executeOnLoop(() -> watchClosed(cause));
+                }
+            });
+            watching = true;
+        } catch (LeaseStoreException e) {
+            watchClosed(e);
+        }
+    }
+
+    private void watchClosed(LeaseStoreException cause) {
+        watching = false;
+        if (closed) {
+            return;
+        }
+        if (cause != null && cause.kind() == LeaseStoreException.Kind.FORBIDDEN) {
+            if (!watchForbiddenReported) {
+                watchForbiddenReported = true;
+                LOG.infof("Lease %s: watching is not permitted (%s); polling every %s instead", leaseRef,
+                        cause.getMessage(), settings.retryPeriod());
+            }
+        } else {
+            LOG.infof("Lease %s: watch closed (%s); polling every %s and re-watching in %s", leaseRef,
+                    cause == null ? "no reason given" : cause.getMessage(), settings.retryPeriod(),
+                    settings.leaseDuration());
+            loop.schedule(this::startWatch, settings.leaseDuration().toMillis(), TimeUnit.MILLISECONDS);
+        }
+        schedule(0);
+    }
+
+    private void stopWatch() {
+        watching = false;
+        if (watch != null) {
+            try {
+                watch.close();
+            } catch (Exception e) {
+                LOG.debugf(e, "Lease %s: closing the watch", leaseRef);
+            }
+            watch = null;
+        }
+    }
+
+    /** A watch event: note it, and act now when it frees the Lease, deletes it, or shows a foreign holder. */
+    private void changed(Optional<LeaseSnapshot> snapshot) {
+        if (closed) {
+            return;
+        }
+        if (snapshot.isEmpty()) {
+            observeDeleted();
+            schedule(0);
+            return;
+        }
+        if (!observe(snapshot.get())) {
+            return; // older than what we already know, or nothing new
+        }
+        LeaseRecord record = snapshot.get().record();
+        ElectionTerm t = term;
+        if (t != null && !t.isEnded() && !isMine(record)) {
+            endTerm(t, Reason.TAKEN, record.isFree() ? null : record.holderIdentity());
+            scheduleNext(false);
+        } else if (t == null && record.isFree()) {
+            schedule(0);
+        } else if (t == null) {
+            scheduleNext(false); // re-arm the expiry timer from this observation
+        }
+    }
+
+    private void executeOnLoop(Runnable task) {
+        try {
+            loop.execute(task);
+        } catch (RuntimeException e) {
+            // stopped
+        }
+    }
+
+    // ---------------------------------------------------------------- observation
+
+    /**
+     * Records a Lease read or delivered now. Returns false for a snapshot older than the one already known (watch
+     * events and reads can cross) or identical in content. Expiry counts from when the content last changed.
+     */
+    private boolean observe(LeaseSnapshot snapshot) {
+        LeaseSnapshot previous = observed;
+        if (previous != null && isOlder(snapshot.resourceVersion(), previous.resourceVersion())) {
+            return false;
+        }
+        observed = snapshot;
+        Integer transitions = snapshot.record().leaseTransitions();
+        if (transitions != null && transitions > highestEpochSeen) {
+            highestEpochSeen = transitions;
+        }
+        if (previous != null && previous.record().equals(snapshot.record())) {
+            return false;
+        }
+        observedAtNanos = ticker.nanos();
+        String before = previous == null || previous.record().isFree() ? null : previous.record().holderIdentity();
+        String after = snapshot.record().isFree() ? null : snapshot.record().holderIdentity();
+        if (!Objects.equals(before, after) && (previous != null || after != null)) {
+            LOG.infof("Lease %s: leader is now %s (was %s)", leaseRef, after == null ? "nobody" : after,
+                    before == null ? "nobody" : before);
+            safely(() -> observer.leaderChanged(new LeaderChanged(leaseRef, Optional.ofNullable(before),
+                    Optional.ofNullable(after))));
+        }
+        return true;
+    }
+
+    private void observeDeleted() {
+        LeaseSnapshot previous = observed;
+        if (previous == null) {
+            return;
+        }
+        observed = null;
+        observedAtNanos = ticker.nanos();
+        if (!previous.record().isFree()) {
+            String before = previous.record().holderIdentity();
+            LOG.infof("Lease %s: deleted (it was held by %s)", leaseRef, before);
+            safely(() -> observer.leaderChanged(new LeaderChanged(leaseRef, Optional.of(before), Optional.empty())));
+        }
+    }
+
+    private Optional<String> observedHolder() {
+        LeaseSnapshot s = observed;
+        return s == null || s.record().isFree() ? Optional.empty() : Optional.of(s.record().holderIdentity());
+    }
+
+    /**
+     * resourceVersions are opaque to clients in general, but etcd (and the test server) issue increasing integers;
+     * where both parse, an older one is recognised and ignored. Otherwise the newer arrival wins.
+     */
+    private static boolean isOlder(String candidate, String known) {
+        try {
+            return Long.parseLong(candidate) < Long.parseLong(known);
+        } catch (NumberFormatException e) {
+            return false;
+        }
+    }
+
+    private boolean isMine(LeaseRecord record) {
+        return settings.identity().equals(record.holderIdentity())
+                && instanceId.equals(record.annotation(INSTANCE_ANNOTATION));
+    }
+
+    private boolean expired(LeaseRecord record) {
+        return observedAtNanos + durationOf(record).toNanos() - ticker.nanos() < 0;
+    }
+
+    /**
+     * The holder's lease duration. A missing, zero or negative value (written by someone else) is replaced by our
+     * own configured duration: judging it expired at once could take the Lease from a live holder.
+     */
+    private Duration durationOf(LeaseRecord record) {
+        Integer seconds = record.leaseDurationSeconds();
+        if (seconds != null && seconds > 0) {
+            return Duration.ofSeconds(seconds);
+        }
+        if (!record.isFree() && !badDurationReported) {
+            badDurationReported = true;
+            LOG.warnf("Lease %s held by %s has leaseDurationSeconds=%s; judging its expiry by this replica's %s",
+                    leaseRef, record.holderIdentity(), seconds, settings.leaseDuration());
+        }
+        return settings.leaseDuration();
+    }
+
+    private LeaseRecord fresh(long epoch) {
+        Instant now = Instant.now();
+        return new LeaseRecord(settings.identity(), leaseSeconds(), now, now, (int) epoch,
+                Map.of(INSTANCE_ANNOTATION, instanceId));
+    }
+
+    /** A new term: a new holder, acquire time and epoch, even when the same identity takes the Lease back. */
+    private LeaseRecord acquired(LeaseRecord previous) {
+        Instant now = Instant.now();
+        long last = Math.max(previous.leaseTransitions() == null ? -1 : previous.leaseTransitions(), highestEpochSeen);
+        Map<String, String> annotations = new HashMap<>(previous.annotations());
+        annotations.put(INSTANCE_ANNOTATION, instanceId);
+        return new LeaseRecord(settings.identity(), leaseSeconds(), now, now, (int) (last + 1), annotations);
+    }
+
+    private LeaseRecord renewed(LeaseRecord previous) {
+        return new LeaseRecord(settings.identity(), leaseSeconds(), previous.acquireTime(), Instant.now(),
+                previous.leaseTransitions(), previous.annotations());
+    }
+
+    private int leaseSeconds() {
+        return (int) settings.leaseDuration().toSeconds();
+    }
+
+    // ---------------------------------------------------------------- reporting
+
+    private void report(LeaseStoreException e) {
+        consecutiveFailures++;
+        LeaseStoreException previous = lastFailure;
+        lastFailure = e;
+        if (previous == null || previous.kind() != e.kind()) {
+            if (e.kind() == LeaseStoreException.Kind.FORBIDDEN) {
+                LOG.errorf("Lease %s: %s. This replica cannot lead until RBAC allows it; retrying with backoff",
+                        leaseRef, e.getMessage());
+            } else {
+                LOG.warnf("Lease %s: %s (%s); retrying with backoff", leaseRef, e.getMessage(), e.kind());
+            }
+        } else {
+            LOG.debugf("Lease %s: still failing (%d in a row): %s", leaseRef, consecutiveFailures, e.getMessage());
+        }
+    }
+
+    private void safely(Runnable call) {
+        try {
+            call.run();
+        } catch (RuntimeException e) {
+            LOG.warnf(e, "Lease %s: an observer failed; the election goes on", leaseRef);
+        }
+    }
+}

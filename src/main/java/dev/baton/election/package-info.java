@@ -1,0 +1,34 @@
+/**
+ * The election core: one {@link dev.baton.election.LeaderElector} per Lease, knowing nothing of HTTP, health,
+ * metrics or CDI (they read from it or observe it through {@link dev.baton.election.ElectionObserver}).
+ *
+ * <h2>Why it is safe</h2>
+ * <ul>
+ * <li><b>Writes are conditional.</b> Every create and update carries the resourceVersion that was read; the API
+ * server accepts only one writer per version, so two candidates racing for an expired Lease produce one holder and
+ * one 409. A leader renews from its own last write: if anyone wrote in between, its renewal fails and it re-reads.</li>
+ * <li><b>Only local time is trusted.</b> A standby never compares the Lease's {@code renewTime} (another machine's
+ * wall clock) with its own. It records on its monotonic clock when it last saw the Lease <i>change</i> and judges
+ * the Lease expired {@code leaseDurationSeconds} after that. Clock offsets between machines do not matter; a
+ * difference in clock <i>rates</i> larger than {@code (leaseDuration - renewDeadline) / leaseDuration} would.</li>
+ * <li><b>The leader steps down first.</b> A term is valid until {@code renewDeadline} after the start of its last
+ * successful renewal; a standby cannot take the Lease before {@code leaseDuration} after it <i>saw</i> that
+ * renewal, which is later. So with {@code leaseDuration > renewDeadline} the old term has ended, on its own clock,
+ * before any new one can begin. {@link dev.baton.Term#isValid()} is computed from the clock, so it is false at
+ * the deadline even if the elector's thread is stuck in an API call; a watchdog thread then fires the loss.</li>
+ * <li><b>One identity, one process.</b> Next to {@code holderIdentity} (the pod name, which operators see) the
+ * holder writes a random instance id as an annotation. A second process with the same identity sees a Lease
+ * that is not its own and waits for it to expire, as any standby does.</li>
+ * <li><b>Epochs fence.</b> Each new term writes {@code leaseTransitions} one higher than any value this process
+ * has seen, including when the same identity takes the Lease back after stepping down. That number is the term's
+ * fencing token. If the Lease is deleted and recreated by another process that had never seen it, the count
+ * restarts: fencing across a deletion is only as good as the creator's memory.</li>
+ * </ul>
+ *
+ * <h2>What it costs</h2>
+ * The leader sends one conditional PUT per renewal (retry period plus up to 20% jitter). A standby with a watch
+ * sends nothing in steady state: each renewal arrives as a watch event and pushes its single expiry timer
+ * further; a release or deletion wakes it at once. Without the watch verb (the seed's Role) it polls with a GET
+ * every retry period.
+ */
+package dev.baton.election;

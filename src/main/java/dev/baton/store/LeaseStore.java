@@ -1,0 +1,55 @@
+package dev.baton.store;
+
+import java.util.Optional;
+
+/**
+ * Where Leases live: the only thing the elector needs from Kubernetes, strictly for its use.
+ * <p>
+ * Every write is conditional. {@link #create} fails when the Lease exists, {@link #update} when the Lease changed
+ * since the snapshot was read; both report that as an empty result (you lost the race: read again), and throw
+ * {@link LeaseStoreException} only for real failures. Implementations are thread-safe.
+ */
+public interface LeaseStore {
+
+    /** Reads the Lease; empty when it does not exist. */
+    Optional<LeaseSnapshot> get(String name);
+
+    /** Creates the Lease; empty when it already exists (409 AlreadyExists: someone else won). */
+    Optional<LeaseSnapshot> create(String name, LeaseRecord record);
+
+    /**
+     * Replaces the Lease's content, conditional on {@code previous.resourceVersion()}; empty when it changed or was
+     * deleted since (409 Conflict / 404: re-read and decide again).
+     */
+    Optional<LeaseSnapshot> update(LeaseSnapshot previous, LeaseRecord record);
+
+    /**
+     * Watches one Lease. Events arrive on a store thread; the handle stops the watch. Throws
+     * {@link LeaseStoreException} of kind FORBIDDEN when the watch verb is not granted, in which case callers poll.
+     */
+    AutoCloseable watch(String name, LeaseWatcher watcher);
+
+    /** Records a Kubernetes Event about the Lease (e.g. "X became leader"); best effort, never throws. */
+    default void recordEvent(String name, String reason, String message) {
+    }
+
+    /** The namespace Leases live in. */
+    String namespace();
+
+    /** Human description for logs and health, e.g. "Kubernetes API https://10.0.0.1:443". */
+    String describe();
+
+    /** True for the in-process store that elects this process alone. */
+    default boolean embedded() {
+        return false;
+    }
+
+    /** Receives changes to a watched Lease. */
+    interface LeaseWatcher {
+        /** The Lease changed: {@code snapshot} is its new state, or empty when it was deleted. */
+        void onChange(Optional<LeaseSnapshot> snapshot);
+
+        /** The watch ended for good (it will not reconnect by itself); the caller falls back to polling. */
+        void onClose(LeaseStoreException cause);
+    }
+}
