@@ -13,9 +13,6 @@ import io.quarkus.runtime.annotations.QuarkusMain;
 @QuarkusMain
 public final class BatonMain {
 
-    private BatonMain() {
-    }
-
     public static void main(String... args) {
         Map<String, String> props;
         try {
