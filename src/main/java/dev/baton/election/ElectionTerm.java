@@ -64,11 +64,18 @@ final class ElectionTerm implements Term {
         return deadlineNanos;
     }
 
-    /** A renewal sent at {@code sentAtNanos} succeeded: the term may act until that plus the renew deadline. */
-    void extend(long newDeadlineNanos) {
+    /**
+     * A renewal succeeded: the term may act until {@code newDeadlineNanos}. Refused (false) once the term has ended
+     * or its deadline has passed: a term that has reported itself invalid never becomes valid again.
+     */
+    synchronized boolean extend(long newDeadlineNanos) {
+        if (!isValid()) {
+            return false;
+        }
         if (newDeadlineNanos - deadlineNanos > 0) {
             deadlineNanos = newDeadlineNanos;
         }
+        return true;
     }
 
     /** Ends the term; true for the call that ended it. */

@@ -75,10 +75,29 @@ public class Elections {
         // Validated here so a bad value fails the boot, naming its key, before anything runs.
         this.serviceSettings = new ElectionSettings(config.leaseName(), identity, config.leaseDuration(),
                 config.renewDeadline(), config.retryPeriod());
+        warnIfRequestTimeoutEatsTheDeadline();
         if (config.store() == BatonConfig.StoreKind.EMBEDDED && LaunchMode.current() == LaunchMode.NORMAL) {
             throw new IllegalStateException("Invalid configuration baton.store: 'embedded' elects every process "
                     + "alone and is refused in the prod profile; use 'kubernetes'");
         }
+    }
+
+    /**
+     * One hung request may last the client's request timeout; if that plus a jittered retry period does not fit
+     * in the renew deadline, a single slow answer costs the leader its term. Legal, but worth saying.
+     */
+    private void warnIfRequestTimeoutEatsTheDeadline() {
+        if (config.store() != BatonConfig.StoreKind.KUBERNETES) {
+            return;
+        }
+        org.eclipse.microprofile.config.ConfigProvider.getConfig()
+                .getOptionalValue("quarkus.kubernetes-client.request-timeout", Duration.class)
+                .filter(timeout -> timeout.plus(config.retryPeriod().multipliedBy(12).dividedBy(10))
+                        .compareTo(config.renewDeadline()) > 0)
+                .ifPresent(timeout -> LOG.warnf("baton.renew-deadline (%s) is shorter than the client's request timeout "
+                        + "(%s) plus 1.2 x baton.retry-period (%s): one slow API answer can end a term; lower "
+                        + "quarkus.kubernetes-client.request-timeout or raise the deadline", config.renewDeadline(),
+                        timeout, config.retryPeriod()));
     }
 
     void onStart(@Observes StartupEvent event) {
@@ -102,10 +121,11 @@ public class Elections {
 
     void onStop(@Observes @Priority(SHUTDOWN_PRIORITY) ShutdownEvent event) {
         started = false;
-        electors.values().forEach(LeaderElector::stopAcquiring);
-        for (LeaderElector elector : electors.values()) {
-            elector.close(config.releaseOnShutdown(), config.renewDeadline());
-        }
+        // All at once: shutdown takes as long as the slowest Lease, not the sum of them.
+        Map<LeaderElector, java.util.concurrent.CompletableFuture<Void>> closing = new java.util.LinkedHashMap<>();
+        electors.values().forEach(e -> closing.put(e, e.closeAsync(config.releaseOnShutdown())));
+        long deadline = System.nanoTime() + config.renewDeadline().toNanos();
+        closing.forEach((e, done) -> e.awaitClosed(done, Duration.ofNanos(Math.max(0, deadline - System.nanoTime()))));
     }
 
     /** The service-wide election. */

@@ -7,11 +7,14 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 
 import org.jboss.logging.Logger;
 
@@ -35,22 +38,22 @@ import dev.baton.store.LeaseStoreException;
  * deleted;</li>
  * <li>{@link #close()} ends the term, releases the Lease and stops.</li>
  * </ol>
- * All API calls and decisions run on one thread per elector; only the end of a term may also come from the shared
- * deadline watchdog, so term transitions are guarded by {@code lock}.
+ * All API calls and decisions run on one thread per elector; only the end of a term may also come from the
+ * elector's deadline watchdog, so term transitions are guarded by {@code lock}.
  */
 public final class LeaderElector implements Leadership, AutoCloseable {
 
     /** Annotation naming the process that holds the Lease, so two processes with one identity never both lead. */
     public static final String INSTANCE_ANNOTATION = "baton.dev/holder-instance";
 
-    private static final Logger LOG = Logger.getLogger(LeaderElector.class);
+    /**
+     * Annotation a Baton leader writes when it releases the Lease (its instance id). A free Lease that carries it
+     * was given up by its holder, which has stopped acting, and may be taken at once; one cleared by anybody else
+     * may still have a live holder, so standbys wait a lease duration.
+     */
+    public static final String RELEASED_BY_ANNOTATION = "baton.dev/released-by";
 
-    // Ends terms at their renew deadline even while the elector's thread is blocked in an API call.
-    private static final ScheduledExecutorService DEADLINES = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread t = new Thread(r, "baton-renew-deadline");
-        t.setDaemon(true);
-        return t;
-    });
+    private static final Logger LOG = Logger.getLogger(LeaderElector.class);
 
     private final LeaseStore store;
     private final ElectionSettings settings;
@@ -59,6 +62,9 @@ public final class LeaderElector implements Leadership, AutoCloseable {
     private final String instanceId = UUID.randomUUID().toString();
     private final String leaseRef;
     private final ScheduledExecutorService loop;
+    // Ends terms at their renew deadline even while the loop is blocked in an API call. One per elector, so a slow
+    // observer of one Lease's loss cannot delay the deadline of another.
+    private final ScheduledExecutorService deadlines;
     private final Object lock = new Object();
 
     // Observation: the last Lease seen, and when (on the monotonic clock) its content last changed.
@@ -66,10 +72,18 @@ public final class LeaderElector implements Leadership, AutoCloseable {
     private volatile long observedAtNanos;
     private long highestEpochSeen = -1;
 
+    // A holder that vanished without releasing (Lease deleted, or holder cleared by someone else) may still be
+    // acting until its lease expires on our clock: no candidate takes the Lease before then.
+    private LeaseRecord vanishedHolder;
+    private long vanishedAtNanos;
+    // After releaseNow(), step aside until another holder appears or one lease duration passes.
+    private boolean steppingAside;
+    private long stepAsideUntilNanos;
+
     private volatile ElectionTerm term;
     private ScheduledFuture<?> deadlineTimer;
     private ScheduledFuture<?> nextAttempt;
-    private AutoCloseable watch;
+    private final AtomicReference<AutoCloseable> watch = new AtomicReference<>();
     private volatile boolean watching;
     private boolean watchForbiddenReported;
     private volatile boolean acquiring = true;
@@ -88,6 +102,11 @@ public final class LeaderElector implements Leadership, AutoCloseable {
         this.leaseRef = store.namespace() + "/" + settings.leaseName();
         this.loop = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "baton-elector-" + settings.leaseName());
+            t.setDaemon(true);
+            return t;
+        });
+        this.deadlines = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "baton-deadline-" + settings.leaseName());
             t.setDaemon(true);
             return t;
         });
@@ -113,28 +132,45 @@ public final class LeaderElector implements Leadership, AutoCloseable {
     }
 
     /**
-     * Ends the current term (reason SHUTDOWN), releases the Lease when {@code release} is true so a standby takes
-     * over at once, and stops. Blocks until done or {@code timeout} passes.
+     * Starts closing: ends the current term (reason SHUTDOWN), releases the Lease when {@code release} is true and
+     * the Lease still shows this process, and stops competing. Returns at once; several electors closed this way
+     * shut down in the time of the slowest, not the sum. Pass the result to {@link #awaitClosed}.
      */
-    public void close(boolean release, Duration timeout) {
+    public CompletableFuture<Void> closeAsync(boolean release) {
         acquiring = false;
-        if (closed) {
-            return;
-        }
-        ScheduledFuture<?> done = loop.schedule(() -> {
-            closed = true;
-            cancelNextAttempt();
-            stopWatch();
-            ElectionTerm ending = term;
-            if (ending != null) {
-                endTerm(ending, Reason.SHUTDOWN, null);
-                if (release) {
-                    release(ending);
-                }
-            }
-        }, 0, TimeUnit.MILLISECONDS);
+        CompletableFuture<Void> done = new CompletableFuture<>();
         try {
-            done.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            loop.execute(() -> {
+                try {
+                    if (!closed) {
+                        closed = true;
+                        cancelNextAttempt();
+                        stopWatch();
+                        ElectionTerm ending = term;
+                        if (ending != null) {
+                            endTerm(ending, Reason.SHUTDOWN, null);
+                        }
+                        if (release) {
+                            release();
+                        }
+                    }
+                } finally {
+                    done.complete(null);
+                }
+            });
+        } catch (RejectedExecutionException e) {
+            done.complete(null); // already closed
+        }
+        return done;
+    }
+
+    /**
+     * Waits for {@link #closeAsync} up to {@code timeout}. If the elector's thread is still stuck in an API call
+     * then, the term is ended from here and the Lease left to expire; either way every thread and the watch stop.
+     */
+    public void awaitClosed(CompletableFuture<Void> closing, Duration timeout) {
+        try {
+            closing.get(Math.max(timeout.toMillis(), 1), TimeUnit.MILLISECONDS);
         } catch (Exception e) {
             LOG.warnf("Lease %s: shutdown did not finish within %s (%s); the lease will expire instead",
                     leaseRef, timeout, e);
@@ -143,9 +179,16 @@ public final class LeaderElector implements Leadership, AutoCloseable {
             if (ending != null) {
                 endTerm(ending, Reason.SHUTDOWN, null);
             }
+            stopWatch();
         } finally {
             loop.shutdownNow();
+            deadlines.shutdownNow();
         }
+    }
+
+    /** {@link #closeAsync} and {@link #awaitClosed} in one call. */
+    public void close(boolean release, Duration timeout) {
+        awaitClosed(closeAsync(release), timeout);
     }
 
     @Override
@@ -154,15 +197,19 @@ public final class LeaderElector implements Leadership, AutoCloseable {
     }
 
     /**
-     * Gives up the current term and releases the Lease now (reason RELEASED), but keeps competing: useful to hand
-     * leadership to another replica before maintenance. Returns at once.
+     * Gives up the current term and releases the Lease now (reason RELEASED), then steps aside for one lease
+     * duration (or until another replica takes it) before competing again: a way to hand leadership to another
+     * replica, e.g. before maintenance. Returns at once.
      */
     public void releaseNow() {
-        loop.execute(() -> {
+        executeOnLoop(() -> {
             ElectionTerm ending = term;
             if (ending != null) {
                 endTerm(ending, Reason.RELEASED, null);
-                release(ending);
+                steppingAside = true;
+                stepAsideUntilNanos = ticker.nanos() + settings.leaseDuration().toNanos();
+                release();
+                scheduleNext(false, ticker.nanos());
             }
         });
     }
@@ -243,6 +290,11 @@ public final class LeaderElector implements Leadership, AutoCloseable {
         if (leading == null && !acquiring) {
             return;
         }
+        if (leading == null && steppingAside && ticker.nanos() - stepAsideUntilNanos < 0) {
+            schedule(stepAsideUntilNanos - ticker.nanos());
+            return;
+        }
+        steppingAside = false;
         long sentAt = ticker.nanos();
         lastAttemptNanos = sentAt;
         LeaseStoreException failure = null;
@@ -267,17 +319,30 @@ public final class LeaderElector implements Leadership, AutoCloseable {
 
         if (leading != null) {
             if (success) {
-                leading.extend(sentAt + settings.renewDeadline().toNanos());
-                armDeadline(leading);
+                if (leading.extend(sentAt + settings.renewDeadline().toNanos())) {
+                    armDeadline(leading);
+                } else {
+                    // The renewal came back after the deadline: the term is over even though the write landed.
+                    endTerm(leading, Reason.RENEW_DEADLINE_PASSED, null);
+                }
             } else if (failure == null) {
-                // The Lease answered but is no longer ours: someone else holds it (or wrote over it).
+                LeaseSnapshot seen = observed;
+                if (seen != null && isMine(seen.record())) {
+                    // Someone wrote between our read and our write, but it still shows us: decide on a fresh read.
+                    schedule(0);
+                    return;
+                }
                 endTerm(leading, Reason.TAKEN, observedHolder().orElse(null));
             }
             // On failure the term lives on until its deadline; the watchdog ends it if no renewal succeeds.
         } else if (success) {
+            if (closed || !acquiring) {
+                release(); // won while shutting down: give it straight back instead of starting a term
+                return;
+            }
             beginTerm(sentAt);
         }
-        scheduleNext(failure != null);
+        scheduleNext(failure != null, sentAt);
     }
 
     /**
@@ -304,6 +369,9 @@ public final class LeaderElector implements Leadership, AutoCloseable {
         Optional<LeaseSnapshot> current = store.get(settings.leaseName());
         if (current.isEmpty()) {
             observeDeleted();
+            if (leading == null && holderMayStillAct()) {
+                return false; // deleted under a live holder: only that holder recreates it at once
+            }
             long epoch = leading != null ? leading.epoch() : highestEpochSeen + 1;
             Optional<LeaseSnapshot> created = store.create(settings.leaseName(), fresh(epoch));
             if (created.isPresent()) {
@@ -324,6 +392,9 @@ public final class LeaderElector implements Leadership, AutoCloseable {
         boolean mine = isMine(record);
         if (leading != null && !mine) {
             return false;
+        }
+        if (record.isFree() && leading == null && holderMayStillAct()) {
+            return false; // cleared by someone other than its holder, who may still be acting
         }
         if (!record.isFree() && !mine && !expired(record)) {
             if (settings.identity().equals(record.holderIdentity()) && !sameIdentityReported) {
@@ -347,6 +418,9 @@ public final class LeaderElector implements Leadership, AutoCloseable {
     }
 
     private void beginTerm(long sentAt) {
+        if (closed) {
+            return;
+        }
         LeaseRecord record = observed.record();
         long epoch = record.leaseTransitions() == null ? 0 : record.leaseTransitions();
         ElectionTerm started = new ElectionTerm(leaseRef, settings.identity(), epoch,
@@ -400,7 +474,10 @@ public final class LeaderElector implements Leadership, AutoCloseable {
                 deadlineTimer.cancel(false);
             }
             long delay = Math.max(0, t.deadlineNanos() - ticker.nanos());
-            deadlineTimer = DEADLINES.schedule(() -> {
+            if (deadlines.isShutdown()) {
+                return;
+            }
+            deadlineTimer = deadlines.schedule(() -> {
                 if (!t.isEnded() && !t.isValid()) {
                     endTerm(t, Reason.RENEW_DEADLINE_PASSED, null);
                 }
@@ -408,7 +485,8 @@ public final class LeaderElector implements Leadership, AutoCloseable {
         }
     }
 
-    private void release(ElectionTerm ended) {
+    /** Gives the Lease up if it still shows this process: no holder, a 1 s duration, and who released it. */
+    private void release() {
         LeaseSnapshot last = observed;
         if (last == null || !isMine(last.record())) {
             return;
@@ -416,16 +494,17 @@ public final class LeaderElector implements Leadership, AutoCloseable {
         LeaseRecord r = last.record();
         Map<String, String> annotations = new HashMap<>(r.annotations());
         annotations.remove(INSTANCE_ANNOTATION);
-        // As client-go: no holder, a 1 s duration; acquireTime and leaseTransitions stay for the record.
+        annotations.put(RELEASED_BY_ANNOTATION, instanceId);
+        // As client-go: acquireTime and leaseTransitions stay for the record.
         LeaseRecord released = new LeaseRecord(null, 1, r.acquireTime(), Instant.now(), r.leaseTransitions(),
                 annotations);
         try {
             Optional<LeaseSnapshot> written = store.update(last, released);
             if (written.isPresent()) {
                 observe(written.get());
-                LOG.infof("Lease %s: released by %s (epoch %d)", leaseRef, settings.identity(), ended.epoch());
+                LOG.infof("Lease %s: released by %s (epoch %s)", leaseRef, settings.identity(), r.leaseTransitions());
             } else {
-                LOG.infof("Lease %s: not released: it changed since epoch %d was renewed", leaseRef, ended.epoch());
+                LOG.infof("Lease %s: not released: it changed since this replica last wrote it", leaseRef);
             }
         } catch (LeaseStoreException e) {
             LOG.warnf("Lease %s: release failed (%s); standbys will take it when it expires", leaseRef, e.getMessage());
@@ -434,31 +513,46 @@ public final class LeaderElector implements Leadership, AutoCloseable {
 
     // ---------------------------------------------------------------- scheduling the next round
 
-    private void scheduleNext(boolean failed) {
+    private void scheduleNext(boolean failed, long sentAt) {
         if (closed) {
             return;
         }
-        long delayNanos;
+        long now = ticker.nanos();
         long retry = settings.retryPeriod().toNanos();
+        long delayNanos;
         ElectionTerm t = term;
         if (t != null && !t.isEnded()) {
-            delayNanos = jittered(retry);
+            // Renewals are paced from when the last one was sent, so its latency does not eat the renew deadline;
+            // after a failure the leader retries sooner, within what is left of the deadline.
+            delayNanos = sentAt + jittered(retry) - now;
+            if (failed) {
+                long remaining = t.deadlineNanos() - now;
+                delayNanos = Math.min(delayNanos, Math.max(remaining / 2, retry / 4));
+            }
         } else if (!acquiring) {
             return;
         } else if (failed) {
             // Back off on failures: retry period doubling, at most the lease duration.
             long backoff = retry << Math.min(consecutiveFailures - 1, 16);
             delayNanos = jittered(Math.min(backoff, settings.leaseDuration().toNanos()));
+        } else if (steppingAside) {
+            delayNanos = stepAsideUntilNanos - now;
         } else {
             LeaseSnapshot s = observed;
-            if (s == null || s.record().isFree()) {
-                delayNanos = watching ? Math.min(retry, TimeUnit.MILLISECONDS.toNanos(100)) : jittered(retry);
+            if (s != null && isMine(s.record())) {
+                delayNanos = 0; // our own record without a term (e.g. a renewal landed after the deadline): retake
+            } else if (s == null || s.record().isFree()) {
+                if (holderMayStillAct()) {
+                    delayNanos = vanishedAtNanos + durationOf(vanishedHolder).toNanos() - now + 1_000_000;
+                } else {
+                    delayNanos = watching ? Math.min(retry, TimeUnit.MILLISECONDS.toNanos(100)) : jittered(retry);
+                }
             } else {
-                long untilExpiry = observedAtNanos + durationOf(s.record()).toNanos() - ticker.nanos() + 1_000_000;
-                delayNanos = watching ? Math.max(untilExpiry, 0) : Math.min(jittered(retry), Math.max(untilExpiry, 0));
+                long untilExpiry = observedAtNanos + durationOf(s.record()).toNanos() - now + 1_000_000;
+                delayNanos = watching ? untilExpiry : Math.min(jittered(retry), untilExpiry);
             }
         }
-        schedule(delayNanos);
+        schedule(Math.max(delayNanos, 0));
     }
 
     private void schedule(long delayNanos) {
@@ -486,7 +580,7 @@ public final class LeaderElector implements Leadership, AutoCloseable {
             return;
         }
         try {
-            watch = store.watch(settings.leaseName(), new LeaseStore.LeaseWatcher() {
+            AutoCloseable opened = store.watch(settings.leaseName(), new LeaseStore.LeaseWatcher() {
                 @Override
                 public void onChange(Optional<LeaseSnapshot> snapshot) {
                     executeOnLoop(() -> changed(snapshot));
@@ -498,6 +592,7 @@ public final class LeaderElector implements Leadership, AutoCloseable {
                 }
             });
             watching = true;
+            watch.set(opened);
         } catch (LeaseStoreException e) {
             watchClosed(e);
         }
@@ -518,6 +613,7 @@ public final class LeaderElector implements Leadership, AutoCloseable {
             LOG.infof("Lease %s: watch closed (%s); polling every %s and re-watching in %s", leaseRef,
                     cause == null ? "no reason given" : cause.getMessage(), settings.retryPeriod(),
                     settings.leaseDuration());
+            watch.set(null);
             loop.schedule(this::startWatch, settings.leaseDuration().toMillis(), TimeUnit.MILLISECONDS);
         }
         schedule(0);
@@ -525,13 +621,13 @@ public final class LeaderElector implements Leadership, AutoCloseable {
 
     private void stopWatch() {
         watching = false;
-        if (watch != null) {
+        AutoCloseable w = watch.getAndSet(null);
+        if (w != null) {
             try {
-                watch.close();
+                w.close();
             } catch (Exception e) {
                 LOG.debugf(e, "Lease %s: closing the watch", leaseRef);
             }
-            watch = null;
         }
     }
 
@@ -552,11 +648,11 @@ public final class LeaderElector implements Leadership, AutoCloseable {
         ElectionTerm t = term;
         if (t != null && !t.isEnded() && !isMine(record)) {
             endTerm(t, Reason.TAKEN, record.isFree() ? null : record.holderIdentity());
-            scheduleNext(false);
+            scheduleNext(false, ticker.nanos());
         } else if (t == null && record.isFree()) {
             schedule(0);
         } else if (t == null) {
-            scheduleNext(false); // re-arm the expiry timer from this observation
+            scheduleNext(false, ticker.nanos()); // re-arm the expiry timer from this observation
         }
     }
 
@@ -588,6 +684,20 @@ public final class LeaderElector implements Leadership, AutoCloseable {
             return false;
         }
         observedAtNanos = ticker.nanos();
+        LeaseRecord now = snapshot.record();
+        if (!now.isFree()) {
+            vanishedHolder = null;
+            if (!isMine(now)) {
+                steppingAside = false; // someone else took over after our release
+            }
+        } else if (previous != null && !previous.record().isFree() && !isMine(previous.record())
+                && !Objects.equals(now.annotation(RELEASED_BY_ANNOTATION),
+                        previous.record().annotation(INSTANCE_ANNOTATION))) {
+            vanishedHolder = previous.record();
+            vanishedAtNanos = observedAtNanos;
+            LOG.warnf("Lease %s: holder %s was cleared by someone else; waiting %s before taking it", leaseRef,
+                    previous.record().holderIdentity(), durationOf(previous.record()));
+        }
         String before = previous == null || previous.record().isFree() ? null : previous.record().holderIdentity();
         String after = snapshot.record().isFree() ? null : snapshot.record().holderIdentity();
         if (!Objects.equals(before, after) && (previous != null || after != null)) {
@@ -606,6 +716,10 @@ public final class LeaderElector implements Leadership, AutoCloseable {
         }
         observed = null;
         observedAtNanos = ticker.nanos();
+        if (!previous.record().isFree() && !isMine(previous.record())) {
+            vanishedHolder = previous.record();
+            vanishedAtNanos = observedAtNanos;
+        }
         if (!previous.record().isFree()) {
             String before = previous.record().holderIdentity();
             LOG.infof("Lease %s: deleted (it was held by %s)", leaseRef, before);
@@ -628,6 +742,11 @@ public final class LeaderElector implements Leadership, AutoCloseable {
         } catch (NumberFormatException e) {
             return false;
         }
+    }
+
+    /** True while a holder that vanished without releasing may still be acting, judged on our clock. */
+    private boolean holderMayStillAct() {
+        return vanishedHolder != null && vanishedAtNanos + durationOf(vanishedHolder).toNanos() - ticker.nanos() > 0;
     }
 
     private boolean isMine(LeaseRecord record) {
@@ -668,6 +787,7 @@ public final class LeaderElector implements Leadership, AutoCloseable {
         long last = Math.max(previous.leaseTransitions() == null ? -1 : previous.leaseTransitions(), highestEpochSeen);
         Map<String, String> annotations = new HashMap<>(previous.annotations());
         annotations.put(INSTANCE_ANNOTATION, instanceId);
+        annotations.remove(RELEASED_BY_ANNOTATION);
         return new LeaseRecord(settings.identity(), leaseSeconds(), now, now, (int) (last + 1), annotations);
     }
 

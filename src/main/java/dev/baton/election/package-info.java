@@ -19,6 +19,12 @@
  * <li><b>One identity, one process.</b> Next to {@code holderIdentity} (the pod name, which operators see) the
  * holder writes a random instance id as an annotation. A second process with the same identity sees a Lease
  * that is not its own and waits for it to expire, as any standby does.</li>
+ * <li><b>Only the holder hands over at once.</b> A Lease released by its Baton holder (holder cleared, the
+ * holder's instance id in {@code baton.dev/released-by}) is taken at once: that holder has stopped acting. A Lease
+ * deleted, or its holder cleared by anybody else, may still have a live holder; standbys then wait a full lease
+ * duration from when they saw it vanish, and only the holder itself recreates a deleted Lease at once.</li>
+ * <li><b>A term never comes back.</b> A renewal that returns after the deadline ends the term instead of
+ * extending it; the elector then takes the Lease again (it still shows this process) under a new epoch.</li>
  * <li><b>Epochs fence.</b> Each new term writes {@code leaseTransitions} one higher than any value this process
  * has seen, including when the same identity takes the Lease back after stepping down. That number is the term's
  * fencing token. If the Lease is deleted and recreated by another process that had never seen it, the count

@@ -320,4 +320,65 @@ abstract class ElectionContractTest {
         assertEquals(before, standbyStore.calls(), "a watching standby polled");
         assertFalse(standby.isLeader());
     }
+
+    @Test
+    void aLeaseDeletedUnderItsLeaderIsNotTakenByAWatchingStandbyWhileTheLeaderMayAct() throws Exception {
+        LeaderElector leader = elector("holder", candidateStore(), null);
+        leader.start();
+        await().atMost(WAIT).until(leader::isLeader);
+        LeaderElector standby = elector("standby", candidateStore(), null);
+        standby.start();
+        await().atMost(WAIT).until(() -> standby.leader().equals(Optional.of("holder")));
+        List<LeaderElector> both = List.of(leader, standby);
+        for (int round = 0; round < 5; round++) {
+            deleteLease(LEASE);
+            long end = System.nanoTime() + Duration.ofMillis(800).toNanos();
+            while (System.nanoTime() < end) {
+                assertTrue(leaders(both).size() <= 1, "round " + round + ": the standby led while the leader did");
+                Thread.sleep(1);
+            }
+            await().atMost(WAIT).until(() -> read(LEASE).isPresent());
+        }
+        assertTrue(leader.isLeader(), "the leader recreated the Lease every time and kept leading");
+    }
+
+    @Test
+    void aHolderClearedBySomeoneElseIsNotTakenBeforeItsLeaseExpires() throws Exception {
+        LeaderElector leader = elector("cleared", candidateStore(), null);
+        leader.start();
+        await().atMost(WAIT).until(leader::isLeader);
+        RecordingObserver standbyObserver = new RecordingObserver();
+        LeaderElector standby = elector("patient", candidateStore(), standbyObserver);
+        standby.start();
+        await().atMost(WAIT).until(() -> standby.leader().equals(Optional.of("cleared")));
+        leader.stopAcquiring(); // the old holder will not come back: the standby must wait, then take it
+
+        long clearedAt = System.nanoTime();
+        foreignWrite(LEASE, new LeaseRecord(null, 2, null, null, 7, Map.of()));
+        await().atMost(WAIT).until(standby::isLeader);
+        long waited = standbyObserver.acquired.get(0).atNanos() - clearedAt;
+        assertTrue(waited >= Duration.ofSeconds(2).toNanos(),
+                "took a Lease cleared by a third party after " + Duration.ofNanos(waited) + ", before 2 s");
+    }
+
+    @Test
+    void releaseNowHandsLeadershipToAnotherReplicaEvenWhenPolling() {
+        ScriptedStore storeA = new ScriptedStore(candidateStore()).forbidWatch();
+        ScriptedStore storeB = new ScriptedStore(candidateStore()).forbidWatch();
+        RecordingObserver oa = new RecordingObserver();
+        LeaderElector a = elector("a", storeA, oa);
+        a.start();
+        await().atMost(WAIT).until(a::isLeader);
+        LeaderElector b = elector("b", storeB, null);
+        b.start();
+        await().atMost(WAIT).until(() -> b.leader().equals(Optional.of("a")));
+        for (int round = 0; round < 3; round++) {
+            LeaderElector from = round % 2 == 0 ? a : b;
+            LeaderElector to = round % 2 == 0 ? b : a;
+            from.releaseNow();
+            await().atMost(WAIT).until(to::isLeader);
+            assertFalse(from.isLeader());
+        }
+        assertEquals(Reason.RELEASED, oa.lost.get(0).event().reason());
+    }
 }
