@@ -11,6 +11,7 @@ import org.eclipse.microprofile.health.HealthCheck;
 import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.eclipse.microprofile.health.HealthCheckResponseBuilder;
 import org.eclipse.microprofile.health.Liveness;
+import org.jboss.logging.Logger;
 
 import dev.baton.election.Elections;
 import dev.baton.election.LeaderElector;
@@ -28,10 +29,14 @@ public class ElectorLivenessCheck implements HealthCheck {
 
     static final String NAME = "baton-elector";
 
+    private static final Logger LOG = Logger.getLogger(ElectorLivenessCheck.class);
+
     private final Elections elections;
     private final ElectorProgress progress;
     private final HealthConfig config;
     private final Instance<SingletonRuns> runs;
+    // So the pod's log says once why Kubernetes is about to restart it.
+    private volatile boolean down;
 
     ElectorLivenessCheck(Elections elections, ElectorProgress progress, HealthConfig config,
             Instance<SingletonRuns> runs) {
@@ -70,7 +75,13 @@ public class ElectorLivenessCheck implements HealthCheck {
         }
         if (!problems.isEmpty()) {
             response.withData("problem", String.join("; ", problems));
+            if (!down) {
+                LOG.warnf("Liveness is DOWN, Kubernetes will restart this pod: %s", String.join("; ", problems));
+            }
+        } else if (down) {
+            LOG.infof("Liveness is UP again");
         }
+        down = !problems.isEmpty();
         return response.status(problems.isEmpty()).build();
     }
 }
