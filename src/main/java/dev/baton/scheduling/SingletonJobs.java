@@ -115,7 +115,7 @@ public class SingletonJobs implements SingletonRuns {
                     }
                     byMethod.put(JobDiscovery.describe(m), spec);
                     runner.register(spec, slot -> invoke(bean, m, slot));
-                    if (!spec.lease().equals(config.leaseName())) {
+                    if (!spec.lease().equals(config.leaseName()) && spec.scheduled()) {
                         jobLeases.add(spec.lease());
                     }
                     LOG.infof("Singleton job %s (%s) on lease %s, catch-up %s", spec.id(), spec.schedule(),
@@ -146,7 +146,7 @@ public class SingletonJobs implements SingletonRuns {
     }
 
     /** The elector of a Lease, or null while it has not started. Never creates one: non-blocking. */
-    LeaderElector elector(String lease) {
+    public LeaderElector elector(String lease) {
         if (lease.equals(config.leaseName())) {
             LeaderElector e = started.get(lease);
             if (e == null) {
@@ -231,6 +231,16 @@ public class SingletonJobs implements SingletonRuns {
             discover();
         }
         return Optional.ofNullable(byMethod.get(methodDescription));
+    }
+
+    /** True when {@link LeaderOnly} has gated this trigger (a programmatic job using it). */
+    public boolean seenByLeaderOnly(String triggerId) {
+        return gateOnly.containsKey(triggerId);
+    }
+
+    /** The gate-only job of a trigger gated by {@link LeaderOnly} without {@code @SingletonJob}. */
+    public JobSpec gateOnlyJob(String triggerId) {
+        return gateOnly(triggerId);
     }
 
     /** A gate-only job on the service Lease for a trigger that is not a {@code @SingletonJob} (metrics tag only). */
