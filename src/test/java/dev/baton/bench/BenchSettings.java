@@ -20,17 +20,22 @@ record BenchSettings(Path jar, String classpath, Path out, int replicas, int cyc
 
     /** From system properties {@code bench.*}, with the documented full run's values as defaults. */
     static BenchSettings fromSystemProperties() {
+        return fromSystemProperties(5, 30);
+    }
+
+    /** From system properties {@code bench.*}; cycles and steady window default as given. */
+    static BenchSettings fromSystemProperties(int cycles, int steadySeconds) {
         return new BenchSettings(
                 Path.of(System.getProperty("bench.jar", "target/quarkus-app/quarkus-run.jar")),
                 System.getProperty("bench.classpath", System.getProperty("java.class.path")),
                 Path.of(System.getProperty("bench.out", "target/bench")),
                 Integer.getInteger("bench.replicas", 3),
-                Integer.getInteger("bench.cycles", 5),
+                Integer.getInteger("bench.cycles", cycles),
                 Duration.ofSeconds(Integer.getInteger("bench.lease-seconds", 4)),
                 Duration.ofMillis(Integer.getInteger("bench.renew-ms", 3000)),
                 Duration.ofMillis(Integer.getInteger("bench.retry-ms", 1000)),
                 Duration.ofMillis(Integer.getInteger("bench.work-ms", 100)),
-                Duration.ofSeconds(Integer.getInteger("bench.steady-seconds", 30)),
+                Duration.ofSeconds(Integer.getInteger("bench.steady-seconds", steadySeconds)),
                 Duration.ofSeconds(Integer.getInteger("bench.naive-seconds", 10)),
                 Arrays.stream(System.getProperty("bench.scenarios", "GRACEFUL,CRASH,FREEZE,CUT").split(","))
                         .map(String::trim).map(Scenario::valueOf).toList(),
