@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.UnaryOperator;
 
 import jakarta.annotation.Priority;
 import jakarta.enterprise.event.Event;
@@ -145,6 +146,14 @@ public class Elections {
      * Throws {@link ElectionSettings.InvalidSettingException} for a name that is not a valid Lease name.
      */
     public LeaderElector forLease(String leaseName) {
+        return forLease(leaseName, UnaryOperator.identity());
+    }
+
+    /**
+     * As {@link #forLease(String)}, the elector talking to the store through {@code storeWrapper} when this call
+     * creates it (the job gate uses it to pace acquisitions of per-job Leases so they spread across replicas).
+     */
+    public LeaderElector forLease(String leaseName, UnaryOperator<LeaseStore> storeWrapper) {
         LeaderElector existing = electors.get(leaseName);
         if (existing != null) {
             return existing;
@@ -153,7 +162,8 @@ public class Elections {
             return electors.computeIfAbsent(leaseName, name -> {
                 ElectionSettings settings = new ElectionSettings(name, identity, serviceSettings.leaseDuration(),
                         serviceSettings.renewDeadline(), serviceSettings.retryPeriod());
-                LeaderElector elector = new LeaderElector(store(), settings, new Bridge(), Ticker.SYSTEM);
+                LeaderElector elector = new LeaderElector(storeWrapper.apply(store()), settings, new Bridge(),
+                        Ticker.SYSTEM);
                 if (config.enabled()) {
                     elector.start();
                 }

@@ -214,6 +214,64 @@ public final class LeaderElector implements Leadership, AutoCloseable {
         });
     }
 
+    /**
+     * Writes {@code changes} into the Lease's annotations (a null value removes the key) while {@code term} is this
+     * elector's current, valid term. The write runs on the elector's thread, between renewals, and is conditional
+     * on the version this leader last wrote; after a conflict it re-reads once and retries if the Lease still shows
+     * this process. Renewals and acquisitions carry annotations over, so what is written here survives them and a
+     * handover. Completes with false (never exceptionally) when the term is not current or valid, or the API
+     * refused or failed the write.
+     */
+    public CompletableFuture<Boolean> updateAnnotations(Term term, Map<String, String> changes) {
+        CompletableFuture<Boolean> written = new CompletableFuture<>();
+        Map<String, String> copy = new HashMap<>(changes);
+        try {
+            loop.execute(() -> {
+                try {
+                    written.complete(writeAnnotations(term, copy));
+                } catch (RuntimeException e) {
+                    LOG.debugf(e, "Lease %s: annotations not written", leaseRef);
+                    written.complete(false);
+                }
+            });
+        } catch (RejectedExecutionException e) {
+            written.complete(false); // closed
+        }
+        return written;
+    }
+
+    private boolean writeAnnotations(Term expected, Map<String, String> changes) {
+        for (int round = 0; round < 2; round++) {
+            ElectionTerm t = term;
+            LeaseSnapshot last = observed;
+            if (closed || t == null || t != expected || !t.isValid() || last == null || !isMine(last.record())) {
+                return false;
+            }
+            LeaseRecord r = last.record();
+            Map<String, String> annotations = new HashMap<>(r.annotations());
+            changes.forEach((k, v) -> {
+                if (v == null) {
+                    annotations.remove(k);
+                } else {
+                    annotations.put(k, v);
+                }
+            });
+            try {
+                Optional<LeaseSnapshot> done = store.update(last, new LeaseRecord(r.holderIdentity(),
+                        r.leaseDurationSeconds(), r.acquireTime(), r.renewTime(), r.leaseTransitions(), annotations));
+                if (done.isPresent()) {
+                    observe(done.get());
+                    return true;
+                }
+                store.get(settings.leaseName()).ifPresent(this::observe);
+            } catch (LeaseStoreException e) {
+                LOG.debugf("Lease %s: annotations not written: %s", leaseRef, e.getMessage());
+                return false;
+            }
+        }
+        return false;
+    }
+
     // ---------------------------------------------------------------- Leadership (non-blocking reads)
 
     @Override

@@ -1,0 +1,27 @@
+package dev.baton.health;
+
+import java.util.Optional;
+
+import dev.baton.election.Elections;
+import dev.baton.election.LeaderElector;
+
+/** The service-wide elector as health sees it: found without creating or starting it. */
+final class ElectionState {
+
+    private ElectionState() {
+    }
+
+    /** Empty while election is disabled or before start-up created the service elector. */
+    static Optional<LeaderElector> serviceElector(Elections elections) {
+        String name = elections.settings().leaseName();
+        return elections.all().stream().filter(e -> e.settings().leaseName().equals(name)).findFirst();
+    }
+
+    /** {@code leader}, {@code standby} or {@code disabled}: what the replica does, in the seed's words. */
+    static String role(Elections elections, Optional<LeaderElector> elector) {
+        if (!elections.enabled()) {
+            return "disabled";
+        }
+        return elector.map(e -> e.isLeader() ? "leader" : "standby").orElse("standby");
+    }
+}

@@ -1,0 +1,167 @@
+package dev.baton.observability;
+
+import java.util.Optional;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+import jakarta.annotation.PreDestroy;
+import jakarta.annotation.Priority;
+import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.inject.Instance;
+import jakarta.inject.Singleton;
+import jakarta.interceptor.Interceptor;
+
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.jboss.logging.Logger;
+
+import dev.baton.LeadershipLost;
+import dev.baton.Term;
+import dev.baton.election.ElectionObserver;
+import dev.baton.election.Elections;
+import dev.baton.election.LeaderElector;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
+import io.quarkus.runtime.StartupEvent;
+
+/**
+ * Keeps this replica's own pod labelled {@code role=leader} or {@code role=standby} for the service-wide Lease, so
+ * that {@code kubectl get pods -L role} shows the seed's ROLE column and a Service can select the leader.
+ * <p>
+ * The pod is {@code POD_NAME} in {@code POD_NAMESPACE} (the downward API; config keys {@code pod.name},
+ * {@code pod.namespace}). Labelling is a JSON merge patch sent from its own thread, never the elector's, and it
+ * reads the role when it runs, so a burst of changes ends with the last one. A failure is logged once and retried
+ * every lease duration; it never touches the election. Skipped on the embedded store, without {@code POD_NAME},
+ * and when election is disabled.
+ * <p>
+ * A leader cut off from the API server cannot relabel itself when it steps down: its label says {@code leader}
+ * until it reaches the API again (its readiness and term have ended by then).
+ */
+@Singleton
+public class PodRoleLabeler implements ElectionObserver {
+
+    /** The label's key, as in the seed's {@code kubectl get pods -L role}. */
+    public static final String LABEL = "role";
+
+    private static final Logger LOG = Logger.getLogger(PodRoleLabeler.class);
+
+    private final Elections elections;
+    private final Instance<KubernetesClient> kubernetes;
+    private final Optional<String> podName;
+    private final Optional<String> podNamespace;
+    private final ScheduledExecutorService worker = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "baton-pod-label");
+        t.setDaemon(true);
+        return t;
+    });
+    private volatile boolean active;
+    // Owned by the worker thread.
+    private String applied;
+    private boolean failing;
+
+    PodRoleLabeler(Elections elections, Instance<KubernetesClient> kubernetes,
+            @ConfigProperty(name = "pod.name") Optional<String> podName,
+            @ConfigProperty(name = "pod.namespace") Optional<String> podNamespace) {
+        this.elections = elections;
+        this.kubernetes = kubernetes;
+        this.podName = podName.filter(s -> !s.isBlank());
+        this.podNamespace = podNamespace.filter(s -> !s.isBlank());
+    }
+
+    /** After the elections have started (a later priority), label the pod with its role at that moment. */
+    void onStart(@Observes @Priority(Interceptor.Priority.LIBRARY_AFTER + 100) StartupEvent event) {
+        if (!elections.enabled() || elections.store().embedded()) {
+            return;
+        }
+        if (podName.isEmpty()) {
+            LOG.infof("POD_NAME is not set: the pod's '%s' label is not maintained (declare POD_NAME from the "
+                    + "downward API to see roles with kubectl get pods -L %s)", LABEL, LABEL);
+            return;
+        }
+        active = true;
+        relabel();
+    }
+
+    @Override
+    public void leadershipAcquired(Term term) {
+        if (isServiceLease(term.lease())) {
+            relabel();
+        }
+    }
+
+    @Override
+    public void leadershipLost(LeadershipLost event) {
+        if (isServiceLease(event.lease())) {
+            relabel();
+        }
+    }
+
+    @PreDestroy
+    void stop() {
+        worker.shutdownNow();
+    }
+
+    private boolean isServiceLease(String leaseRef) {
+        return leaseRef.substring(leaseRef.indexOf('/') + 1).equals(elections.settings().leaseName());
+    }
+
+    private void relabel() {
+        if (!active) {
+            return;
+        }
+        try {
+            worker.execute(this::apply);
+        } catch (RuntimeException e) {
+            // shutting down
+        }
+    }
+
+    private void apply() {
+        String role = currentRole();
+        if (role.equals(applied)) {
+            return;
+        }
+        String namespace = podNamespace.orElseGet(() -> elections.store().namespace());
+        String pod = podName.orElseThrow();
+        try {
+            kubernetes.get().pods().inNamespace(namespace).withName(pod)
+                    .patch(PatchContext.of(PatchType.JSON_MERGE),
+                            "{\"metadata\":{\"labels\":{\"" + LABEL + "\":\"" + role + "\"}}}");
+            applied = role;
+            if (failing) {
+                failing = false;
+                LOG.infof("Pod %s/%s is labelled %s=%s again", namespace, pod, LABEL, role);
+            } else {
+                LOG.debugf("Pod %s/%s labelled %s=%s", namespace, pod, LABEL, role);
+            }
+        } catch (RuntimeException e) {
+            if (!failing) {
+                failing = true;
+                LOG.warnf("Cannot label pod %s/%s with %s=%s (%s); the election is not affected, retrying every %s",
+                        namespace, pod, LABEL, role, why(e), elections.settings().leaseDuration());
+            }
+            worker.schedule(this::apply, elections.settings().leaseDuration().toMillis(), TimeUnit.MILLISECONDS);
+        }
+    }
+
+    private String currentRole() {
+        String name = elections.settings().leaseName();
+        boolean leader = elections.all().stream()
+                .filter(e -> e.settings().leaseName().equals(name))
+                .anyMatch(LeaderElector::isLeader);
+        return leader ? "leader" : "standby";
+    }
+
+    private static String why(RuntimeException e) {
+        if (e instanceof KubernetesClientException k) {
+            return switch (k.getCode()) {
+                case 403 -> "403 forbidden: grant verbs 'get' and 'patch' on resource 'pods' to the ServiceAccount";
+                case 404 -> "404: no such pod; is POD_NAME the pod's own name?";
+                default -> k.getCode() + " " + k.getMessage();
+            };
+        }
+        return e.toString();
+    }
+}

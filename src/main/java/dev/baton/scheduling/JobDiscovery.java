@@ -1,0 +1,90 @@
+package dev.baton.scheduling;
+
+import java.lang.reflect.Method;
+import java.time.Duration;
+import java.time.ZoneId;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletionStage;
+
+import dev.baton.scheduling.SingletonJob.CatchUp;
+import io.quarkus.runtime.configuration.DurationConverter;
+import io.quarkus.scheduler.Scheduled;
+import io.quarkus.scheduler.common.runtime.util.SchedulerUtils;
+import io.smallrye.mutiny.Uni;
+
+/**
+ * Turns a {@link SingletonJob} method into a {@link JobSpec}, or fails naming the method and what is wrong. Reads
+ * the method's {@code @Scheduled} with Quarkus's own property resolution, so {@code ${...}} expressions and
+ * {@code off} mean what they mean to the scheduler.
+ */
+final class JobDiscovery {
+
+    private JobDiscovery() {
+    }
+
+    /** "fully.qualified.Class#method", as Quarkus's {@code Trigger#getMethodDescription()}. */
+    static String describe(Method method) {
+        return method.getDeclaringClass().getName() + "#" + method.getName();
+    }
+
+    static JobSpec spec(Method method, String serviceLease, String cronType) {
+        SingletonJob singleton = method.getAnnotation(SingletonJob.class);
+        String where = describe(method);
+        if (singleton == null) {
+            throw new IllegalArgumentException(where + " is not annotated @SingletonJob");
+        }
+        List<Scheduled> schedules = Arrays.asList(method.getAnnotationsByType(Scheduled.class));
+        if (schedules.isEmpty()) {
+            throw new IllegalStateException("@SingletonJob on " + where + " needs @Scheduled: only scheduled methods "
+                    + "can be singleton jobs (for programmatic jobs use setSkipPredicate(LeaderOnly.class))");
+        }
+        Scheduled first = schedules.get(0);
+        String identity = resolve(first.identity());
+        String id = identity.isEmpty() ? method.getDeclaringClass().getSimpleName() + "." + method.getName() : identity;
+        String lease = resolve(singleton.lease());
+        CatchUp catchUp = singleton.catchUp();
+        Optional<CronSlots> cron = Optional.empty();
+        String schedule;
+        try {
+            String cronExpr = resolve(first.cron());
+            if (!cronExpr.isEmpty() && !SchedulerUtils.isOff(cronExpr)) {
+                ZoneId zone = first.timeZone().equals(Scheduled.DEFAULT_TIMEZONE) ? ZoneId.systemDefault()
+                        : ZoneId.of(resolve(first.timeZone()));
+                cron = Optional.of(new CronSlots(cronExpr, cronType, zone));
+                schedule = "cron " + cronExpr;
+            } else if (!cronExpr.isEmpty()) {
+                schedule = "off";
+            } else {
+                String every = resolve(first.every());
+                schedule = every.isEmpty() || SchedulerUtils.isOff(every) ? "off" : "every " + every;
+            }
+            if (schedules.size() > 1) {
+                schedule = schedule + " (+" + (schedules.size() - 1) + " more)";
+                if (catchUp == CatchUp.RUN_LATEST) {
+                    throw new IllegalArgumentException("it has " + schedules.size() + " @Scheduled annotations; "
+                            + "catchUp = RUN_LATEST needs exactly one cron schedule");
+                }
+            }
+            Class<?> returns = method.getReturnType();
+            if (catchUp == CatchUp.RUN_LATEST && (Uni.class.isAssignableFrom(returns)
+                    || CompletionStage.class.isAssignableFrom(returns))) {
+                throw new IllegalArgumentException("catchUp = RUN_LATEST needs a blocking method (it writes a started "
+                        + "record before the run, and waits for it); this one returns " + returns.getSimpleName());
+            }
+            Optional<Duration> deadline = Optional.of(resolve(singleton.startingDeadline())).filter(s -> !s.isEmpty())
+                    .map(DurationConverter::parseDuration);
+            return new JobSpec(id, lease.isEmpty() ? serviceLease : lease, catchUp, deadline, schedule, cron);
+        } catch (RuntimeException e) {
+            throw new IllegalStateException("Invalid singleton job " + where + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static String resolve(String value) {
+        if (value == null || value.isEmpty()) {
+            return "";
+        }
+        return SchedulerUtils.isConfigValue(value) ? SchedulerUtils.lookUpPropertyValue(value) : value;
+    }
+}

@@ -1,0 +1,59 @@
+package dev.baton.scheduling;
+
+import java.time.Duration;
+import java.util.Objects;
+import java.util.Optional;
+
+import dev.baton.scheduling.SingletonJob.CatchUp;
+
+/**
+ * One singleton job as the runner knows it, checked when built so that a bad declaration fails start-up naming
+ * the job instead of failing its runs later.
+ *
+ * @param id the job id: names its record annotation {@code baton.dev/job.<id>}
+ * @param lease the name of the Lease whose terms gate the job
+ * @param catchUp the missed-slot policy
+ * @param startingDeadline how old a missed slot may be and still be caught up; empty for no limit
+ * @param schedule the schedule as declared, for people ({@code cron 0 * * * * ?}, {@code every 10s})
+ * @param cron the cron slots, for cron schedules; catch-up needs them
+ */
+public record JobSpec(String id, String lease, CatchUp catchUp, Optional<Duration> startingDeadline, String schedule,
+        Optional<CronSlots> cron) {
+
+    /** Annotation names allow 63 characters after the prefix; {@code job.} takes four. */
+    private static final String ID = "[A-Za-z0-9]([-A-Za-z0-9_.]{0,57}[A-Za-z0-9])?";
+    private static final String LEASE = "[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?";
+
+    public JobSpec {
+        Objects.requireNonNull(catchUp, "catchUp");
+        startingDeadline = startingDeadline == null ? Optional.empty() : startingDeadline;
+        cron = cron == null ? Optional.empty() : cron;
+        if (id == null || !id.matches(ID)) {
+            throw new IllegalArgumentException("Invalid singleton job id '" + id + "': at most 59 letters, digits, "
+                    + "'-', '_' or '.', starting and ending with a letter or digit (set @Scheduled(identity = ...))");
+        }
+        if (lease == null || !lease.matches(LEASE)) {
+            throw new IllegalArgumentException("Invalid lease '" + lease + "' for singleton job " + id
+                    + ": a Lease name is a lower-case DNS name, e.g. nightly-report");
+        }
+        if (catchUp == CatchUp.RUN_LATEST && cron.isEmpty()) {
+            throw new IllegalArgumentException("Singleton job " + id + " asks for catchUp = RUN_LATEST but is not "
+                    + "scheduled by cron (" + schedule + "): 'every' slots are not aligned across replicas, so a "
+                    + "missed one cannot be named; use a cron schedule or catchUp = SKIP");
+        }
+        if (startingDeadline.filter(d -> d.isNegative() || d.isZero()).isPresent()) {
+            throw new IllegalArgumentException("Singleton job " + id + ": startingDeadline must be positive, was "
+                    + startingDeadline.get());
+        }
+    }
+
+    /** A job without catch-up on {@code lease}, for tests and programmatic jobs. */
+    public static JobSpec of(String id, String lease) {
+        return new JobSpec(id, lease, CatchUp.SKIP, Optional.empty(), "programmatic", Optional.empty());
+    }
+
+    /** The annotation that carries this job's last run. */
+    public String recordKey() {
+        return JobRecord.PREFIX + id;
+    }
+}

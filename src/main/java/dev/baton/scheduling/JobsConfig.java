@@ -1,0 +1,32 @@
+package dev.baton.scheduling;
+
+import java.time.Duration;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+
+/** Singleton jobs: how they drain, spread and record. */
+@ConfigMapping(prefix = "baton.jobs")
+public interface JobsConfig {
+
+    /**
+     * On graceful shutdown, how long running singleton jobs may finish before they are interrupted (or cancelled);
+     * the Lease is released after that. Keep it below the pod's {@code terminationGracePeriodSeconds}.
+     */
+    @WithDefault("20s")
+    Duration drainTimeout();
+
+    /**
+     * Per-job Leases: a replica waits this long per job Lease it already holds before taking a free one, so job
+     * Leases spread across replicas. Also the pause between starting the electors of successive job Leases.
+     */
+    @WithDefault("1s")
+    Duration spreadStep();
+
+    /**
+     * At most this many job records (annotations {@code baton.dev/job.*}, at most 1 KiB each) in one Lease, well
+     * under the 256 KiB Kubernetes allows for all annotations of an object; a record beyond it is not written.
+     */
+    @WithDefault("64")
+    int maxRecords();
+}

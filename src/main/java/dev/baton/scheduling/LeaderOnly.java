@@ -1,0 +1,39 @@
+package dev.baton.scheduling;
+
+import jakarta.inject.Singleton;
+
+import io.quarkus.scheduler.Scheduled;
+import io.quarkus.scheduler.ScheduledExecution;
+
+/**
+ * Skips a scheduled execution unless this replica may run it as a cluster singleton now:
+ * {@code @Scheduled(every = "10s", skipExecutionIf = LeaderOnly.class)}, or for a programmatic job
+ * {@code scheduler.newJob(id).setSkipPredicate(LeaderOnly.class)}. It holds a valid term of the job's Lease (the
+ * service-wide one, or the {@link SingletonJob#lease()} of the method), the application is not draining, and the
+ * process is not a sidecar.
+ * <p>
+ * A non-blocking read of in-memory state (the elector's current term), so it is safe where Quarkus calls it on the
+ * event loop for reactive jobs. Quarkus then fires a {@code SkippedExecution} event for the skip.
+ */
+@Singleton
+public class LeaderOnly implements Scheduled.SkipPredicate {
+
+    private final SingletonJobs jobs;
+
+    LeaderOnly(SingletonJobs jobs) {
+        this.jobs = jobs;
+    }
+
+    @Override
+    public boolean test(ScheduledExecution execution) {
+        JobSpec spec = jobs.forMethod(execution.getTrigger().getMethodDescription())
+                .orElseGet(() -> jobs.gateOnly(execution.getTrigger().getId()));
+        var reason = jobs.runner().skipReason(spec);
+        if (reason.isPresent()) {
+            jobs.runner().skipped(spec, reason.get());
+            return true;
+        }
+        jobs.fired(spec, execution.getScheduledFireTime());
+        return false;
+    }
+}

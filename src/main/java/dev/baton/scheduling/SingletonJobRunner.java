@@ -1,0 +1,525 @@
+package dev.baton.scheduling;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+
+import org.jboss.logging.Logger;
+
+import dev.baton.Term;
+import dev.baton.election.LeaderElector;
+import dev.baton.scheduling.JobRecord.Outcome;
+import dev.baton.scheduling.SingletonJob.CatchUp;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.smallrye.mutiny.Uni;
+
+/**
+ * The policy of singleton jobs, free of CDI so that several replicas can be run in one test: the gate (a run needs a
+ * valid term of its Lease), the binding of a run to its term (told to stop when the term ends), the records in the
+ * Lease, catch-up when a term begins, and the drain at shutdown.
+ * <p>
+ * A slot runs at most once per replica (an in-memory claim) and is not run by a replica that reads it in the
+ * job's record, written by whichever leader ran it. For {@link CatchUp#RUN_LATEST} jobs the record is written
+ * before the run ({@code RUNNING}) and the run does not happen without it, so even a crash mid-run cannot make a
+ * later leader run that slot again. For other jobs the record is written when the run ends, so a slot cut short by
+ * the end of a term may run again on the next leader if Quarkus fires it there.
+ */
+public final class SingletonJobRunner implements SingletonRuns {
+
+    static final ThreadLocal<Run> CURRENT = new ThreadLocal<>();
+    private static final ThreadLocal<Instant> CATCH_UP_SLOT = new ThreadLocal<>();
+    private static final Logger LOG = Logger.getLogger(SingletonJobRunner.class);
+
+    private final String identity;
+    private final Function<String, LeaderElector> electors;
+    private final Clock clock;
+    private final MeterRegistry meters;
+    private final boolean sidecar;
+    private final int maxRecords;
+    private final Duration writeTimeout;
+    private final Map<String, Job> jobs = new ConcurrentHashMap<>();
+    private final Set<Run> running = ConcurrentHashMap.newKeySet();
+    private final Set<String> reportedUnreadable = ConcurrentHashMap.newKeySet();
+    private final ExecutorService catchUps;
+    private volatile boolean draining;
+
+    /**
+     * @param identity this replica's identity, written to records
+     * @param electors the elector of a Lease name; null while that Lease's elector has not started
+     * @param clock wall clock for slots and records
+     * @param meters where runs, skips and durations are counted
+     * @param sidecar true in sidecar mode, where singleton jobs never run
+     * @param maxRecords how many job records one Lease may carry
+     * @param writeTimeout how long a run waits for its record to be written
+     */
+    public SingletonJobRunner(String identity, Function<String, LeaderElector> electors, Clock clock,
+            MeterRegistry meters, boolean sidecar, int maxRecords, Duration writeTimeout) {
+        this.identity = identity;
+        this.electors = electors;
+        this.clock = clock;
+        this.meters = meters;
+        this.sidecar = sidecar;
+        this.maxRecords = maxRecords;
+        this.writeTimeout = writeTimeout;
+        this.catchUps = Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "baton-jobs-catch-up");
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    /**
+     * Registers a job. {@code invoker} runs the job for a given slot when it is caught up; it must end up in
+     * {@link #run} (the CDI interceptor does; tests pass a lambda that calls it).
+     */
+    public void register(JobSpec spec, Function<Instant, Object> invoker) {
+        Job previous = jobs.putIfAbsent(spec.id(), new Job(spec, invoker));
+        if (previous != null) {
+            throw new IllegalArgumentException("Two singleton jobs have the id " + spec.id()
+                    + ": give one of them another @Scheduled(identity = ...)");
+        }
+    }
+
+    /** The registered job, if any. */
+    public Optional<JobSpec> job(String id) {
+        return Optional.ofNullable(jobs.get(id)).map(Job::spec);
+    }
+
+    // ------------------------------------------------------------------ the gate
+
+    /**
+     * Why the job would not run now, or empty when it would. A non-blocking read of in-memory state, safe in a
+     * skip predicate on the event loop.
+     */
+    public Optional<String> skipReason(JobSpec spec) {
+        if (sidecar) {
+            return Optional.of("sidecar");
+        }
+        if (draining) {
+            return Optional.of("draining");
+        }
+        LeaderElector elector = electors.apply(spec.lease());
+        return elector != null && elector.isLeader() ? Optional.empty() : Optional.of("not-leader");
+    }
+
+    /** Counts a skip, e.g. decided by the skip predicate. */
+    public void skipped(JobSpec spec, String reason) {
+        Counter.builder("baton.job.skips").description("Singleton job fires that did not run, by reason")
+                .tag("job", spec.id()).tag("reason", reason).register(meters).increment();
+    }
+
+    /** The job's last run as recorded in its Lease (as last seen by this replica). */
+    public Optional<JobRecord> lastRecord(JobSpec spec) {
+        LeaderElector elector = electors.apply(spec.lease());
+        if (elector == null) {
+            return Optional.empty();
+        }
+        String raw = elector.observed().map(s -> s.record().annotation(spec.recordKey())).orElse(null);
+        if (raw == null) {
+            return Optional.empty();
+        }
+        Optional<JobRecord> parsed = JobRecord.parse(raw);
+        if (parsed.isEmpty() && reportedUnreadable.add(spec.id() + "\n" + raw)) {
+            LOG.warnf("Lease %s: annotation %s is ignored: %s. The job runs as if it had no record; the annotation "
+                    + "is replaced by the next run's record", elector.lease(), spec.recordKey(),
+                    JobRecord.whyUnreadable(raw));
+        }
+        return parsed;
+    }
+
+    // ------------------------------------------------------------------ a run
+
+    /**
+     * Runs {@code body} for {@code slot} if this replica holds a valid term of the job's Lease and the slot has not
+     * run yet; otherwise counts the skip and returns what a skipped method of {@code returnType} returns (a void
+     * {@code Uni}, a completed stage, or null). A returned {@code Uni} or {@code CompletionStage} is wrapped so that
+     * it is cancelled when the term ends. A failure of the body is recorded and rethrown.
+     */
+    public Object run(JobSpec spec, Instant slot, boolean catchUp, Class<?> returnType, Callable<Object> body)
+            throws Exception {
+        Optional<String> skip = skipReason(spec);
+        LeaderElector elector = electors.apply(spec.lease());
+        Term term = elector == null ? null : elector.currentTerm().orElse(null);
+        if (skip.isEmpty() && term == null) {
+            skip = Optional.of("not-leader");
+        }
+        if (skip.isEmpty()) {
+            skip = alreadyRun(spec, slot, term);
+        }
+        if (skip.isEmpty() && spec.catchUp() == CatchUp.RUN_LATEST) {
+            JobRecord started = new JobRecord(slot, identity, term.epoch(), Outcome.RUNNING, null, clock.instant(),
+                    catchUp ? Boolean.TRUE : null, null);
+            if (!write(spec, elector, term, started)) {
+                LOG.warnf("Singleton job %s: slot %s not run: its started record could not be written to lease %s "
+                        + "(a run without it could be repeated by the next leader)", spec.id(), slot, elector.lease());
+                skip = Optional.of("record-not-written");
+            }
+        }
+        if (skip.isPresent()) {
+            LOG.debugf("Singleton job %s: slot %s skipped (%s)", spec.id(), slot, skip.get());
+            skipped(spec, skip.get());
+            return skippedResult(returnType);
+        }
+
+        Run run = new Run(spec, slot, catchUp, term, Thread.currentThread(), System.nanoTime());
+        running.add(run);
+        term.ended().thenAccept(reason -> run.stop("its term (epoch " + term.epoch() + ") ended: " + reason));
+        if (catchUp) {
+            LOG.infof("Singleton job %s: catching up missed slot %s (epoch %d)", spec.id(), slot, term.epoch());
+        }
+        Object result;
+        CURRENT.set(run);
+        try {
+            result = body.call();
+        } catch (Throwable t) {
+            finish(run, t, elector);
+            throw t;
+        } finally {
+            CURRENT.remove();
+        }
+        if (result instanceof Uni<?> uni) {
+            run.detachThread();
+            Uni<String> stopped = Uni.createFrom().completionStage(run.stopped)
+                    .onItem().failWith(why -> new CancellationException("singleton run stopped: " + why));
+            @SuppressWarnings("unchecked")
+            Uni<Object> job = (Uni<Object>) uni;
+            return Uni.combine().any().of(job, stopped.onItem().castTo(Object.class))
+                    .onTermination().invoke((item, failure, cancelled) -> finish(run,
+                            cancelled ? new CancellationException("subscription cancelled") : failure, elector));
+        }
+        if (result instanceof CompletionStage<?> stage) {
+            run.detachThread();
+            CompletableFuture<?> future = stage.toCompletableFuture();
+            run.onStop(() -> future.cancel(true));
+            return future.whenComplete((v, failure) -> finish(run, failure, elector));
+        }
+        finish(run, null, elector);
+        return result;
+    }
+
+    private Optional<String> alreadyRun(JobSpec spec, Instant slot, Term term) {
+        Optional<JobRecord> last = lastRecord(spec);
+        if (last.isPresent() && last.get().epoch() > term.epoch()) {
+            LOG.warnf("Singleton job %s: its record was written in epoch %d, newer than this replica's term (%d); "
+                    + "not running slot %s", spec.id(), last.get().epoch(), term.epoch(), slot);
+            return Optional.of("newer-epoch-recorded");
+        }
+        if (last.isPresent() && !last.get().slot().isBefore(slot)) {
+            return Optional.of("already-run");
+        }
+        Job job = jobs.get(spec.id());
+        if (job != null) {
+            synchronized (job) {
+                if (job.claimed != null && !job.claimed.isBefore(slot)) {
+                    return Optional.of("already-run");
+                }
+                job.claimed = slot;
+            }
+        }
+        return Optional.empty();
+    }
+
+    private void finish(Run run, Throwable failure, LeaderElector elector) {
+        boolean stopped = run.finish();
+        if (run.blocking) {
+            Thread.interrupted(); // an interrupt that arrived as the run returned must not hit the thread's next task
+        }
+        Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause()
+                : failure;
+        Outcome outcome = cause == null ? Outcome.SUCCEEDED
+                : stopped || cause instanceof InterruptedException || cause instanceof CancellationException
+                        ? Outcome.INTERRUPTED
+                        : Outcome.FAILED;
+        long durationNanos = System.nanoTime() - run.startNanos;
+        running.remove(run);
+        JobSpec spec = run.spec;
+        Counter.builder("baton.job.runs").description("Singleton job runs, by outcome")
+                .tag("job", spec.id()).tag("outcome", outcome.name().toLowerCase()).register(meters).increment();
+        Timer.builder("baton.job.duration").description("How long singleton job runs take")
+                .tag("job", spec.id()).register(meters).record(durationNanos, TimeUnit.NANOSECONDS);
+        if (outcome == Outcome.INTERRUPTED) {
+            LOG.infof("Singleton job %s: run for slot %s stopped (%s)", spec.id(), run.slot,
+                    run.stopReason == null ? String.valueOf(cause) : run.stopReason);
+        }
+        JobRecord record = new JobRecord(run.slot, identity, run.term.epoch(), outcome,
+                Duration.ofNanos(durationNanos).toMillis(), clock.instant(), run.catchUp ? Boolean.TRUE : null,
+                cause == null ? null : cause.toString());
+        if (!run.term.isValid()) {
+            LOG.infof("Singleton job %s: slot %s ended %s after its term (epoch %d) ended; not recorded",
+                    spec.id(), run.slot, outcome, run.term.epoch());
+        } else if (run.blocking) {
+            write(spec, elector, run.term, record);
+        } else {
+            writeAsync(spec, elector, run.term, record);
+        }
+    }
+
+    private boolean write(JobSpec spec, LeaderElector elector, Term term, JobRecord record) {
+        try {
+            return writeAsync(spec, elector, term, record).get(writeTimeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        } catch (Exception e) {
+            return false;
+        }
+    }
+
+    private CompletableFuture<Boolean> writeAsync(JobSpec spec, LeaderElector elector, Term term, JobRecord record) {
+        long others = elector.observed().map(s -> s.record().annotations().keySet().stream()
+                .filter(k -> k.startsWith(JobRecord.PREFIX) && !k.equals(spec.recordKey())).count()).orElse(0L);
+        if (others >= maxRecords) {
+            LOG.warnf("Lease %s already carries %d job records (baton.jobs.max-records); the record of %s is not "
+                    + "written", elector.lease(), others, spec.id());
+            return CompletableFuture.completedFuture(false);
+        }
+        return elector.updateAnnotations(term, Map.of(spec.recordKey(), record.toJson())).whenComplete((ok, e) -> {
+            if (!Boolean.TRUE.equals(ok)) {
+                LOG.infof("Singleton job %s: record for slot %s (%s) not written to lease %s", spec.id(),
+                        record.slot(), record.outcome(), elector.lease());
+            }
+        });
+    }
+
+    private static Object skippedResult(Class<?> returnType) {
+        if (returnType != null && Uni.class.isAssignableFrom(returnType)) {
+            return Uni.createFrom().voidItem();
+        }
+        if (returnType != null && CompletionStage.class.isAssignableFrom(returnType)) {
+            return CompletableFuture.completedFuture(null);
+        }
+        return null;
+    }
+
+    // ------------------------------------------------------------------ catch-up
+
+    /**
+     * A term began on {@code term.lease()}: for each job of that Lease, look for a slot missed since its record and
+     * apply the job's policy. Returns at once; the work runs on the catch-up thread.
+     */
+    public void termStarted(Term term) {
+        if (sidecar) {
+            return;
+        }
+        try {
+            catchUps.execute(() -> catchUp(term));
+        } catch (RuntimeException e) {
+            // shutting down
+        }
+    }
+
+    /** The slot a catch-up invoker is asked to run; read by whoever ends up in {@link #run}. */
+    public static Optional<Instant> pendingCatchUpSlot() {
+        return Optional.ofNullable(CATCH_UP_SLOT.get());
+    }
+
+    private void catchUp(Term term) {
+        for (Job job : jobs.values()) {
+            JobSpec spec = job.spec;
+            LeaderElector elector = electors.apply(spec.lease());
+            if (elector == null || !elector.lease().equals(term.lease()) || spec.cron().isEmpty() || !term.isValid()) {
+                continue;
+            }
+            Instant now = clock.instant();
+            Optional<Instant> latest = spec.cron().get().latestAtOrBefore(now);
+            Optional<JobRecord> last = lastRecord(spec);
+            if (latest.isEmpty() || last.isEmpty() || !latest.get().isAfter(last.get().slot())) {
+                continue; // nothing known to be missed
+            }
+            Instant slot = latest.get();
+            if (spec.catchUp() == CatchUp.SKIP) {
+                LOG.infof("Singleton job %s: slot %s was missed (last run: %s); skipped (catchUp = SKIP)", spec.id(),
+                        slot, last.get().slot());
+                skipped(spec, "missed");
+                continue;
+            }
+            if (spec.startingDeadline().isPresent() && slot.plus(spec.startingDeadline().get()).isBefore(now)) {
+                LOG.infof("Singleton job %s: missed slot %s is older than its starting deadline (%s); skipped",
+                        spec.id(), slot, spec.startingDeadline().get());
+                skipped(spec, "past-deadline");
+                continue;
+            }
+            CATCH_UP_SLOT.set(slot);
+            try {
+                job.invoker.apply(slot);
+            } catch (RuntimeException e) {
+                LOG.errorf(e, "Singleton job %s: catching up slot %s failed", spec.id(), slot);
+            } finally {
+                CATCH_UP_SLOT.remove();
+            }
+        }
+    }
+
+    // ------------------------------------------------------------------ drain and health
+
+    /**
+     * Stops starting singleton runs, waits up to {@code timeout} for the running ones, then stops (interrupts or
+     * cancels) those still going and gives them a moment to record their outcome while the term is still held.
+     */
+    public void drain(Duration timeout) {
+        draining = true;
+        if (!running.isEmpty()) {
+            LOG.infof("Draining %d singleton job run(s) for up to %s", running.size(), timeout);
+        }
+        awaitIdle(timeout);
+        for (Run run : List.copyOf(running)) {
+            run.stop("the application is shutting down and the drain timeout (" + timeout + ") passed");
+        }
+        awaitIdle(Duration.ofSeconds(2));
+        catchUps.shutdownNow();
+    }
+
+    private void awaitIdle(Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (!running.isEmpty() && System.nanoTime() - deadline < 0) {
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+
+    /** True once {@link #drain} began. */
+    public boolean draining() {
+        return draining;
+    }
+
+    /** Runs in progress on this replica. */
+    public List<SingletonRun> running() {
+        return List.copyOf(running);
+    }
+
+    @Override
+    public List<Overrun> overruns() {
+        long now = System.nanoTime();
+        List<Overrun> list = new ArrayList<>();
+        for (Run run : running) {
+            long since = run.stoppedAtNanos;
+            if (since != 0) {
+                list.add(new Overrun(run.spec.id(), run.term.lease(), run.term.epoch(), Duration.ofNanos(now - since)));
+            }
+        }
+        list.sort(Comparator.comparing(Overrun::sinceTermEnded).reversed());
+        return list;
+    }
+
+    // ------------------------------------------------------------------ state
+
+    private static final class Job {
+        final JobSpec spec;
+        final Function<Instant, Object> invoker;
+        Instant claimed;
+
+        Job(JobSpec spec, Function<Instant, Object> invoker) {
+            this.spec = spec;
+            this.invoker = invoker;
+        }
+
+        JobSpec spec() {
+            return spec;
+        }
+    }
+
+    /** One run, bound to its term: stopping it interrupts its thread or cancels its result. */
+    static final class Run implements SingletonRun {
+        final JobSpec spec;
+        final Instant slot;
+        final boolean catchUp;
+        final Term term;
+        final long startNanos;
+        final CompletableFuture<String> stopped = new CompletableFuture<>();
+        private final List<Runnable> onStop = new ArrayList<>();
+        private Thread thread;
+        boolean blocking = true;
+        private boolean finished;
+        volatile long stoppedAtNanos;
+        volatile String stopReason;
+
+        Run(JobSpec spec, Instant slot, boolean catchUp, Term term, Thread thread, long startNanos) {
+            this.spec = spec;
+            this.slot = slot;
+            this.catchUp = catchUp;
+            this.term = term;
+            this.thread = thread;
+            this.startNanos = startNanos;
+        }
+
+        synchronized void stop(String why) {
+            if (finished || stopReason != null) {
+                return;
+            }
+            stopReason = why;
+            stoppedAtNanos = System.nanoTime();
+            if (thread != null) {
+                thread.interrupt();
+            }
+            onStop.forEach(Runnable::run);
+            stopped.complete(why);
+        }
+
+        synchronized void detachThread() {
+            thread = null;
+            blocking = false;
+        }
+
+        synchronized void onStop(Runnable action) {
+            if (stopReason != null) {
+                action.run();
+            } else {
+                onStop.add(action);
+            }
+        }
+
+        /** Marks the run finished; true when it had been told to stop. */
+        synchronized boolean finish() {
+            finished = true;
+            thread = null;
+            return stopReason != null;
+        }
+
+        @Override
+        public String job() {
+            return spec.id();
+        }
+
+        @Override
+        public Instant slot() {
+            return slot;
+        }
+
+        @Override
+        public boolean catchUp() {
+            return catchUp;
+        }
+
+        @Override
+        public Term term() {
+            return term;
+        }
+
+        @Override
+        public boolean isValid() {
+            return stopReason == null && term.isValid();
+        }
+    }
+}

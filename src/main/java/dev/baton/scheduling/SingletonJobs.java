@@ -1,0 +1,275 @@
+package dev.baton.scheduling;
+
+import java.lang.reflect.Method;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+import jakarta.annotation.Priority;
+import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.inject.Any;
+import jakarta.enterprise.inject.Instance;
+import jakarta.enterprise.inject.spi.Bean;
+import jakarta.enterprise.inject.spi.BeanManager;
+import jakarta.inject.Singleton;
+
+import org.eclipse.microprofile.config.ConfigProvider;
+import org.jboss.logging.Logger;
+
+import dev.baton.LeadershipAcquired;
+import dev.baton.config.BatonConfig;
+import dev.baton.election.Elections;
+import dev.baton.election.LeaderElector;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import io.quarkus.scheduler.ScheduledExecution;
+
+/**
+ * The application's singleton jobs: finds every {@link SingletonJob} method at start-up (failing boot, naming the
+ * method, for a bad one), starts the electors of per-job Leases one after another, and connects the
+ * {@link SingletonJobRunner} to CDI: term starts trigger catch-up, shutdown drains before {@link Elections}
+ * releases the Leases.
+ */
+@Singleton
+public class SingletonJobs implements SingletonRuns {
+
+    /** Drains before {@link Elections} ends terms and releases Leases. */
+    public static final int SHUTDOWN_PRIORITY = Elections.SHUTDOWN_PRIORITY - 100;
+
+    private static final Logger LOG = Logger.getLogger(SingletonJobs.class);
+
+    private final Elections elections;
+    private final BatonConfig config;
+    private final JobsConfig jobsConfig;
+    private final BeanManager beans;
+    private final SingletonJobRunner runner;
+    private final Map<String, JobSpec> byMethod = new ConcurrentHashMap<>();
+    private final Map<String, LeaderElector> started = new ConcurrentHashMap<>();
+    private final Set<String> jobLeases = ConcurrentHashMap.newKeySet();
+    private final Map<String, Instant> firedSlots = new ConcurrentHashMap<>();
+    private final Map<String, JobSpec> gateOnly = new ConcurrentHashMap<>();
+    private volatile boolean discovered;
+
+    SingletonJobs(Elections elections, BatonConfig config, JobsConfig jobsConfig, BeanManager beans,
+            @Any Instance<MeterRegistry> registries) {
+        this.elections = elections;
+        this.config = config;
+        this.jobsConfig = jobsConfig;
+        this.beans = beans;
+        MeterRegistry meters = registries.isResolvable() ? registries.get() : new SimpleMeterRegistry();
+        this.runner = new SingletonJobRunner(elections.identity(), this::elector, Clock.systemUTC(), meters,
+                config.mode() == BatonConfig.Mode.SIDECAR, jobsConfig.maxRecords(), config.renewDeadline());
+    }
+
+    void onStart(@Observes StartupEvent event) {
+        discover();
+        if (config.mode() == BatonConfig.Mode.SIDECAR) {
+            if (!byMethod.isEmpty()) {
+                LOG.infof("Sidecar mode: %d singleton job(s) never run in this process", byMethod.size());
+            }
+            return;
+        }
+        startJobLeases();
+    }
+
+    void onAcquired(@Observes LeadershipAcquired event) {
+        runner.termStarted(event.term());
+    }
+
+    void onStop(@Observes @Priority(SHUTDOWN_PRIORITY) ShutdownEvent event) {
+        runner.drain(jobsConfig.drainTimeout());
+    }
+
+    /** Finds and checks every {@code @SingletonJob} method of every bean; idempotent. */
+    synchronized void discover() {
+        if (discovered) {
+            return;
+        }
+        String cronType = ConfigProvider.getConfig().getOptionalValue("quarkus.scheduler.cron-type", String.class)
+                .orElse("quartz");
+        Map<String, String> ids = new LinkedHashMap<>();
+        for (Bean<?> bean : beans.getBeans(Object.class, Any.Literal.INSTANCE)) {
+            if (bean.getBeanClass().isAnnotationPresent(SingletonJob.class)
+                    && !bean.getBeanClass().isAnnotationPresent(jakarta.interceptor.Interceptor.class)) {
+                throw new IllegalStateException("@SingletonJob on class " + bean.getBeanClass().getName()
+                        + ": put it on each @Scheduled method that is a singleton job");
+            }
+            for (Class<?> c = bean.getBeanClass(); c != null && c != Object.class; c = c.getSuperclass()) {
+                for (Method m : c.getDeclaredMethods()) {
+                    if (!m.isAnnotationPresent(SingletonJob.class) || byMethod.containsKey(JobDiscovery.describe(m))) {
+                        continue;
+                    }
+                    JobSpec spec = JobDiscovery.spec(m, config.leaseName(), cronType);
+                    String other = ids.putIfAbsent(spec.id(), JobDiscovery.describe(m));
+                    if (other != null) {
+                        throw new IllegalStateException("Singleton jobs " + other + " and " + JobDiscovery.describe(m)
+                                + " both have the id " + spec.id() + ": give one another @Scheduled(identity = ...)");
+                    }
+                    byMethod.put(JobDiscovery.describe(m), spec);
+                    runner.register(spec, slot -> invoke(bean, m, slot));
+                    if (!spec.lease().equals(config.leaseName())) {
+                        jobLeases.add(spec.lease());
+                    }
+                    LOG.infof("Singleton job %s (%s) on lease %s, catch-up %s", spec.id(), spec.schedule(),
+                            spec.lease(), spec.catchUp());
+                }
+            }
+        }
+        discovered = true;
+    }
+
+    /** Starts the job Leases' electors one per spread step, so replicas starting together take them in turns. */
+    private void startJobLeases() {
+        List<String> leases = new ArrayList<>(jobLeases);
+        leases.sort(null);
+        if (leases.isEmpty()) {
+            return;
+        }
+        SpreadingLeaseStore.startOneByOne(leases, jobsConfig.spreadStep(), lease -> {
+            if (!runner.draining()) {
+                started.put(lease, elections.forLease(lease,
+                        store -> new SpreadingLeaseStore(store, this::jobLeasesHeld, jobsConfig.spreadStep())));
+            }
+        });
+    }
+
+    private int jobLeasesHeld() {
+        return (int) started.entrySet().stream().filter(e -> e.getValue().isLeader()).count();
+    }
+
+    /** The elector of a Lease, or null while it has not started. Never creates one: non-blocking. */
+    LeaderElector elector(String lease) {
+        if (lease.equals(config.leaseName())) {
+            LeaderElector e = started.get(lease);
+            if (e == null) {
+                e = elections.all().stream().filter(x -> x.settings().leaseName().equals(lease)).findFirst()
+                        .orElse(null);
+                if (e != null) {
+                    started.put(lease, e);
+                }
+            }
+            return e;
+        }
+        return started.get(lease);
+    }
+
+    private Object invoke(Bean<?> bean, Method method, Instant slot) {
+        Object instance = beans.getReference(bean, bean.getBeanClass(), beans.createCreationalContext(bean));
+        try {
+            Method target = instance.getClass().getMethod(method.getName(), method.getParameterTypes());
+            Object[] args = method.getParameterCount() == 1 ? new Object[] { catchUpExecution(method, slot) }
+                    : new Object[0];
+            return target.invoke(instance, args);
+        } catch (java.lang.reflect.InvocationTargetException e) {
+            throw new IllegalStateException(e.getCause());
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException("Cannot call " + JobDiscovery.describe(method) + " to catch up", e);
+        }
+    }
+
+    private static ScheduledExecution catchUpExecution(Method method, Instant slot) {
+        Instant now = Instant.now();
+        return new ScheduledExecution() {
+            @Override
+            public io.quarkus.scheduler.Trigger getTrigger() {
+                return new io.quarkus.scheduler.Trigger() {
+                    @Override
+                    public String getId() {
+                        return "catch-up:" + JobDiscovery.describe(method);
+                    }
+
+                    @Override
+                    public Instant getNextFireTime() {
+                        return null;
+                    }
+
+                    @Override
+                    public Instant getPreviousFireTime() {
+                        return slot;
+                    }
+
+                    @Override
+                    public boolean isOverdue() {
+                        return false;
+                    }
+
+                    @Override
+                    public String getMethodDescription() {
+                        return JobDiscovery.describe(method);
+                    }
+                };
+            }
+
+            @Override
+            public Instant getFireTime() {
+                return now;
+            }
+
+            @Override
+            public Instant getScheduledFireTime() {
+                return slot;
+            }
+        };
+    }
+
+    // ------------------------------------------------------------------ for the gate, the interceptor and /jobs
+
+    /** The singleton job declared by a method ("Class#method"), if any. */
+    public Optional<JobSpec> forMethod(String methodDescription) {
+        if (methodDescription == null) {
+            return Optional.empty();
+        }
+        if (!discovered) {
+            discover();
+        }
+        return Optional.ofNullable(byMethod.get(methodDescription));
+    }
+
+    /** A gate-only job on the service Lease for a trigger that is not a {@code @SingletonJob} (metrics tag only). */
+    JobSpec gateOnly(String triggerId) {
+        return gateOnly.computeIfAbsent(triggerId, id -> {
+            String clean = id.replaceAll("[^-A-Za-z0-9_.]", "-").replaceAll("^[^A-Za-z0-9]+|[^A-Za-z0-9]+$", "");
+            clean = clean.length() > 59 ? clean.substring(clean.length() - 59).replaceAll("^[^A-Za-z0-9]+", "") : clean;
+            return JobSpec.of(clean.isEmpty() ? "job" : clean, config.leaseName());
+        });
+    }
+
+    /** Remembers the slot the scheduler fires for a job, for a method that does not take the execution. */
+    void fired(JobSpec spec, Instant scheduledFireTime) {
+        firedSlots.put(spec.id(), scheduledFireTime);
+    }
+
+    Optional<Instant> takeFiredSlot(JobSpec spec) {
+        return Optional.ofNullable(firedSlots.remove(spec.id()));
+    }
+
+    /** Every discovered singleton job, by method description. */
+    public Map<String, JobSpec> jobs() {
+        if (!discovered) {
+            discover();
+        }
+        return Map.copyOf(byMethod);
+    }
+
+    public SingletonJobRunner runner() {
+        return runner;
+    }
+
+    /** True when {@code lease} is a job's own Lease (not the service-wide one). */
+    public boolean isJobLease(String lease) {
+        return jobLeases.contains(lease);
+    }
+
+    @Override
+    public List<Overrun> overruns() {
+        return runner.overruns();
+    }
+}

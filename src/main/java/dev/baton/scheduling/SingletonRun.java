@@ -1,0 +1,40 @@
+package dev.baton.scheduling;
+
+import java.time.Instant;
+import java.util.Optional;
+
+import dev.baton.Term;
+
+/**
+ * The singleton run in progress on this thread: which slot it is for and the term it belongs to. Read it at the
+ * top of a {@link SingletonJob} method (for a {@code Uni} or {@code CompletionStage} job, capture it there and use
+ * the captured value in callbacks), and check {@link #isValid()} before each side effect; pass {@link #epoch()} to
+ * stores that fence on it.
+ */
+public interface SingletonRun {
+
+    /** The job's id. */
+    String job();
+
+    /** The scheduled instant this run is for. */
+    Instant slot();
+
+    /** True when this run catches up a slot missed while no replica led. */
+    boolean catchUp();
+
+    /** The term this run belongs to. */
+    Term term();
+
+    /** The term's fencing token. */
+    default long epoch() {
+        return term().epoch();
+    }
+
+    /** False as soon as the term ended (or the application drains): stop acting. */
+    boolean isValid();
+
+    /** The run on the current thread, if the current thread is executing a singleton job. */
+    static Optional<SingletonRun> current() {
+        return Optional.ofNullable(SingletonJobRunner.CURRENT.get());
+    }
+}

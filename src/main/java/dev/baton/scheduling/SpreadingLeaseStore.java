@@ -1,0 +1,112 @@
+package dev.baton.scheduling;
+
+import java.time.Duration;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.function.IntSupplier;
+
+import dev.baton.election.LeaderElector;
+import dev.baton.store.LeaseRecord;
+import dev.baton.store.LeaseSnapshot;
+import dev.baton.store.LeaseStore;
+
+/**
+ * Spreads per-job Leases across replicas without knowing how many there are: before this replica's elector takes a
+ * job Lease from someone else (or creates it), it waits {@code step} for each job Lease it already holds. A replica
+ * holding fewer Leases gets there first and the write that comes later loses on the resourceVersion; renewals and
+ * releases are never delayed. It balances Leases as they change hands (start-up, rollouts, failures); it does not
+ * move a Lease that is held, so a replica that started long before the others keeps what it took until it stops.
+ */
+final class SpreadingLeaseStore implements LeaseStore {
+
+    private final LeaseStore delegate;
+    private final IntSupplier held;
+    private final Duration step;
+
+    SpreadingLeaseStore(LeaseStore delegate, IntSupplier held, Duration step) {
+        this.delegate = delegate;
+        this.held = held;
+        this.step = step;
+    }
+
+    /**
+     * Starts the electors of {@code leases} one per {@code step}, on a daemon thread: replicas that start together
+     * then contest each Lease at a moment when they already hold different numbers of them.
+     */
+    static void startOneByOne(java.util.List<String> leases, Duration step, java.util.function.Consumer<String> start) {
+        java.util.concurrent.ScheduledExecutorService starter = java.util.concurrent.Executors
+                .newSingleThreadScheduledExecutor(r -> {
+                    Thread t = new Thread(r, "baton-jobs-start");
+                    t.setDaemon(true);
+                    return t;
+                });
+        long millis = step.toMillis();
+        for (int i = 0; i < leases.size(); i++) {
+            String lease = leases.get(i);
+            starter.schedule(() -> start.accept(lease), i * millis, java.util.concurrent.TimeUnit.MILLISECONDS);
+        }
+        starter.schedule(starter::shutdown, leases.size() * millis, java.util.concurrent.TimeUnit.MILLISECONDS);
+    }
+
+    @Override
+    public Optional<LeaseSnapshot> get(String name) {
+        return delegate.get(name);
+    }
+
+    @Override
+    public Optional<LeaseSnapshot> create(String name, LeaseRecord record) {
+        pace();
+        return delegate.create(name, record);
+    }
+
+    @Override
+    public Optional<LeaseSnapshot> update(LeaseSnapshot previous, LeaseRecord record) {
+        if (taking(previous.record(), record)) {
+            pace();
+        }
+        return delegate.update(previous, record);
+    }
+
+    /** A write that puts this process in as the holder of a Lease whose record was not its own. */
+    private static boolean taking(LeaseRecord before, LeaseRecord after) {
+        String mine = after.annotation(LeaderElector.INSTANCE_ANNOTATION);
+        return !after.isFree() && mine != null
+                && !Objects.equals(mine, before.annotation(LeaderElector.INSTANCE_ANNOTATION));
+    }
+
+    private void pace() {
+        long millis = step.toMillis() * held.getAsInt();
+        if (millis > 0) {
+            try {
+                Thread.sleep(millis);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    @Override
+    public AutoCloseable watch(String name, LeaseWatcher watcher) {
+        return delegate.watch(name, watcher);
+    }
+
+    @Override
+    public void recordEvent(String name, String reason, String message) {
+        delegate.recordEvent(name, reason, message);
+    }
+
+    @Override
+    public String namespace() {
+        return delegate.namespace();
+    }
+
+    @Override
+    public String describe() {
+        return delegate.describe();
+    }
+
+    @Override
+    public boolean embedded() {
+        return delegate.embedded();
+    }
+}

@@ -1,0 +1,403 @@
+package dev.baton.scheduling;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.InetAddress;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.UnaryOperator;
+import java.util.stream.Collectors;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import dev.baton.scheduling.JobRecord.Outcome;
+import dev.baton.scheduling.SingletonJob.CatchUp;
+import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.quarkus.test.kubernetes.client.KubernetesServer;
+import io.smallrye.mutiny.Uni;
+
+/**
+ * Several replicas of the job logic (each with its own client, electors and runner) against one Kubernetes test
+ * API server in CRUD mode over HTTP. The test plays each replica's Quarkus scheduler by firing slots on all of them.
+ */
+class SingletonJobRunnerTest {
+
+    static final String NS = "jobs";
+    static final Duration PATIENCE = Duration.ofSeconds(20);
+    static KubernetesServer server;
+    static KubernetesClient admin;
+    static final AtomicInteger SEQ = new AtomicInteger();
+
+    final List<Replica> replicas = new ArrayList<>();
+    final List<String> ran = Collections.synchronizedList(new ArrayList<>());
+    final ExecutorService pool = Executors.newCachedThreadPool();
+    final MutableClock clock = new MutableClock(Instant.parse("2026-01-01T10:00:30Z"));
+
+    @BeforeAll
+    static void startServer() {
+        server = new KubernetesServer(false, true, InetAddress.getLoopbackAddress(), 0, List.of());
+        server.before();
+        admin = server.getClient();
+    }
+
+    @AfterAll
+    static void stopServer() {
+        server.after();
+    }
+
+    @AfterEach
+    void stopReplicas() {
+        replicas.forEach(r -> {
+            try {
+                r.close();
+            } catch (RuntimeException e) {
+                // already crashed
+            }
+        });
+        pool.shutdownNow();
+    }
+
+    Replica replica(String name) {
+        return replica(name, 64);
+    }
+
+    Replica replica(String name, int maxRecords) {
+        Replica r = new Replica(name, admin, NS, clock, maxRecords);
+        replicas.add(r);
+        return r;
+    }
+
+    static String lease(String prefix) {
+        return prefix + "-" + SEQ.incrementAndGet();
+    }
+
+    Replica awaitLeader(List<Replica> among, String lease) {
+        await().atMost(PATIENCE).until(() -> among.stream().filter(r -> r.leads(lease)).count() == 1);
+        return among.stream().filter(r -> r.leads(lease)).findFirst().orElseThrow();
+    }
+
+    /** Every replica's scheduler fires {@code slot} at about the same moment. */
+    void fireAll(List<Replica> among, JobSpec spec, Instant slot) throws Exception {
+        List<Future<Object>> fired = new ArrayList<>();
+        for (Replica r : among) {
+            fired.add(pool.submit(() -> r.fire(spec, slot, ran)));
+        }
+        for (Future<Object> f : fired) {
+            f.get(30, TimeUnit.SECONDS);
+        }
+    }
+
+    Optional<JobRecord> recordIn(String lease, JobSpec spec) {
+        Lease l = admin.leases().inNamespace(NS).withName(lease).get();
+        return JobRecord.parse(l.getMetadata().getAnnotations().get(spec.recordKey()));
+    }
+
+    /** Edits the Lease's annotations as an operator would (kubectl annotate), retrying on conflicts. */
+    static void annotate(String lease, UnaryOperator<Map<String, String>> edit) {
+        for (int i = 0; i < 20; i++) {
+            Lease l = admin.leases().inNamespace(NS).withName(lease).get();
+            Map<String, String> a = new HashMap<>(l.getMetadata().getAnnotations());
+            l.getMetadata().setAnnotations(edit.apply(a));
+            try {
+                admin.leases().inNamespace(NS).resource(l).update();
+                return;
+            } catch (KubernetesClientException e) {
+                if (e.getCode() != 409) {
+                    throw e;
+                }
+            }
+        }
+        throw new AssertionError("could not annotate " + lease);
+    }
+
+    static Instant at(String time) {
+        return Instant.parse("2026-01-01T" + time + "Z");
+    }
+
+    // ------------------------------------------------------------------ tests
+
+    @Test
+    void eachSlotRunsOnceAcrossReplicasAndASlotRunBeforeAHandoverIsNotRunAgain() throws Exception {
+        String lease = lease("service");
+        List<Replica> all = List.of(replica("a"), replica("b"), replica("c"));
+        all.forEach(r -> r.elect(lease));
+        JobSpec tick = JobSpec.of("tick", lease);
+        List<Instant> slots = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            Instant slot = at("10:00:00").plusSeconds(10L * i);
+            slots.add(slot);
+            Replica leader = awaitLeader(all, lease);
+            fireAll(all, tick, slot);
+            fireAll(all, tick, slot); // a duplicate fire of the same slot
+            assertEquals(slot + "@" + leader.name, ran.get(ran.size() - 1));
+        }
+        assertEquals(5, ran.size(), "each slot ran once, on the leader; duplicate fires did not run: " + ran);
+        Replica first = awaitLeader(all, lease);
+
+        first.electors.get(lease).releaseNow();
+        List<Replica> others = all.stream().filter(r -> r != first).toList();
+        Replica second = awaitLeader(others, lease);
+        JobRecord history = recordIn(lease, tick).orElseThrow();
+        assertEquals(first.name, history.replica(), "the old leader's record survived the handover");
+        assertEquals(slots.get(4), history.slot());
+
+        fireAll(all, tick, slots.get(4)); // the new leader's scheduler fires the old slot late
+        assertEquals(5, ran.size(), "a slot the old leader recorded is not run again: " + ran);
+        assertTrue(second.count("baton.job.skips", "reason", "already-run") >= 1);
+
+        Instant next = slots.get(4).plusSeconds(10);
+        fireAll(all, tick, next);
+        assertEquals(next + "@" + second.name, ran.get(5));
+        JobRecord now = recordIn(lease, tick).orElseThrow();
+        assertEquals(second.name, now.replica());
+        assertEquals(Outcome.SUCCEEDED, now.outcome());
+        assertTrue(now.epoch() > history.epoch(), "the new term's epoch is recorded");
+    }
+
+    @Test
+    void aLeaderLosingItsTermMidRunIsInterruptedAndSeesItsTermInvalid() throws Exception {
+        String lease = lease("taken");
+        List<Replica> all = List.of(replica("a"), replica("b"));
+        all.forEach(r -> r.elect(lease));
+        Replica leader = awaitLeader(all, lease);
+        JobSpec job = JobSpec.of("long", lease);
+        CountDownLatch running = new CountDownLatch(1);
+        AtomicReference<SingletonRun> seen = new AtomicReference<>();
+        AtomicBoolean interrupted = new AtomicBoolean();
+        AtomicBoolean validWhenInterrupted = new AtomicBoolean(true);
+        leader.bodies.put(job.id(), (replica, run) -> {
+            seen.set(run);
+            running.countDown();
+            try {
+                Thread.sleep(60_000);
+            } catch (InterruptedException e) {
+                interrupted.set(true);
+                validWhenInterrupted.set(run.isValid());
+                throw e;
+            }
+            return null;
+        });
+        long epoch = leader.electors.get(lease).currentTerm().orElseThrow().epoch();
+        Future<Object> fired = pool.submit(() -> leader.fire(job, at("10:00:00"), ran));
+        assertTrue(running.await(10, TimeUnit.SECONDS));
+        assertTrue(seen.get().isValid());
+
+        // Another holder takes the Lease (as after a partition): the leader's term ends and its run is told.
+        annotate(lease, a -> a); // no-op edit first: the leader keeps its term through a foreign write
+        Lease l = admin.leases().inNamespace(NS).withName(lease).get();
+        l.getSpec().setHolderIdentity("intruder");
+        l.getMetadata().getAnnotations().remove("baton.dev/holder-instance");
+        admin.leases().inNamespace(NS).resource(l).unlock().update();
+
+        await().atMost(PATIENCE).untilTrue(interrupted);
+        assertFalse(validWhenInterrupted.get(), "the job sees its term invalid when interrupted");
+        assertEquals(epoch, seen.get().epoch(), "the run keeps the epoch of the term it started in");
+        Exception thrown = org.junit.jupiter.api.Assertions.assertThrows(Exception.class,
+                () -> fired.get(10, TimeUnit.SECONDS));
+        assertInstanceOf(InterruptedException.class, thrown.getCause());
+        assertEquals(1, leader.count("baton.job.runs", "outcome", "interrupted"));
+        assertTrue(leader.runner.overruns().isEmpty(), "nothing still running after its term");
+    }
+
+    @Test
+    void aUniJobIsCancelledWhenItsTermEnds() throws Exception {
+        String lease = lease("reactive");
+        Replica a = replica("a");
+        a.elect(lease);
+        awaitLeader(List.of(a), lease);
+        JobSpec job = JobSpec.of("reactive", lease);
+        AtomicBoolean cancelled = new AtomicBoolean();
+        a.bodies.put(job.id(), (replica, run) -> Uni.createFrom().emitter(e -> {
+        }).onCancellation().invoke(() -> cancelled.set(true)));
+        Uni<?> result = (Uni<?>) a.fire(job, at("10:00:00"), ran);
+        AtomicReference<Throwable> failure = new AtomicReference<>();
+        result.subscribe().with(item -> {
+        }, failure::set);
+
+        a.electors.get(lease).releaseNow();
+
+        await().atMost(PATIENCE).untilTrue(cancelled);
+        await().atMost(PATIENCE).until(() -> failure.get() != null);
+        assertInstanceOf(CancellationException.class, failure.get());
+        assertEquals(1, a.count("baton.job.runs", "outcome", "interrupted"));
+    }
+
+    @Test
+    void catchUpRunsTheLatestMissedSlotOnceAndSkipsOnePastItsDeadline() throws Exception {
+        String lease = lease("report");
+        JobSpec report = new JobSpec("report", lease, CatchUp.RUN_LATEST, Optional.of(Duration.ofMinutes(10)),
+                "cron 0 0 * * * ?", Optional.of(new CronSlots("0 0 * * * ?", "quartz", ZoneOffset.UTC)));
+        Replica a = replica("a");
+        a.register(report, ran, null);
+        a.elect(lease);
+        awaitLeader(List.of(a), lease);
+        a.fire(report, at("10:00:00"), ran);
+        assertEquals(List.of(at("10:00:00") + "@a"), ran);
+
+        // a stops; nobody leads over 11:00 and 12:00; b starts at 12:05 and catches up 12:00 only.
+        a.close();
+        clock.set(at("12:05:00"));
+        Replica b = replica("b");
+        b.register(report, ran, null);
+        b.elect(lease);
+        await().atMost(PATIENCE).until(() -> ran.size() == 2);
+        assertEquals(at("12:00:00") + "@b (catch-up)", ran.get(1));
+        await().atMost(PATIENCE).until(() -> recordIn(lease, report).orElseThrow().outcome() == Outcome.SUCCEEDED);
+        JobRecord caught = recordIn(lease, report).orElseThrow();
+        assertEquals(at("12:00:00"), caught.slot());
+        assertEquals(Boolean.TRUE, caught.catchUp());
+
+        b.fire(report, at("12:00:00"), ran); // b's scheduler fires 12:00 late: already run
+        assertEquals(2, ran.size(), "the caught-up slot runs once: " + ran);
+
+        // b stops; c starts at 14:30: the missed 14:00 is older than the 10 minute deadline.
+        b.close();
+        clock.set(at("14:30:00"));
+        Replica c = replica("c");
+        c.register(report, ran, null);
+        c.elect(lease);
+        awaitLeader(List.of(c), lease);
+        await().atMost(PATIENCE).until(() -> c.count("baton.job.skips", "reason", "past-deadline") == 1);
+        assertEquals(2, ran.size(), "a slot past its deadline is not run: " + ran);
+        assertEquals(at("12:00:00"), recordIn(lease, report).orElseThrow().slot());
+    }
+
+    @Test
+    void aSlotStartedByALeaderThatCrashedIsNotRunAgain() throws Exception {
+        String lease = lease("crash");
+        JobSpec job = new JobSpec("billing", lease, CatchUp.RUN_LATEST, Optional.empty(), "cron 0 * * * * ?",
+                Optional.of(new CronSlots("0 * * * * ?", "quartz", ZoneOffset.UTC)));
+        Replica a = replica("a");
+        a.register(job, ran, (replica, run) -> {
+            Thread.sleep(60_000);
+            return null;
+        });
+        a.elect(lease);
+        awaitLeader(List.of(a), lease);
+        pool.submit(() -> a.fire(job, at("10:00:00"), ran));
+        await().atMost(PATIENCE).until(() -> recordIn(lease, job).map(JobRecord::outcome).orElse(null)
+                == Outcome.RUNNING);
+
+        a.crash(); // the Lease keeps a as holder and the RUNNING record
+        Replica b = replica("b");
+        b.register(job, ran, null);
+        b.elect(lease);
+        awaitLeader(List.of(b), lease);
+        b.fire(job, at("10:00:00"), ran);
+        assertEquals(List.of(at("10:00:00") + "@a"), ran, "the slot a started is never run by b");
+        JobRecord record = recordIn(lease, job).orElseThrow();
+        assertEquals("a", record.replica());
+        assertEquals(Outcome.RUNNING, record.outcome(), "what a left is still there for operators to see");
+    }
+
+    @Test
+    void perJobLeasesSpreadAcrossReplicasAndEachJobRunsOnOneReplica() throws Exception {
+        int n = SEQ.incrementAndGet();
+        List<String> leases = new ArrayList<>();
+        for (int i = 1; i <= 6; i++) {
+            leases.add("job-" + n + "-" + i);
+        }
+        List<Replica> all = List.of(replica("a"), replica("b"), replica("c"));
+        Duration step = Duration.ofMillis(300);
+        all.forEach(r -> SpreadingLeaseStore.startOneByOne(leases, step, lease -> r.electSpreading(lease, step)));
+        for (String lease : leases) {
+            awaitLeader(all, lease);
+        }
+        Map<String, List<String>> held = all.stream().collect(Collectors.toMap(r -> r.name,
+                r -> leases.stream().filter(r::leads).toList()));
+        System.out.println("per-job leases held: " + held);
+        held.forEach((replica, ls) -> assertTrue(ls.size() < 6, replica + " holds every job lease: " + held));
+
+        for (String lease : leases) {
+            fireAll(all, JobSpec.of("job", lease), at("10:00:00"));
+        }
+        for (String lease : leases) {
+            Replica holder = all.stream().filter(r -> r.leads(lease)).findFirst().orElseThrow();
+            assertEquals(1, ran.stream().filter(s -> s.endsWith("@" + holder.name)).count()
+                    - held.get(holder.name).stream().filter(l -> !l.equals(lease)).count(),
+                    "job of " + lease + " ran once, on its holder: " + ran);
+        }
+        assertEquals(6, ran.size(), "each job ran on one replica only: " + ran);
+    }
+
+    @Test
+    void unreadableAndOversizeRecordsAreReportedAndNothingIsLost() throws Exception {
+        String lease = lease("garbage");
+        Replica a = replica("a", 3);
+        a.elect(lease);
+        awaitLeader(List.of(a), lease);
+        String oversize = "{\"slot\":\"" + "9".repeat(2000) + "\"}";
+        annotate(lease, m -> {
+            m.put("baton.dev/job.tick", "{not json");
+            m.put("baton.dev/job.other", oversize);
+            m.put("team.example/owner", "payments");
+            return m;
+        });
+        JobSpec tick = JobSpec.of("tick", lease);
+        JobSpec other = JobSpec.of("other", lease);
+        await().atMost(PATIENCE).until(() -> a.electors.get(lease).observed().orElseThrow().record()
+                .annotation("team.example/owner") != null);
+        assertTrue(a.runner.lastRecord(tick).isEmpty(), "garbage reads as no record");
+        assertTrue(a.runner.lastRecord(other).isEmpty(), "an oversize record reads as no record");
+
+        a.fire(tick, at("10:00:00"), ran);
+        assertEquals(1, ran.size(), "the job still runs");
+        Map<String, String> after = admin.leases().inNamespace(NS).withName(lease).get().getMetadata()
+                .getAnnotations();
+        assertEquals("payments", after.get("team.example/owner"), "foreign annotations are kept");
+        assertEquals(oversize, after.get("baton.dev/job.other"), "another job's annotation is left alone");
+        assertEquals(at("10:00:00"), JobRecord.parse(after.get("baton.dev/job.tick")).orElseThrow().slot());
+
+        // The bound: this Lease may carry 3 records; with tick, other and two more, a new job's record is refused,
+        // and a catch-up job, which needs its started record, does not run.
+        annotate(lease, m -> {
+            m.put("baton.dev/job.x", "{}");
+            return m;
+        });
+        JobSpec capped = new JobSpec("capped", lease, CatchUp.RUN_LATEST, Optional.empty(), "cron 0 * * * * ?",
+                Optional.of(CronSlots.quartz("0 * * * * ?")));
+        await().atMost(PATIENCE).until(() -> a.electors.get(lease).observed().orElseThrow().record()
+                .annotation("baton.dev/job.x") != null);
+        a.fire(capped, at("10:00:00"), ran);
+        assertEquals(1, ran.size(), "no run without its started record");
+        assertEquals(1, a.count("baton.job.skips", "reason", "record-not-written"));
+    }
+
+    @Test
+    void aLongErrorIsCutSoTheRecordStaysSmall() {
+        JobRecord r = new JobRecord(at("10:00:00"), "a", 3, Outcome.FAILED, 12L, at("10:00:01"), null,
+                "x".repeat(5000));
+        String json = r.toJson();
+        assertTrue(json.length() <= JobRecord.MAX_CHARS, "record of " + json.length() + " characters");
+        JobRecord back = JobRecord.parse(json).orElseThrow();
+        assertEquals(Outcome.FAILED, back.outcome());
+        assertNotNull(back.error());
+        assertTrue(back.error().endsWith("..."));
+    }
+}
