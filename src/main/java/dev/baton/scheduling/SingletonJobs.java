@@ -136,7 +136,8 @@ public class SingletonJobs implements SingletonRuns {
         SpreadingLeaseStore.startOneByOne(leases, jobsConfig.spreadStep(), lease -> {
             if (!runner.draining()) {
                 started.put(lease, elections.forLease(lease,
-                        store -> new SpreadingLeaseStore(store, this::jobLeasesHeld, jobsConfig.spreadStep())));
+                        store -> new SpreadingLeaseStore(store, this::jobLeasesHeld, jobsConfig.spreadStep(),
+                                runner::draining)));
             }
         });
     }

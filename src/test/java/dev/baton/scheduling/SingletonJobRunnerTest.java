@@ -325,7 +325,7 @@ class SingletonJobRunnerTest {
             leases.add("job-" + n + "-" + i);
         }
         List<Replica> all = List.of(replica("a"), replica("b"), replica("c"));
-        Duration step = Duration.ofMillis(300);
+        Duration step = Duration.ofSeconds(1); // well above an API round trip on a loaded machine
         all.forEach(r -> SpreadingLeaseStore.startOneByOne(leases, step, lease -> r.electSpreading(lease, step)));
         for (String lease : leases) {
             awaitLeader(all, lease);
@@ -333,6 +333,8 @@ class SingletonJobRunnerTest {
         Map<String, List<String>> held = all.stream().collect(Collectors.toMap(r -> r.name,
                 r -> leases.stream().filter(r::leads).toList()));
         System.out.println("per-job leases held: " + held);
+        // Best effort, not a guarantee: pacing decides a contest only when the lighter replica's request comes back
+        // within a step, so on a loaded machine a replica may end up with none; it never ends up with all.
         held.forEach((replica, ls) -> assertTrue(ls.size() < 6, replica + " holds every job lease: " + held));
 
         for (String lease : leases) {
