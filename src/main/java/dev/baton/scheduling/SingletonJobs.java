@@ -136,13 +136,15 @@ public class SingletonJobs implements SingletonRuns {
         SpreadingLeaseStore.startOneByOne(leases, jobsConfig.spreadStep(), lease -> {
             if (!runner.draining()) {
                 started.put(lease, elections.forLease(lease,
-                        store -> new SpreadingLeaseStore(store, this::jobLeasesHeld, jobsConfig.spreadStep())));
+                        store -> new SpreadingLeaseStore(store, this::jobLeasesHeld, jobsConfig.spreadStep(),
+                                runner::draining)));
             }
         });
     }
 
     private int jobLeasesHeld() {
-        return (int) started.entrySet().stream().filter(e -> e.getValue().isLeader()).count();
+        return (int) started.entrySet().stream().filter(e -> jobLeases.contains(e.getKey()) && e.getValue().isLeader())
+                .count();
     }
 
     /** The elector of a Lease, or null while it has not started. Never creates one: non-blocking. */
@@ -164,13 +166,15 @@ public class SingletonJobs implements SingletonRuns {
     private Object invoke(Bean<?> bean, Method method, Instant slot) {
         Object instance = beans.getReference(bean, bean.getBeanClass(), beans.createCreationalContext(bean));
         try {
-            Method target = instance.getClass().getMethod(method.getName(), method.getParameterTypes());
+            // Called on the proxy, so the interceptor runs; virtual dispatch reaches the override even when the
+            // method is package-private.
+            method.setAccessible(true);
             Object[] args = method.getParameterCount() == 1 ? new Object[] { catchUpExecution(method, slot) }
                     : new Object[0];
-            return target.invoke(instance, args);
+            return method.invoke(instance, args);
         } catch (java.lang.reflect.InvocationTargetException e) {
             throw new IllegalStateException(e.getCause());
-        } catch (ReflectiveOperationException e) {
+        } catch (ReflectiveOperationException | RuntimeException e) {
             throw new IllegalStateException("Cannot call " + JobDiscovery.describe(method) + " to catch up", e);
         }
     }

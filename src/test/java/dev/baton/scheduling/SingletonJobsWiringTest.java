@@ -8,6 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
+import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 
 import jakarta.inject.Inject;
@@ -16,6 +18,7 @@ import org.junit.jupiter.api.Test;
 
 import dev.baton.Leadership;
 import dev.baton.election.Elections;
+import dev.baton.election.LeaderElector;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
@@ -33,7 +36,8 @@ class SingletonJobsWiringTest {
         @Override
         public Map<String, String> getConfigOverrides() {
             return Map.of("test.jobs.every", "1s", "test.jobs.cron", "* * * * * ?",
-                    "baton.jobs.spread-step", "100ms");
+                    "baton.jobs.spread-step", "100ms", "baton.lease-duration", "3s", "baton.renew-deadline", "2s",
+                    "baton.retry-period", "500ms");
         }
     }
 
@@ -74,6 +78,18 @@ class SingletonJobsWiringTest {
         assertEquals(0, run.slot().getNano(), "a cron run is named by its whole-second slot");
         await().atMost(PATIENCE).until(() -> elections.store().get("test-own-lease").orElseThrow().record()
                 .annotation("baton.dev/job.test-own-lease") != null);
+    }
+
+    @Test
+    void afterAHandoverTheMissedSlotIsCaughtUpOnceThroughTheInterceptor() {
+        await().atMost(PATIENCE).until(() -> !TestJobs.OWN_LEASE_RUNS.isEmpty());
+        LeaderElector own = elections.forLease("test-own-lease");
+        await().atMost(PATIENCE).until(own::isLeader);
+        own.releaseNow(); // steps aside for a lease duration: slots pass with nobody leading, then it takes it back
+
+        await().atMost(PATIENCE).until(() -> TestJobs.OWN_LEASE_RUNS.stream().anyMatch(SingletonRun::catchUp));
+        List<java.time.Instant> slots = TestJobs.OWN_LEASE_RUNS.stream().map(SingletonRun::slot).toList();
+        assertEquals(slots.size(), new HashSet<>(slots).size(), "no slot ran twice: " + slots);
     }
 
     @Test
