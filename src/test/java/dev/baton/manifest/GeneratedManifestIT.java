@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.InputStream;
 import java.io.Reader;
+import java.lang.reflect.Method;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -14,6 +15,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 import org.junit.jupiter.api.BeforeAll;
@@ -32,6 +36,7 @@ import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 import io.fabric8.kubernetes.api.model.rbac.PolicyRule;
 import io.fabric8.kubernetes.api.model.rbac.Role;
 import io.fabric8.kubernetes.api.model.rbac.RoleBinding;
+import dev.baton.scheduling.SingletonJob;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 
 /**
@@ -61,40 +66,6 @@ class GeneratedManifestIT {
             return parsed instanceof List<?> list ? list.stream().map(HasMetadata.class::cast).toList()
                     : List.of((HasMetadata) parsed);
         }
-    }
-
-    /**
-     * Every {@code @SingletonJob(lease = ...)} in the compiled application, so that a job given its own Lease without
-     * a matching {@code resource-names} entry fails here instead of with a 403 in the cluster.
-     */
-    static Set<String> jobLeases() throws Exception {
-        Path classes = Path.of("target", "classes");
-        Set<String> leases = new java.util.TreeSet<>();
-        try (var files = Files.walk(classes)) {
-            for (Path file : files.filter(f -> f.toString().endsWith(".class")).toList()) {
-                String name = classes.relativize(file).toString().replace(java.io.File.separatorChar, '.')
-                        .replaceAll("\\.class$", "");
-                Class<?> type;
-                try {
-                    type = Class.forName(name, false, GeneratedManifestIT.class.getClassLoader());
-                } catch (Throwable notLoadable) {
-                    continue;
-                }
-                for (var method : type.getDeclaredMethods()) {
-                    var job = method.getAnnotation(dev.baton.scheduling.SingletonJob.class);
-                    if (job != null && !job.lease().isBlank()) {
-                        leases.add(resolve(job.lease()));
-                    }
-                }
-            }
-        }
-        return leases;
-    }
-
-    /** {@code ${key}} or {@code ${key:default}} from application.properties; a literal as it is. */
-    static String resolve(String value) {
-        var m = java.util.regex.Pattern.compile("\\$\\{([^:}]+)(?::([^}]*))?}").matcher(value);
-        return m.matches() ? properties.getProperty(m.group(1), m.group(2) == null ? "" : m.group(2)) : value;
     }
 
     static <T extends HasMetadata> T one(List<HasMetadata> all, Class<T> kind, String name) {
@@ -137,7 +108,7 @@ class GeneratedManifestIT {
 
     @Test
     void theRoleGrantsExactlyWhatBatonUses() throws Exception {
-        Set<String> leases = new java.util.TreeSet<>(jobLeases());
+        Set<String> leases = new TreeSet<>(jobLeases());
         leases.add(properties.getProperty("baton.lease-name", "baton-leader"));
         assertLeastPrivilege(one(resources, Role.class, "baton"), expectedRules(leases.toArray(String[]::new)));
         assertTrue(resources.stream().noneMatch(r -> r.getKind().startsWith("Cluster")), "no cluster-wide RBAC");
@@ -235,6 +206,45 @@ class GeneratedManifestIT {
         assertEquals(List.of("--election=worker-election", "--http=0.0.0.0:4040"), sidecar.getArgs());
         assertEquals(4040, sidecar.getPorts().get(0).getContainerPort());
         assertEquals("leader-election", worker.getSpec().getTemplate().getSpec().getServiceAccountName());
+    }
+
+    /**
+     * The Lease names of every {@code @SingletonJob(lease = ...)} in the application: each needs its place in the
+     * Role's resourceNames, or that job's elector gets 403 on a real cluster (the test server has no RBAC).
+     */
+    static Set<String> jobLeases() throws Exception {
+        Path classes = Path.of("target", "classes");
+        Set<String> names = new TreeSet<>();
+        try (var files = Files.walk(classes)) {
+            for (Path file : files.filter(f -> f.toString().endsWith(".class")).toList()) {
+                String className = classes.relativize(file).toString().replace('/', '.').replaceAll("\\.class$", "");
+                Method[] methods;
+                try {
+                    methods = Class.forName(className, false, GeneratedManifestIT.class.getClassLoader())
+                            .getDeclaredMethods();
+                } catch (Throwable e) {
+                    continue; // not loadable on its own (e.g. a generated class): cannot carry the annotation
+                }
+                for (Method m : methods) {
+                    SingletonJob job = m.getAnnotation(SingletonJob.class);
+                    if (job != null && !job.lease().isEmpty()) {
+                        names.add(resolve(job.lease(), m));
+                    }
+                }
+            }
+        }
+        return names;
+    }
+
+    /** A literal, or a {@code ${key}} / {@code {key}} found in application.properties. */
+    static String resolve(String value, Method where) {
+        Matcher m = Pattern.compile("\\$?\\{([^}:]+)(?::([^}]*))?}").matcher(value);
+        if (!m.matches()) {
+            return value;
+        }
+        String resolved = properties.getProperty(m.group(1), m.group(2));
+        assertNotNull(resolved, "the Lease of " + where + " (" + value + ") is not set in application.properties");
+        return resolved;
     }
 
     private static PodSpec pod() {
