@@ -13,7 +13,7 @@ import java.nio.file.StandardOpenOption;
  * <p>
  * Formats (parsed by the harness):
  * <pre>
- * run      replica epoch slot start end outcome
+ * run      replica epoch slot start end outcome catchUp
  * acquired replica epoch at
  * lost     replica epoch at reason
  * </pre>
@@ -26,8 +26,9 @@ public final class AuditLog {
         this.file = file;
     }
 
-    public void run(String replica, long epoch, long slot, long start, long end, SinkOutcome outcome) {
-        append("run " + replica + " " + epoch + " " + slot + " " + start + " " + end + " " + outcome);
+    public void run(String replica, long epoch, long slot, long start, long end, SinkOutcome outcome,
+            boolean catchUp) {
+        append("run " + replica + " " + epoch + " " + slot + " " + start + " " + end + " " + outcome + " " + catchUp);
     }
 
     public void acquired(String replica, long epoch, long at) {

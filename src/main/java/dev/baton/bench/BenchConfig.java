@@ -8,22 +8,35 @@ import io.smallrye.config.WithDefault;
 
 /**
  * The failover benchmark's job, under {@code baton.bench.*}. Off unless the benchmark harness turns it on: a real
- * deployment never schedules it.
+ * deployment never runs it.
  */
 @ConfigMapping(prefix = "baton.bench")
 public interface BenchConfig {
 
-    /** Whether this replica schedules the benchmark job at all. */
+    /**
+     * A cron that does not fire before 2099: the default of {@link #leaderCron()}. Not {@code off}, because the
+     * singleton-job gate refuses {@code catchUp = RUN_LATEST} on a job whose cron is {@code off} and start-up fails.
+     */
+    String NEVER = "0 0 0 1 1 ? 2099";
+
+    /** Whether this replica audits job runs and leadership changes for the benchmark. */
     @WithDefault("false")
     boolean enabled();
 
-    /** Whether the job is gated by leadership (the product) or runs on every replica (the naive baseline). */
-    @WithDefault("leader")
-    Gate gate();
+    /**
+     * Schedule of the job gated as a Baton singleton job ({@code @SingletonJob}, catch-up of the latest missed slot).
+     * The benchmark uses {@code * * * * * ?}: a cron on whole seconds makes a slot the same instant on every replica.
+     */
+    @WithDefault(NEVER)
+    String leaderCron();
 
-    /** When the job fires. A cron on whole seconds makes a slot the same instant on every replica. */
-    @WithDefault("* * * * * ?")
-    String cron();
+    /** Schedule of the same job with no gate at all (plain {@code @Scheduled}, the naive baseline). */
+    @WithDefault("off")
+    String naiveCron();
+
+    /** How old a missed slot may be and still be caught up when a new term begins. */
+    @WithDefault("10s")
+    Duration startingDeadline();
 
     /** File this replica appends its runs and leadership changes to (one line each). */
     Optional<String> auditFile();
@@ -34,12 +47,4 @@ public interface BenchConfig {
     /** How long one run works before its write: long enough that two replicas running one slot would overlap. */
     @WithDefault("100ms")
     Duration work();
-
-    /** How the job decides whether to run. */
-    enum Gate {
-        /** Only in a valid term of the service-wide Lease; the write carries the term's epoch. */
-        LEADER,
-        /** On every replica, every slot: plain {@code @Scheduled}, what users do without Baton. */
-        NAIVE
-    }
 }

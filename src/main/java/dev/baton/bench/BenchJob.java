@@ -1,43 +1,35 @@
 package dev.baton.bench;
 
 import java.nio.file.Path;
-import java.util.Optional;
 
 import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 
-import org.jboss.logging.Logger;
-
 import dev.baton.Leadership;
 import dev.baton.LeadershipAcquired;
 import dev.baton.LeadershipLost;
-import dev.baton.Term;
-import io.quarkus.runtime.StartupEvent;
+import dev.baton.scheduling.LeaderOnly;
+import dev.baton.scheduling.SingletonJob;
+import dev.baton.scheduling.SingletonRun;
+import io.quarkus.scheduler.Scheduled;
 import io.quarkus.scheduler.ScheduledExecution;
-import io.quarkus.scheduler.Scheduler;
 
 /**
- * The failover benchmark's job: every slot, on the leader only (or on every replica in the naive baseline), one
- * {@link SlotRun}. Scheduled programmatically so that, with {@code baton.bench.enabled=false} (the default), no
- * trigger exists at all. Leadership changes go to the same audit log, so the harness measures gaps from what each
- * replica saw.
+ * The failover benchmark's job: every slot, one {@link SlotRun}, either as a Baton singleton job (on the leader
+ * only, told when its term ends, the latest missed slot caught up) or on every replica (the naive baseline).
+ * Both schedules are {@code off} unless configured ({@link BenchConfig}). Leadership changes go to the same audit
+ * log, so the harness measures gaps from what each replica saw.
  */
 @ApplicationScoped
 public class BenchJob {
-
-    private static final Logger LOG = Logger.getLogger(BenchJob.class);
-    static final String JOB_IDENTITY = "baton-bench";
 
     @Inject
     BenchConfig config;
 
     @Inject
     Leadership leadership;
-
-    @Inject
-    Scheduler scheduler;
 
     private AuditLog audit;
     private SlotRun slotRun;
@@ -52,36 +44,22 @@ public class BenchJob {
         }
     }
 
-    void start(@Observes StartupEvent event) {
-        if (!config.enabled()) {
-            return;
+    // Not "off" by default: the singleton-job gate refuses catch-up on a job whose cron is "off"; see BenchConfig.
+    @Scheduled(identity = "baton-bench", cron = "${baton.bench.leader-cron:" + BenchConfig.NEVER + "}",
+            skipExecutionIf = LeaderOnly.class)
+    @SingletonJob(catchUp = SingletonJob.CatchUp.RUN_LATEST, startingDeadline = "${baton.bench.starting-deadline:10s}")
+    void singleton() {
+        SingletonRun run = SingletonRun.current().orElseThrow();
+        if (slotRun != null) {
+            slotRun.run(run.slot().toEpochMilli(), run.epoch(), run::isValid, run.catchUp());
         }
-        String replica = leadership.identity();
-        scheduler.newJob(JOB_IDENTITY)
-                .setCron(config.cron())
-                .setSkipPredicate(this::skip)
-                .setTask(this::run)
-                .schedule();
-        LOG.infof("Bench job scheduled (%s, gate %s) as %s", config.cron(), config.gate(), replica);
     }
 
-    private boolean skip(ScheduledExecution execution) {
-        return config.gate() == BenchConfig.Gate.LEADER && !leadership.isLeader();
-    }
-
-    private void run(ScheduledExecution execution) {
-        long slot = execution.getScheduledFireTime().toEpochMilli();
-        if (config.gate() == BenchConfig.Gate.NAIVE) {
-            slotRun.run(slot, 0, () -> true);
-            return;
+    @Scheduled(identity = "baton-bench-naive", cron = "${baton.bench.naive-cron:off}")
+    void naive(ScheduledExecution execution) {
+        if (slotRun != null) {
+            slotRun.run(execution.getScheduledFireTime().toEpochMilli(), 0, () -> true, false);
         }
-        // The term may have ended between the skip predicate and now: then this slot is not ours.
-        Optional<Term> term = leadership.currentTerm();
-        if (term.isEmpty()) {
-            return;
-        }
-        Term t = term.get();
-        slotRun.run(slot, t.epoch(), t::isValid);
     }
 
     void acquired(@Observes LeadershipAcquired event) {

@@ -26,8 +26,9 @@ public final class SlotRun {
      * @param slot the slot's instant, epoch milliseconds (the trigger's scheduled fire time)
      * @param epoch the fencing token of the term the run belongs to
      * @param stillValid asked just before the write; false means the term ended during the work
+     * @param catchUp whether this run fills a slot missed while no replica led
      */
-    public void run(long slot, long epoch, BooleanSupplier stillValid) {
+    public void run(long slot, long epoch, BooleanSupplier stillValid, boolean catchUp) {
         long start = System.currentTimeMillis();
         SinkOutcome outcome;
         try {
@@ -42,6 +43,6 @@ public final class SlotRun {
             Thread.currentThread().interrupt();
             outcome = SinkOutcome.FENCED;
         }
-        audit.run(replica, epoch, slot, start, System.currentTimeMillis(), outcome);
+        audit.run(replica, epoch, slot, start, System.currentTimeMillis(), outcome, catchUp);
     }
 }

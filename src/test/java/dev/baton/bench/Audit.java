@@ -17,7 +17,7 @@ import java.util.stream.Stream;
 record Audit(List<Run> runs, List<Change> changes) {
 
     /** One job run. */
-    record Run(String replica, long epoch, long slot, long start, long end, SinkOutcome outcome) {
+    record Run(String replica, long epoch, long slot, long start, long end, SinkOutcome outcome, boolean catchUp) {
     }
 
     /** A leadership change as the replica itself saw it; {@code acquired} false means lost. */
@@ -35,7 +35,8 @@ record Audit(List<Run> runs, List<Change> changes) {
                     try {
                         switch (p[0]) {
                             case "run" -> runs.add(new Run(p[1], Long.parseLong(p[2]), Long.parseLong(p[3]),
-                                    Long.parseLong(p[4]), Long.parseLong(p[5]), SinkOutcome.valueOf(p[6])));
+                                    Long.parseLong(p[4]), Long.parseLong(p[5]), SinkOutcome.valueOf(p[6]),
+                                    Boolean.parseBoolean(p[7])));
                             case "acquired" -> changes.add(new Change(p[1], true, Long.parseLong(p[2]),
                                     Long.parseLong(p[3]), ""));
                             case "lost" -> changes.add(new Change(p[1], false, Long.parseLong(p[2]),

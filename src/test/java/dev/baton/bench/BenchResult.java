@@ -6,6 +6,7 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
@@ -34,7 +35,7 @@ record BenchResult(List<GroupResult> groups) {
     /**
      * @param slots slots in the period
      * @param missedSlots slots with no accepted write
-     * @param catchUpRuns runs that started more than 1.5 s after their slot
+     * @param catchUpRuns runs that filled a slot missed while no replica led (Baton's RUN_LATEST)
      * @param duplicateSlots slots whose write was attempted by more than one run
      * @param overlaps pairs of runs on different replicas that overlapped in wall-clock time
      * @param staleAccepted writes the sink accepted after a newer term had begun
@@ -45,10 +46,18 @@ record BenchResult(List<GroupResult> groups) {
             int rejected, int fenced) {
     }
 
-    /** Steady state: per-minute request rates through the proxies, memory, start-up. */
+    /**
+     * Steady state: per-minute request rates through the proxies, memory, start-up. Lease versions seen by the
+     * harness's watch are split into renewals (renewTime moved) and other writes (Baton's job records).
+     */
     record Steady(double leaderRequestsPerMin, double leaderWritesPerMin, double leaderWatchRequestsPerMin,
-            double standbyRequestsPerMin, double standbyWritesPerMin, double renewalsPerMin, long firstLeadershipMs,
-            long rssKbMean, long rssKbMax) {
+            double standbyRequestsPerMin, double standbyWritesPerMin, double renewalsPerMin,
+            double recordWritesPerMin, long firstLeadershipMs, long rssKbMean, long rssKbMax) {
+
+        /** Election writes (all writes but the job records) per successful renewal. */
+        double writesPerRenewal() {
+            return renewalsPerMin == 0 ? 0 : (leaderWritesPerMin - recordWritesPerMin) / renewalsPerMin;
+        }
     }
 
     static BenchResult of(List<Group.Data> groups) {
@@ -115,7 +124,7 @@ record BenchResult(List<GroupResult> groups) {
                 if (a.start() < w[0] || a.start() >= w[1]) {
                     continue;
                 }
-                if (a.start() - a.slot() > 1500) {
+                if (a.catchUp()) {
                     catchUp++;
                 }
                 if (a.outcome() == SinkOutcome.FENCED) {
@@ -184,12 +193,24 @@ record BenchResult(List<GroupResult> groups) {
                 standbys++;
             }
         }
-        long renewals = d.lease().stream().filter(v -> v.at() >= s.from() && v.at() < s.to())
-                .filter(v -> leader.isPresent() && leader.get().equals(v.holder())).count();
+        long renewals = 0;
+        long records = 0;
+        LeaseWatchLog.Version previous = null;
+        for (LeaseWatchLog.Version v : d.lease()) {
+            if (v.at() >= s.from() && v.at() < s.to() && leader.isPresent() && leader.get().equals(v.holder())) {
+                if (previous != null && Objects.equals(previous.renewTime(), v.renewTime())
+                        && Objects.equals(previous.holder(), v.holder())) {
+                    records++;
+                } else {
+                    renewals++;
+                }
+            }
+            previous = v;
+        }
         Set<Long> rss = new HashSet<>(s.rssKb().values());
         long rssMean = (long) s.rssKb().values().stream().mapToLong(Long::longValue).average().orElse(-1);
         return new Steady(leaderReq, leaderWrites, leaderWatch, standbys == 0 ? 0 : standbyReq / standbys,
-                standbys == 0 ? 0 : standbyWrites / standbys, renewals / minutes, s.firstLeadershipMs(), rssMean,
+                standbys == 0 ? 0 : standbyWrites / standbys, renewals / minutes, records / minutes, s.firstLeadershipMs(), rssMean,
                 rss.stream().mapToLong(Long::longValue).max().orElse(-1));
     }
 

@@ -87,7 +87,7 @@ public final class Fabric8Replica {
             long slot = Math.round(System.currentTimeMillis() / 1000.0) * 1000;
             long e = epoch.get();
             if (e >= 0) {
-                workers.execute(() -> slotRun.run(slot, e, () -> epoch.get() == e));
+                workers.execute(() -> slotRun.run(slot, e, () -> epoch.get() == e, false));
             }
         }, first - System.currentTimeMillis(), 1000, TimeUnit.MILLISECONDS);
 

@@ -16,6 +16,8 @@ import java.util.stream.Stream;
 
 import org.jboss.logging.Logger;
 
+import io.fabric8.kubernetes.api.model.PodBuilder;
+
 /**
  * One group of replicas on one Lease (Baton, fabric8's elector, or the naive baseline): starts them, measures the
  * steady state, drives the scenarios, and stops them all. Every wait is bounded.
@@ -78,6 +80,9 @@ final class Group implements AutoCloseable {
         this.watch = kind == Kind.NAIVE ? null : new LeaseWatchLog(api.client(), BenchSettings.NAMESPACE, lease);
         for (int i = 1; i <= settings.replicas(); i++) {
             String name = kind.name().toLowerCase() + "-" + i;
+            // As on a cluster, each replica's pod exists: Baton labels its own pod with its role.
+            api.client().pods().inNamespace(BenchSettings.NAMESPACE).resource(new PodBuilder().withNewMetadata()
+                    .withName(name).endMetadata().build()).create();
             CutProxy proxy = new CutProxy(name, api.port());
             replicas.add(new Replica(name, command(name, proxy.port()), dir.resolve(name + ".log"), proxy));
         }
@@ -234,9 +239,8 @@ final class Group implements AutoCloseable {
                 "-Dquarkus.kubernetes-client.request-timeout=" + REQUEST_TIMEOUT_MS + "ms",
                 "-Dquarkus.http.host=127.0.0.1",
                 "-Dquarkus.http.port=0",
-                "-Dquarkus.scheduler.start-mode=forced",
                 "-Dbaton.bench.enabled=true",
-                "-Dbaton.bench.gate=" + (kind == Kind.BATON ? "leader" : "naive"),
+                "-Dbaton.bench." + (kind == Kind.BATON ? "leader-cron" : "naive-cron") + "=* * * * * ?",
                 "-Dbaton.bench.audit-file=" + audit,
                 "-Dbaton.bench.sink-url=" + sink.url(),
                 "-Dbaton.bench.work=" + settings.work().toMillis() + "ms",
@@ -257,10 +261,24 @@ final class Group implements AutoCloseable {
                 r.awaitExit(Duration.ofSeconds(10));
             }
             r.proxy().close();
+            writeRequestLog(r);
         }
         sink.close();
         if (watch != null) {
             watch.close();
+        }
+    }
+
+    // For a person who wants to know what a replica asked the API server, and when.
+    private void writeRequestLog(Replica r) {
+        StringBuilder sb = new StringBuilder();
+        for (HttpRequestCounter.Request q : r.proxy().requests()) {
+            sb.append(q.at()).append(' ').append(q.method()).append(' ').append(q.target()).append('\n');
+        }
+        try {
+            Files.writeString(dir.resolve(r.name() + ".requests"), sb);
+        } catch (IOException e) {
+            LOG.warnf("Cannot write the request log of %s: %s", r.name(), e.getMessage());
         }
     }
 

@@ -17,7 +17,7 @@ import io.fabric8.kubernetes.client.WatcherException;
 final class LeaseWatchLog implements AutoCloseable {
 
     /** One observed version of the Lease; holder null when released. */
-    record Version(long at, String holder, long transitions, String resourceVersion) {
+    record Version(long at, String holder, long transitions, String renewTime, String resourceVersion) {
     }
 
     private final List<Version> versions = new CopyOnWriteArrayList<>();
@@ -34,7 +34,8 @@ final class LeaseWatchLog implements AutoCloseable {
                     holder = null;
                 }
                 long transitions = spec == null || spec.getLeaseTransitions() == null ? 0 : spec.getLeaseTransitions();
-                versions.add(new Version(now, holder, transitions, lease.getMetadata().getResourceVersion()));
+                String renewTime = spec == null ? null : String.valueOf(spec.getRenewTime());
+                versions.add(new Version(now, holder, transitions, renewTime, lease.getMetadata().getResourceVersion()));
             }
 
             @Override
