@@ -309,6 +309,13 @@ public final class SingletonJobRunner implements SingletonRuns {
                     + "written", elector.lease(), others, spec.id());
             return CompletableFuture.completedFuture(false);
         }
+        Optional<JobRecord> current = lastRecord(spec);
+        if (current.isPresent() && current.get().slot().isAfter(record.slot())) {
+            // Two runs overlapped and the older slot finished last: keep the newer slot, which guards against reruns.
+            LOG.debugf("Singleton job %s: slot %s ended %s after slot %s was recorded; record kept", spec.id(),
+                    record.slot(), record.outcome(), current.get().slot());
+            return CompletableFuture.completedFuture(true);
+        }
         return elector.updateAnnotations(term, Map.of(spec.recordKey(), record.toJson())).whenComplete((ok, e) -> {
             if (!Boolean.TRUE.equals(ok)) {
                 LOG.infof("Singleton job %s: record for slot %s (%s) not written to lease %s", spec.id(),

@@ -377,7 +377,7 @@ class SingletonJobRunnerTest {
         assertEquals(oversize, after.get("baton.dev/job.other"), "another job's annotation is left alone");
         assertEquals(at("10:00:00"), JobRecord.parse(after.get("baton.dev/job.tick")).orElseThrow().slot());
 
-        // The bound: this Lease may carry 3 records; with tick, other and two more, a new job's record is refused,
+        // The bound: this Lease may carry 3 records; with tick, other and x there, a new job's record is refused,
         // and a catch-up job, which needs its started record, does not run.
         annotate(lease, m -> {
             m.put("baton.dev/job.x", "{}");
