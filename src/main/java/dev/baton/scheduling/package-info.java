@@ -25,7 +25,8 @@
  * late. With {@code catchUp = RUN_LATEST} the record is written <i>before</i> the run and the run depends on it, so
  * a crash mid-run cannot lead to a second run of that slot.</li>
  * <li><b>Records are bounded and never trusted blindly.</b> 1 KiB per record, {@code baton.jobs.max-records} per
- * Lease; a record that does not parse is logged and treated as absent; one from a newer epoch than ours stops us.</li>
+ * Lease; a record that does not parse, or claims a later epoch than the current term (no leader wrote it), is logged and
+ * treated as absent.</li>
  * <li><b>Shutdown drains first.</b> The drain runs before {@code Elections} releases the Leases, so an interrupted
  * run's outcome is recorded while the term is still held.</li>
  * </ul>

@@ -377,6 +377,17 @@ class SingletonJobRunnerTest {
         assertEquals(oversize, after.get("baton.dev/job.other"), "another job's annotation is left alone");
         assertEquals(at("10:00:00"), JobRecord.parse(after.get("baton.dev/job.tick")).orElseThrow().slot());
 
+        // A record claiming a later epoch than the Lease's current term was not written by a leader: ignored.
+        annotate(lease, m -> {
+            m.put("baton.dev/job.tick", new JobRecord(at("11:00:00"), "someone", 99, Outcome.SUCCEEDED, 1L,
+                    at("11:00:01"), null, null).toJson());
+            return m;
+        });
+        await().atMost(PATIENCE).until(() -> a.runner.lastRecord(tick).map(JobRecord::epoch).orElse(0L) == 99);
+        a.fire(tick, at("10:00:10"), ran);
+        assertEquals(2, ran.size(), "a hand-edited record from the future does not stop the job");
+        assertEquals(at("10:00:10"), recordIn(lease, tick).orElseThrow().slot(), "and is replaced by the run's");
+
         // The bound: this Lease may carry 3 records; with tick, other and x there, a new job's record is refused,
         // and a catch-up job, which needs its started record, does not run.
         annotate(lease, m -> {
@@ -388,7 +399,7 @@ class SingletonJobRunnerTest {
         await().atMost(PATIENCE).until(() -> a.electors.get(lease).observed().orElseThrow().record()
                 .annotation("baton.dev/job.x") != null);
         a.fire(capped, at("10:00:00"), ran);
-        assertEquals(1, ran.size(), "no run without its started record");
+        assertEquals(2, ran.size(), "no run without its started record");
         assertEquals(1, a.count("baton.job.skips", "reason", "record-not-written"));
     }
 
