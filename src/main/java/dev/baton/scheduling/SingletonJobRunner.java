@@ -180,7 +180,10 @@ public final class SingletonJobRunner implements SingletonRuns {
             return skippedResult(returnType);
         }
 
-        Run run = new Run(spec, slot, catchUp, term, Thread.currentThread(), System.nanoTime());
+        // A method declared to return Uni or CompletionStage may be called on the event loop: never interrupt that.
+        boolean declaredAsync = returnType != null && (Uni.class.isAssignableFrom(returnType)
+                || CompletionStage.class.isAssignableFrom(returnType));
+        Run run = new Run(spec, slot, catchUp, term, declaredAsync ? null : Thread.currentThread(), System.nanoTime());
         running.add(run);
         watch(term);
         if (catchUp) {
