@@ -59,7 +59,7 @@ public class SingletonJobs implements SingletonRuns {
     private volatile boolean discovered;
 
     SingletonJobs(Elections elections, BatonConfig config, JobsConfig jobsConfig, BeanManager beans,
-            @Any Instance<MeterRegistry> registries) {
+            Instance<MeterRegistry> registries) {
         this.elections = elections;
         this.config = config;
         this.jobsConfig = jobsConfig;

@@ -210,7 +210,6 @@ class SingletonJobRunnerTest {
         assertTrue(seen.get().isValid());
 
         // Another holder takes the Lease (as after a partition): the leader's term ends and its run is told.
-        annotate(lease, a -> a); // no-op edit first: the leader keeps its term through a foreign write
         Lease l = admin.leases().inNamespace(NS).withName(lease).get();
         l.getSpec().setHolderIdentity("intruder");
         l.getMetadata().getAnnotations().remove("baton.dev/holder-instance");
@@ -377,7 +376,18 @@ class SingletonJobRunnerTest {
         assertEquals(oversize, after.get("baton.dev/job.other"), "another job's annotation is left alone");
         assertEquals(at("10:00:00"), JobRecord.parse(after.get("baton.dev/job.tick")).orElseThrow().slot());
 
-        // The bound: this Lease may carry 3 records; with tick, other and two more, a new job's record is refused,
+        // A record claiming a later epoch than the Lease's current term was not written by a leader: ignored.
+        annotate(lease, m -> {
+            m.put("baton.dev/job.tick", new JobRecord(at("11:00:00"), "someone", 99, Outcome.SUCCEEDED, 1L,
+                    at("11:00:01"), null, null).toJson());
+            return m;
+        });
+        await().atMost(PATIENCE).until(() -> a.runner.lastRecord(tick).map(JobRecord::epoch).orElse(0L) == 99);
+        a.fire(tick, at("10:00:10"), ran);
+        assertEquals(2, ran.size(), "a hand-edited record from the future does not stop the job");
+        assertEquals(at("10:00:10"), recordIn(lease, tick).orElseThrow().slot(), "and is replaced by the run's");
+
+        // The bound: this Lease may carry 3 records; with tick, other and x there, a new job's record is refused,
         // and a catch-up job, which needs its started record, does not run.
         annotate(lease, m -> {
             m.put("baton.dev/job.x", "{}");
@@ -388,7 +398,7 @@ class SingletonJobRunnerTest {
         await().atMost(PATIENCE).until(() -> a.electors.get(lease).observed().orElseThrow().record()
                 .annotation("baton.dev/job.x") != null);
         a.fire(capped, at("10:00:00"), ran);
-        assertEquals(1, ran.size(), "no run without its started record");
+        assertEquals(2, ran.size(), "no run without its started record");
         assertEquals(1, a.count("baton.job.skips", "reason", "record-not-written"));
     }
 

@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import jakarta.inject.Inject;
 
@@ -20,6 +21,7 @@ import dev.baton.Leadership;
 import dev.baton.election.Elections;
 import dev.baton.election.LeaderElector;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.scheduler.Scheduler;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
@@ -49,6 +51,9 @@ class SingletonJobsWiringTest {
 
     @Inject
     MeterRegistry meters;
+
+    @Inject
+    Scheduler scheduler;
 
     static final Duration PATIENCE = Duration.ofSeconds(20);
 
@@ -90,6 +95,22 @@ class SingletonJobsWiringTest {
         await().atMost(PATIENCE).until(() -> TestJobs.OWN_LEASE_RUNS.stream().anyMatch(SingletonRun::catchUp));
         List<java.time.Instant> slots = TestJobs.OWN_LEASE_RUNS.stream().map(SingletonRun::slot).toList();
         assertEquals(slots.size(), new HashSet<>(slots).size(), "no slot ran twice: " + slots);
+    }
+
+    @Test
+    void aProgrammaticJobIsGatedByTheSamePredicate() {
+        AtomicInteger runs = new AtomicInteger();
+        scheduler.newJob("test-programmatic").setInterval("1s").setSkipPredicate(LeaderOnly.class)
+                .setTask(execution -> runs.incrementAndGet()).schedule();
+        try {
+            await().atMost(PATIENCE).until(() -> runs.get() > 0);
+            given().get("/jobs").then().statusCode(200)
+                    .body("find { it.id == 'test-programmatic' }.kind", equalTo("leader-only"))
+                    .body("find { it.id == 'test-programmatic' }.holder", equalTo(leadership.identity()))
+                    .body("find { it.id == 'test-programmatic' }.runsHere", equalTo(true));
+        } finally {
+            scheduler.unscheduleJob("test-programmatic");
+        }
     }
 
     @Test
