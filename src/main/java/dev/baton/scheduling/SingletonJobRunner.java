@@ -57,6 +57,7 @@ public final class SingletonJobRunner implements SingletonRuns {
     private final Duration writeTimeout;
     private final Map<String, Job> jobs = new ConcurrentHashMap<>();
     private final Set<Run> running = ConcurrentHashMap.newKeySet();
+    private final Set<Term> watchedTerms = ConcurrentHashMap.newKeySet();
     private final Set<String> reportedUnreadable = ConcurrentHashMap.newKeySet();
     private final ExecutorService catchUps;
     private volatile boolean draining;
@@ -181,7 +182,7 @@ public final class SingletonJobRunner implements SingletonRuns {
 
         Run run = new Run(spec, slot, catchUp, term, Thread.currentThread(), System.nanoTime());
         running.add(run);
-        term.ended().thenAccept(reason -> run.stop("its term (epoch " + term.epoch() + ") ended: " + reason));
+        watch(term);
         if (catchUp) {
             LOG.infof("Singleton job %s: catching up missed slot %s (epoch %d)", spec.id(), slot, term.epoch());
         }
@@ -213,6 +214,23 @@ public final class SingletonJobRunner implements SingletonRuns {
         }
         finish(run, null, elector);
         return result;
+    }
+
+    /**
+     * One listener per term (not per run, which would pile up on a long term): when it ends, every run still
+     * bound to it is stopped.
+     */
+    private void watch(Term term) {
+        if (watchedTerms.add(term)) {
+            term.ended().thenAccept(reason -> {
+                watchedTerms.remove(term);
+                for (Run r : running) {
+                    if (r.term == term) {
+                        r.stop("its term (epoch " + term.epoch() + ") ended: " + reason);
+                    }
+                }
+            });
+        }
     }
 
     private Optional<String> alreadyRun(JobSpec spec, Instant slot, Term term) {

@@ -1,0 +1,50 @@
+package dev.baton.bench;
+
+import java.time.Duration;
+import java.util.Optional;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+
+/**
+ * The failover benchmark's job, under {@code baton.bench.*}. Off unless the benchmark harness turns it on: a real
+ * deployment never runs it.
+ */
+@ConfigMapping(prefix = "baton.bench")
+public interface BenchConfig {
+
+    /**
+     * A cron that does not fire before 2099: the default of {@link #leaderCron()}. Not {@code off}, because the
+     * singleton-job gate refuses {@code catchUp = RUN_LATEST} on a job whose cron is {@code off} and start-up fails.
+     */
+    String NEVER = "0 0 0 1 1 ? 2099";
+
+    /** Whether this replica audits job runs and leadership changes for the benchmark. */
+    @WithDefault("false")
+    boolean enabled();
+
+    /**
+     * Schedule of the job gated as a Baton singleton job ({@code @SingletonJob}, catch-up of the latest missed slot).
+     * The benchmark uses {@code * * * * * ?}: a cron on whole seconds makes a slot the same instant on every replica.
+     */
+    @WithDefault(NEVER)
+    String leaderCron();
+
+    /** Schedule of the same job with no gate at all (plain {@code @Scheduled}, the naive baseline). */
+    @WithDefault("off")
+    String naiveCron();
+
+    /** How old a missed slot may be and still be caught up when a new term begins. */
+    @WithDefault("10s")
+    Duration startingDeadline();
+
+    /** File this replica appends its runs and leadership changes to (one line each). */
+    Optional<String> auditFile();
+
+    /** URL of the fenced sink each run writes through; without it runs are only audited. */
+    Optional<String> sinkUrl();
+
+    /** How long one run works before its write: long enough that two replicas running one slot would overlap. */
+    @WithDefault("100ms")
+    Duration work();
+}

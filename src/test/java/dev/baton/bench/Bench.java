@@ -1,0 +1,62 @@
+package dev.baton.bench;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+import org.jboss.logging.Logger;
+
+/**
+ * The failover benchmark: one shared test API server, then each group of replicas in turn (Baton, fabric8's
+ * {@code LeaderElector}, the naive baseline) with the same scenarios and timings, then the report under
+ * {@code target/bench/}. Settings come from {@code bench.*} system properties ({@link BenchSettings}).
+ */
+public final class Bench {
+
+    private static final Logger LOG = Logger.getLogger(Bench.class);
+
+    private Bench() {
+    }
+
+    /** Runs the groups named in {@code bench.groups} (default: all) and writes the report. */
+    static BenchResult run(BenchSettings settings) throws IOException {
+        if (!Files.exists(settings.jar())) {
+            throw new IllegalStateException(settings.jar() + " is missing: package the application first");
+        }
+        Files.createDirectories(settings.out());
+        List<Group.Kind> kinds = Arrays.stream(System.getProperty("bench.groups", "BATON,FABRIC8,NAIVE").split(","))
+                .map(String::trim).map(Group.Kind::valueOf).toList();
+        List<Group.Data> data = new ArrayList<>();
+        try (MockApiServer api = MockApiServer.start(0)) {
+            api.client().namespaces().resource(new io.fabric8.kubernetes.api.model.NamespaceBuilder()
+                    .withNewMetadata().withName(BenchSettings.NAMESPACE).endMetadata().build()).create();
+            for (Group.Kind kind : kinds) {
+                LOG.infof("Benchmark group: %s", kind.title);
+                try (Group group = new Group(kind, settings, api)) {
+                    group.start();
+                    if (kind == Group.Kind.NAIVE) {
+                        group.idle(settings.naiveFor());
+                    } else {
+                        group.measureSteady();
+                        group.runScenarios();
+                    }
+                    data.add(group.data());
+                } finally {
+                    Replica.killAll();
+                }
+            }
+        }
+        BenchResult result = BenchResult.of(data);
+        Report.write(settings, result);
+        return result;
+    }
+
+    public static void main(String[] args) throws IOException {
+        BenchResult result = run(BenchSettings.fromSystemProperties());
+        System.out.println(Report.markdown(BenchSettings.fromSystemProperties(), result));
+        // Client and server threads of the harness are not all daemons.
+        System.exit(0);
+    }
+}

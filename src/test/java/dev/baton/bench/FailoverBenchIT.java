@@ -1,0 +1,41 @@
+package dev.baton.bench;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * The failover benchmark as a test, on the packaged jar: by default one cycle of each scenario per group (CI);
+ * {@code -Pbench} runs the full benchmark through this same test. It fails on what must never happen — a slot
+ * written twice, a stale epoch accepted, a disruption after which nobody leads — never on timings, which go to the
+ * report ({@code target/bench/report.md}).
+ */
+class FailoverBenchIT {
+
+    @AfterAll
+    static void killLeftovers() {
+        Replica.killAll();
+    }
+
+    @Test
+    @Timeout(value = 40, unit = TimeUnit.MINUTES)
+    void noSlotRunsTwiceAndNoStaleWriteIsAcceptedAcrossFailovers() throws Exception {
+        BenchResult result = Bench.run(BenchSettings.fromSystemProperties(1, 10));
+        System.out.println(Report.markdown(BenchSettings.fromSystemProperties(1, 10), result));
+
+        BenchResult.GroupResult baton = result.group(Group.Kind.BATON).orElseThrow();
+        assertTrue(baton.total().slots() > 0 && baton.runsPerSlot() > 0, "the Baton replicas ran the job");
+        assertEquals(0, baton.total().duplicateSlots(), "slots run by two Baton replicas");
+        assertEquals(0, baton.total().staleAccepted(), "stale-epoch writes the fenced sink accepted from Baton");
+        assertTrue(baton.handovers().stream().allMatch(Handover::tookOver),
+                "another replica led after every disruption: " + baton.handovers());
+        // The same analysis finds the duplicates Baton prevents when nothing gates the job.
+        result.group(Group.Kind.NAIVE).ifPresent(naive -> assertTrue(naive.total().duplicateSlots() > 0,
+                "the naive baseline's duplicate slots are detected"));
+    }
+}

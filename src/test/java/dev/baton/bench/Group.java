@@ -1,0 +1,332 @@
+package dev.baton.bench;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.BooleanSupplier;
+import java.util.stream.Stream;
+
+import org.jboss.logging.Logger;
+
+import io.fabric8.kubernetes.api.model.PodBuilder;
+
+/**
+ * One group of replicas on one Lease (Baton, fabric8's elector, or the naive baseline): starts them, measures the
+ * steady state, drives the scenarios, and stops them all. Every wait is bounded.
+ */
+final class Group implements AutoCloseable {
+
+    private static final Logger LOG = Logger.getLogger(Group.class);
+
+    /** What gates the job in a group. */
+    enum Kind {
+        BATON("Baton"),
+        FABRIC8("fabric8 LeaderElector"),
+        NAIVE("naive @Scheduled");
+
+        final String title;
+
+        Kind(String title) {
+            this.title = title;
+        }
+    }
+
+    /**
+     * The steady-state window: requests each replica sent through its proxy, its memory, who led.
+     *
+     * @param firstLeadershipMs from the first leader's process start to its first term
+     */
+    record Steady(long from, long to, String leader, Map<String, List<HttpRequestCounter.Request>> requests,
+            Map<String, Long> rssKb, long firstLeadershipMs) {
+    }
+
+    /** Everything the analysis needs from a finished group. */
+    record Data(Kind kind, BenchSettings settings, Audit audit, List<FencedSink.Write> writes,
+            List<LeaseWatchLog.Version> lease, List<Handover> handovers, Steady steady, long from, long to) {
+    }
+
+    /**
+     * API request timeout for both kinds of replica: with the short bench timings a request must give up well
+     * inside the renew deadline (Baton warns at start-up otherwise).
+     */
+    private static final long REQUEST_TIMEOUT_MS = 1500;
+
+    private final Kind kind;
+    private final BenchSettings settings;
+    private final Path dir;
+    private final String lease;
+    private final FencedSink sink = new FencedSink();
+    private final LeaseWatchLog watch;
+    private final List<Replica> replicas = new ArrayList<>();
+    private final List<Handover> handovers = new ArrayList<>();
+    private Steady steady;
+    private long from;
+
+    Group(Kind kind, BenchSettings settings, MockApiServer api) throws IOException {
+        this.kind = kind;
+        this.settings = settings;
+        this.dir = settings.out().resolve(kind.name().toLowerCase());
+        this.lease = "bench-" + kind.name().toLowerCase();
+        deleteRecursively(dir);
+        Files.createDirectories(dir);
+        this.watch = kind == Kind.NAIVE ? null : new LeaseWatchLog(api.client(), BenchSettings.NAMESPACE, lease);
+        for (int i = 1; i <= settings.replicas(); i++) {
+            String name = kind.name().toLowerCase() + "-" + i;
+            // As on a cluster, each replica's pod exists: Baton labels its own pod with its role.
+            api.client().pods().inNamespace(BenchSettings.NAMESPACE).resource(new PodBuilder().withNewMetadata()
+                    .withName(name).endMetadata().build()).create();
+            CutProxy proxy = new CutProxy(name, api.port());
+            replicas.add(new Replica(name, command(name, proxy.port()), dir.resolve(name + ".log"), proxy));
+        }
+    }
+
+    void start() {
+        from = System.currentTimeMillis();
+        replicas.forEach(Replica::start);
+    }
+
+    /** Waits for a leader and for every replica to be up, then measures one steady window. */
+    void measureSteady() {
+        Replica leader = null;
+        long firstLeadershipMs = -1;
+        if (kind != Kind.NAIVE) {
+            Audit.Change first = awaitValue(Duration.ofSeconds(120), () -> audit().changes().stream()
+                    .filter(Audit.Change::acquired).findFirst(), "a first leader");
+            leader = replica(first.replica());
+            firstLeadershipMs = first.at() - leader.startedAt();
+        }
+        await(Duration.ofSeconds(120), this::allStarted, "every replica started");
+        sleep(Duration.ofSeconds(3));
+        long w0 = System.currentTimeMillis();
+        sleep(settings.steady());
+        long w1 = System.currentTimeMillis();
+        Map<String, List<HttpRequestCounter.Request>> requests = new LinkedHashMap<>();
+        Map<String, Long> rss = new LinkedHashMap<>();
+        for (Replica r : replicas) {
+            requests.put(r.name(), r.proxy().requests().stream().filter(q -> q.at() >= w0 && q.at() < w1).toList());
+            rss.put(r.name(), r.rssKb());
+        }
+        String leaderNow = kind == Kind.NAIVE ? null : audit().leader().orElse(null);
+        steady = new Steady(w0, w1, leaderNow, requests, rss, firstLeadershipMs);
+    }
+
+    void runScenarios() {
+        for (int cycle = 1; cycle <= settings.cycles(); cycle++) {
+            for (Scenario scenario : settings.scenarios()) {
+                Handover h = run(scenario, cycle);
+                handovers.add(h);
+                LOG.infof("%s %s #%d: %s -> %s, gap %d ms", kind.title, scenario, cycle, h.oldLeader(),
+                        h.newLeader(), h.tookOver() ? h.gapMs() : -1);
+            }
+        }
+    }
+
+    private Handover run(Scenario scenario, int cycle) {
+        await(Duration.ofSeconds(120), this::allStarted, "every replica up before " + scenario);
+        String leaderName = awaitValue(Duration.ofSeconds(60), () -> audit().leader()
+                .filter(l -> System.currentTimeMillis() - lastAcquired(l) > 2500), "a settled leader");
+        Replica old = replica(leaderName);
+        long t0 = System.currentTimeMillis();
+        switch (scenario) {
+            case GRACEFUL -> old.terminate();
+            case CRASH -> old.kill();
+            case FREEZE -> old.freeze();
+            case CUT -> old.proxy().cut();
+        }
+        Duration bound = settings.leaseDuration().plusSeconds(20);
+        Optional<Audit.Change> next = pollValue(bound, () -> audit().acquiredAfter(t0, leaderName));
+        long holdUntil = t0 + settings.leaseDuration().toMillis() + 2000;
+        switch (scenario) {
+            case GRACEFUL, CRASH -> {
+                old.awaitExit(Duration.ofSeconds(20));
+                old.start();
+            }
+            case FREEZE -> {
+                sleep(Duration.ofMillis(Math.max(0, holdUntil - System.currentTimeMillis())));
+                old.thaw();
+            }
+            case CUT -> {
+                sleep(Duration.ofMillis(Math.max(0, holdUntil - System.currentTimeMillis())));
+                old.proxy().heal();
+            }
+        }
+        if (scenario == Scenario.FREEZE || scenario == Scenario.CUT) {
+            // Give the old leader time to notice, and to do whatever it does once it runs or reaches the API again.
+            pollValue(Duration.ofSeconds(8), () -> audit().lostAfter(t0, leaderName));
+            sleep(Duration.ofSeconds(2));
+        }
+        Audit audit = audit();
+        long stoppedAt = scenario == Scenario.GRACEFUL
+                ? audit.lostAfter(t0, leaderName).map(Audit.Change::at).orElse(t0) : t0;
+        long lastRenewal = watch.versions().stream().filter(v -> v.at() <= t0 && leaderName.equals(v.holder()))
+                .mapToLong(LeaseWatchLog.Version::at).max().orElse(t0);
+        return new Handover(scenario, cycle, leaderName, next.map(Audit.Change::replica).orElse(null), t0, stoppedAt,
+                lastRenewal, next.map(Audit.Change::at).orElse(-1L));
+    }
+
+    /** Runs the group for a while with no disruption (the naive baseline has nothing to fail over). */
+    void idle(Duration d) {
+        await(Duration.ofSeconds(120), this::allStarted, "every replica started");
+        sleep(d);
+    }
+
+    Data data() {
+        return new Data(kind, settings, audit(), sink.writes(), watch == null ? List.of() : watch.versions(),
+                List.copyOf(handovers), steady, from, System.currentTimeMillis());
+    }
+
+    private long lastAcquired(String replica) {
+        return audit().changes().stream().filter(c -> c.acquired() && c.replica().equals(replica))
+                .mapToLong(Audit.Change::at).max().orElse(Long.MAX_VALUE);
+    }
+
+    private boolean allStarted() {
+        String marker = kind == Kind.FABRIC8 ? " started" : "started in";
+        return replicas.stream().allMatch(r -> r.alive() && r.logContains(marker));
+    }
+
+    private Audit audit() {
+        return Audit.read(dir);
+    }
+
+    private Replica replica(String name) {
+        return replicas.stream().filter(r -> r.name().equals(name)).findFirst()
+                .orElseThrow(() -> new IllegalStateException("No replica named " + name));
+    }
+
+    private List<String> command(String name, int proxyPort) {
+        List<String> cmd = new ArrayList<>();
+        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        cmd.addAll(settings.jvmOptions());
+        String audit = dir.resolve(name + ".audit").toAbsolutePath().toString();
+        if (kind == Kind.FABRIC8) {
+            cmd.addAll(List.of("-cp", settings.classpath(),
+                    "-Dkubernetes.master=http://127.0.0.1:" + proxyPort,
+                    "-Dkubernetes.trust.certificates=true",
+                    "-Dkubernetes.namespace=" + BenchSettings.NAMESPACE,
+                    "-Dkubernetes.auth.tryKubeConfig=false",
+                    "-Dkubernetes.auth.tryServiceAccount=false",
+                    // The same client settings as Baton's application.properties.
+                    "-Dkubernetes.request.timeout=" + REQUEST_TIMEOUT_MS,
+                    "-Dkubernetes.connection.timeout=3000",
+                    "-Dkubernetes.request.retry.backoffLimit=0",
+                    Fabric8Replica.class.getName(), name, BenchSettings.NAMESPACE, lease,
+                    Long.toString(settings.leaseDuration().toMillis()),
+                    Long.toString(settings.renewDeadline().toMillis()),
+                    Long.toString(settings.retryPeriod().toMillis()),
+                    audit, sink.url(), Long.toString(settings.work().toMillis())));
+            return cmd;
+        }
+        cmd.addAll(List.of(
+                "-Dbaton.identity=" + name,
+                "-Dbaton.namespace=" + BenchSettings.NAMESPACE,
+                "-Dbaton.lease-name=" + lease,
+                "-Dbaton.lease-duration=" + settings.leaseDuration().toSeconds() + "s",
+                "-Dbaton.renew-deadline=" + settings.renewDeadline().toMillis() + "ms",
+                "-Dbaton.retry-period=" + settings.retryPeriod().toMillis() + "ms",
+                "-Dbaton.enabled=" + (kind == Kind.BATON),
+                "-Dquarkus.kubernetes-client.api-server-url=http://127.0.0.1:" + proxyPort,
+                "-Dquarkus.kubernetes-client.trust-certs=true",
+                "-Dquarkus.kubernetes-client.namespace=" + BenchSettings.NAMESPACE,
+                "-Dquarkus.kubernetes-client.request-timeout=" + REQUEST_TIMEOUT_MS + "ms",
+                "-Dquarkus.http.host=127.0.0.1",
+                "-Dquarkus.http.port=0",
+                "-Dbaton.bench.enabled=true",
+                "-Dbaton.bench." + (kind == Kind.BATON ? "leader-cron" : "naive-cron") + "=* * * * * ?",
+                "-Dbaton.bench.audit-file=" + audit,
+                "-Dbaton.bench.sink-url=" + sink.url(),
+                "-Dbaton.bench.work=" + settings.work().toMillis() + "ms",
+                "-jar", settings.jar().toAbsolutePath().toString()));
+        return cmd;
+    }
+
+    @Override
+    public void close() {
+        for (Replica r : replicas) {
+            if (r.alive()) {
+                r.thaw();
+                r.terminate();
+            }
+        }
+        for (Replica r : replicas) {
+            if (r.alive()) {
+                r.awaitExit(Duration.ofSeconds(10));
+            }
+            r.proxy().close();
+            writeRequestLog(r);
+        }
+        sink.close();
+        if (watch != null) {
+            watch.close();
+        }
+    }
+
+    // For a person who wants to know what a replica asked the API server, and when.
+    private void writeRequestLog(Replica r) {
+        StringBuilder sb = new StringBuilder();
+        for (HttpRequestCounter.Request q : r.proxy().requests()) {
+            sb.append(q.at()).append(' ').append(q.method()).append(' ').append(q.target()).append('\n');
+        }
+        try {
+            Files.writeString(dir.resolve(r.name() + ".requests"), sb);
+        } catch (IOException e) {
+            LOG.warnf("Cannot write the request log of %s: %s", r.name(), e.getMessage());
+        }
+    }
+
+    static void await(Duration bound, BooleanSupplier condition, String what) {
+        if (!poll(bound, condition)) {
+            throw new IllegalStateException("Gave up after " + bound + " waiting for " + what);
+        }
+    }
+
+    static <T> T awaitValue(Duration bound, java.util.function.Supplier<Optional<T>> value, String what) {
+        return pollValue(bound, value).orElseThrow(
+                () -> new IllegalStateException("Gave up after " + bound + " waiting for " + what));
+    }
+
+    static <T> Optional<T> pollValue(Duration bound, java.util.function.Supplier<Optional<T>> value) {
+        long deadline = System.nanoTime() + bound.toNanos();
+        while (true) {
+            Optional<T> v = value.get();
+            if (v.isPresent() || System.nanoTime() > deadline) {
+                return v;
+            }
+            sleep(Duration.ofMillis(20));
+        }
+    }
+
+    static boolean poll(Duration bound, BooleanSupplier condition) {
+        return pollValue(bound, () -> condition.getAsBoolean() ? Optional.of(true) : Optional.empty()).isPresent();
+    }
+
+    static void sleep(Duration d) {
+        try {
+            Thread.sleep(d.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("Interrupted", e);
+        }
+    }
+
+    private static void deleteRecursively(Path dir) throws IOException {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> paths = Files.walk(dir)) {
+            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
+                Files.delete(p);
+            }
+        } catch (UncheckedIOException e) {
+            throw e.getCause();
+        }
+    }
+}
