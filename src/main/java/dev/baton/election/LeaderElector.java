@@ -373,7 +373,7 @@ public final class LeaderElector implements Leadership, AutoCloseable {
         }
         boolean asLeader = leading != null;
         LeaseStoreException reported = failure;
-        safely(() -> observer.attempted(asLeader, Duration.ofNanos(ticker.nanos() - sentAt), reported));
+        safely(() -> observer.attempted(leaseRef, asLeader, Duration.ofNanos(ticker.nanos() - sentAt), reported));
 
         if (leading != null) {
             if (success) {
@@ -398,7 +398,16 @@ public final class LeaderElector implements Leadership, AutoCloseable {
                 release(); // won while shutting down: give it straight back instead of starting a term
                 return;
             }
-            beginTerm(sentAt);
+            long took = ticker.nanos() - sentAt;
+            if (took >= settings.renewDeadline().toNanos()) {
+                // The term would be over before it began (its deadline counts from the send): announcing it would
+                // only fire "became leader" and "stopped leading" back to back. Our record is in the Lease, so the
+                // next round, at once, renews it and starts the term from a fresh send time.
+                LOG.infof("Lease %s: the write that took it took %d ms, longer than the renew deadline; "
+                        + "retaking before acting", leaseRef, TimeUnit.NANOSECONDS.toMillis(took));
+            } else {
+                beginTerm(sentAt);
+            }
         }
         scheduleNext(failure != null, sentAt);
     }
