@@ -387,16 +387,24 @@ class SingletonJobRunnerTest {
         assertEquals(2, ran.size(), "a hand-edited record from the future does not stop the job");
         assertEquals(at("10:00:10"), recordIn(lease, tick).orElseThrow().slot(), "and is replaced by the run's");
 
-        // The bound: this Lease may carry 3 records; with tick, other and x there, a new job's record is refused,
-        // and a catch-up job, which needs its started record, does not run.
-        annotate(lease, m -> {
-            m.put("baton.dev/job.x", "{}");
-            return m;
-        });
+        // The bound: this Lease may carry 3 records of the application's jobs (junk and other keys do not count);
+        // with r1, r2 and r3 there, a fourth job's record is refused, and a catch-up job, which needs its started
+        // record, does not run.
         JobSpec capped = new JobSpec("capped", lease, CatchUp.RUN_LATEST, Optional.empty(), "cron 0 * * * * ?",
                 Optional.of(CronSlots.quartz("0 * * * * ?")));
+        a.register(capped, ran, null);
+        for (String id : List.of("r1", "r2", "r3")) {
+            a.register(JobSpec.of(id, lease), ran, null);
+        }
+        annotate(lease, m -> {
+            for (String id : List.of("r1", "r2", "r3")) {
+                m.put(JobRecord.PREFIX + id, new JobRecord(at("09:00:00"), "a", 0, Outcome.SUCCEEDED, 1L,
+                        at("09:00:01"), null, null).toJson());
+            }
+            return m;
+        });
         await().atMost(PATIENCE).until(() -> a.electors.get(lease).observed().orElseThrow().record()
-                .annotation("baton.dev/job.x") != null);
+                .annotation("baton.dev/job.r3") != null);
         a.fire(capped, at("10:00:00"), ran);
         assertEquals(2, ran.size(), "no run without its started record");
         assertEquals(1, a.count("baton.job.skips", "reason", "record-not-written"));
@@ -427,6 +435,33 @@ class SingletonJobRunnerTest {
         a.fire(job, at("10:00:10"), ran);
         assertEquals(1, ran.size(), "no new run starts while draining");
         assertEquals(1, a.count("baton.job.skips", "reason", "draining"));
+    }
+
+    @Test
+    void aLeaseWhoseRunIgnoresTheDrainIsNotReleased() throws Exception {
+        String lease = lease("stubborn");
+        Replica a = replica("a");
+        a.elect(lease);
+        awaitLeader(List.of(a), lease);
+        JobSpec job = JobSpec.of("stubborn", lease);
+        CountDownLatch running = new CountDownLatch(1);
+        AtomicBoolean release = new AtomicBoolean();
+        a.bodies.put(job.id(), (replica, run) -> {
+            running.countDown();
+            while (!release.get()) {
+                Thread.onSpinWait(); // ignores interrupts
+            }
+            return null;
+        });
+        pool.submit(() -> a.fire(job, at("10:00:00"), ran));
+        assertTrue(running.await(10, TimeUnit.SECONDS));
+
+        a.runner.drain(Duration.ofMillis(200));
+        a.electors.get(lease).close(true, Duration.ofSeconds(2)); // what Elections does next: release if it can
+        Lease l = admin.leases().inNamespace(NS).withName(lease).get();
+        assertEquals("a", l.getSpec().getHolderIdentity(), "the Lease is left to expire, not handed over");
+        assertEquals(1, a.runner.overruns().size(), "the liveness check sees the overrun");
+        release.set(true);
     }
 
     @Test
