@@ -77,6 +77,9 @@ public class SingletonJobs implements SingletonRuns {
             }
             return;
         }
+        if (!config.enabled()) {
+            return; // no election: job Leases are not contested either (and no elector sits unstarted)
+        }
         startJobLeases();
     }
 
@@ -133,11 +136,11 @@ public class SingletonJobs implements SingletonRuns {
         if (leases.isEmpty()) {
             return;
         }
-        SpreadingLeaseStore.startOneByOne(leases, jobsConfig.spreadStep(), lease -> {
+        SpreadingLeaseStore.startOneByOne(leases, jobsConfig.spreadStep().multipliedBy(4), lease -> {
             if (!runner.draining()) {
                 started.put(lease, elections.forLease(lease,
                         store -> new SpreadingLeaseStore(store, this::jobLeasesHeld, jobsConfig.spreadStep(),
-                                runner::draining)));
+                                config.retryPeriod().dividedBy(2), runner::draining)));
             }
         });
     }
