@@ -180,10 +180,16 @@ public final class SingletonJobRunner implements SingletonRuns {
         // A method declared to return Uni or CompletionStage may be called on the event loop: never interrupt that.
         boolean declaredAsync = returnType != null && (Uni.class.isAssignableFrom(returnType)
                 || CompletionStage.class.isAssignableFrom(returnType));
-        Run run = new Run(spec, slot, catchUp, term, declaredAsync ? null : Thread.currentThread(), System.nanoTime());
+        // Nor a @NonBlocking job's thread: it is the event loop too, and its record is then written without waiting.
+        boolean mayBlock = !declaredAsync && !io.vertx.core.Context.isOnEventLoopThread();
+        Run run = new Run(spec, slot, catchUp, term, mayBlock ? Thread.currentThread() : null, System.nanoTime());
         running.add(run);
         watch(term);
-        if (spec.catchUp() == CatchUp.RUN_LATEST) {
+        if (spec.catchUp() == CatchUp.RUN_LATEST && !mayBlock) {
+            LOG.warnf("Singleton job %s: slot %s not run: catch-up jobs wait for their started record, which cannot "
+                    + "be done on the event loop (make the method blocking)", spec.id(), slot);
+            skip = Optional.of("record-not-written");
+        } else if (spec.catchUp() == CatchUp.RUN_LATEST) {
             JobRecord started = new JobRecord(slot, identity, term.epoch(), Outcome.RUNNING, null, clock.instant(),
                     catchUp ? Boolean.TRUE : null, null);
             if (!write(spec, elector, term, started)) {
@@ -200,7 +206,7 @@ public final class SingletonJobRunner implements SingletonRuns {
         if (skip.isPresent()) {
             run.finish();
             running.remove(run);
-            if (!declaredAsync) {
+            if (mayBlock) {
                 Thread.interrupted(); // a stop that came while waiting must not hit the thread's next task
             }
             return skip(spec, slot, skip.get(), returnType);
@@ -320,7 +326,7 @@ public final class SingletonJobRunner implements SingletonRuns {
         }
         JobRecord record = new JobRecord(run.slot, identity, run.term.epoch(), outcome,
                 Duration.ofNanos(durationNanos).toMillis(), clock.instant(), run.catchUp ? Boolean.TRUE : null,
-                cause == null ? null : cause.toString());
+                JobRecord.describe(cause));
         if (!run.term.isValid()) {
             LOG.infof("Singleton job %s: slot %s ended %s after its term (epoch %d) ended; not recorded",
                     spec.id(), run.slot, outcome, run.term.epoch());
@@ -573,6 +579,7 @@ public final class SingletonJobRunner implements SingletonRuns {
             this.catchUp = catchUp;
             this.term = term;
             this.thread = thread;
+            this.blocking = thread != null;
             this.startNanos = startNanos;
         }
 

@@ -167,7 +167,8 @@ public class SingletonJobs implements SingletonRuns {
     }
 
     private Object invoke(Bean<?> bean, Method method, Instant slot) {
-        Object instance = beans.getReference(bean, bean.getBeanClass(), beans.createCreationalContext(bean));
+        jakarta.enterprise.context.spi.CreationalContext<?> context = beans.createCreationalContext(bean);
+        Object instance = beans.getReference(bean, bean.getBeanClass(), context);
         try {
             // Called on the proxy, so the interceptor runs; virtual dispatch reaches the override even when the
             // method is package-private.
@@ -179,6 +180,8 @@ public class SingletonJobs implements SingletonRuns {
             throw new IllegalStateException(e.getCause());
         } catch (ReflectiveOperationException | RuntimeException e) {
             throw new IllegalStateException("Cannot call " + JobDiscovery.describe(method) + " to catch up", e);
+        } finally {
+            context.release(); // a @Dependent job bean made for this call is destroyed with it
         }
     }
 

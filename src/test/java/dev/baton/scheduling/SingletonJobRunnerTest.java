@@ -20,6 +20,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -247,6 +249,54 @@ class SingletonJobRunnerTest {
         await().atMost(PATIENCE).until(() -> failure.get() != null);
         assertInstanceOf(CancellationException.class, failure.get());
         assertEquals(1, a.count("baton.job.runs", "outcome", "interrupted"));
+    }
+
+    @Test
+    void aCompletionStageJobIsCancelledWhenItsTermEnds() throws Exception {
+        String lease = lease("stage");
+        Replica a = replica("a");
+        a.elect(lease);
+        awaitLeader(List.of(a), lease);
+        JobSpec job = JobSpec.of("stage", lease);
+        CompletableFuture<Void> work = new CompletableFuture<>();
+        a.bodies.put(job.id(), (replica, run) -> work);
+        CompletionStage<?> result = (CompletionStage<?>) a.fire(job, at("10:00:00"), ran);
+
+        a.electors.get(lease).releaseNow();
+
+        await().atMost(PATIENCE).until(work::isCancelled);
+        Throwable failure = assertThrows(Exception.class,
+                () -> result.toCompletableFuture().get(10, TimeUnit.SECONDS));
+        assertTrue(failure instanceof CancellationException || failure.getCause() instanceof CancellationException,
+                String.valueOf(failure));
+        assertEquals(1, a.count("baton.job.runs", "outcome", "interrupted"));
+    }
+
+    @Test
+    void whenTwoRunsOverlapTheRecordKeepsTheNewerSlot() throws Exception {
+        String lease = lease("overlap");
+        Replica a = replica("a");
+        a.elect(lease);
+        awaitLeader(List.of(a), lease);
+        JobSpec job = JobSpec.of("overlap", lease);
+        CountDownLatch firstRunning = new CountDownLatch(1);
+        CountDownLatch finishFirst = new CountDownLatch(1);
+        a.bodies.put(job.id(), (replica, run) -> {
+            if (run.slot().equals(at("10:00:00"))) {
+                firstRunning.countDown();
+                finishFirst.await();
+            }
+            return null;
+        });
+        Future<Object> first = pool.submit(() -> a.fire(job, at("10:00:00"), ran));
+        assertTrue(firstRunning.await(10, TimeUnit.SECONDS));
+        a.fire(job, at("10:00:10"), ran); // the next slot starts and ends while the first is still running
+        assertEquals(at("10:00:10"), recordIn(lease, job).orElseThrow().slot());
+
+        finishFirst.countDown();
+        first.get(10, TimeUnit.SECONDS);
+        assertEquals(at("10:00:10"), recordIn(lease, job).orElseThrow().slot(),
+                "the older slot finishing last does not take the record back (which would allow a rerun)");
     }
 
     @Test
