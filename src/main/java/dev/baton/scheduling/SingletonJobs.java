@@ -88,6 +88,12 @@ public class SingletonJobs implements SingletonRuns {
     }
 
     void onStop(@Observes @Priority(SHUTDOWN_PRIORITY) ShutdownEvent event) {
+        // No new term on a job Lease while draining: it would only start runs that the drain then refuses.
+        started.forEach((lease, elector) -> {
+            if (jobLeases.contains(lease)) {
+                elector.stopAcquiring();
+            }
+        });
         runner.drain(jobsConfig.drainTimeout());
     }
 
