@@ -83,7 +83,8 @@ public final class SingletonJobRunner implements SingletonRuns {
         this.sidecar = sidecar;
         this.maxRecords = maxRecords;
         this.writeTimeout = writeTimeout;
-        this.catchUps = Executors.newSingleThreadExecutor(r -> {
+        // One thread per catch-up while it runs, so a long job does not hold back the others of the same term.
+        this.catchUps = Executors.newCachedThreadPool(r -> {
             Thread t = new Thread(r, "baton-jobs-catch-up");
             t.setDaemon(true);
             return t;
@@ -464,13 +465,19 @@ public final class SingletonJobRunner implements SingletonRuns {
                 skipped(spec, "past-deadline");
                 continue;
             }
-            CATCH_UP_SLOT.set(slot);
             try {
-                job.invoker.apply(slot);
+                catchUps.execute(() -> {
+                    CATCH_UP_SLOT.set(slot);
+                    try {
+                        job.invoker.apply(slot);
+                    } catch (RuntimeException e) {
+                        LOG.errorf(e, "Singleton job %s: catching up slot %s failed", spec.id(), slot);
+                    } finally {
+                        CATCH_UP_SLOT.remove();
+                    }
+                });
             } catch (RuntimeException e) {
-                LOG.errorf(e, "Singleton job %s: catching up slot %s failed", spec.id(), slot);
-            } finally {
-                CATCH_UP_SLOT.remove();
+                return; // shutting down
             }
         }
     }
