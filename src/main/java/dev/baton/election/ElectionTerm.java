@@ -19,6 +19,9 @@ final class ElectionTerm implements Term {
     private final Instant startedAt;
     private final Ticker ticker;
     private final CompletableFuture<LeadershipLost.Reason> ended = new CompletableFuture<>();
+    // Set under the elector's lock; the future is completed afterwards, outside it, because completing it runs the
+    // listeners (jobs' cancellation hooks among them) on the completing thread.
+    private volatile LeadershipLost.Reason endedFor;
     private volatile long deadlineNanos;
 
     ElectionTerm(String lease, String holder, long epoch, Instant startedAt, Ticker ticker, long deadlineNanos) {
@@ -52,7 +55,7 @@ final class ElectionTerm implements Term {
 
     @Override
     public boolean isValid() {
-        return !ended.isDone() && ticker.nanos() - deadlineNanos < 0;
+        return endedFor == null && ticker.nanos() - deadlineNanos < 0;
     }
 
     @Override
@@ -78,13 +81,25 @@ final class ElectionTerm implements Term {
         return true;
     }
 
-    /** Ends the term; true for the call that ended it. */
-    boolean end(LeadershipLost.Reason reason) {
-        return ended.complete(reason);
+    /** Ends the term (it is invalid from now on); true for the call that ended it. Then {@link #announceEnd()}. */
+    synchronized boolean end(LeadershipLost.Reason reason) {
+        if (endedFor != null) {
+            return false;
+        }
+        endedFor = reason;
+        return true;
+    }
+
+    /** Completes {@link #ended()} for an ended term: runs its listeners on this thread. Call without locks held. */
+    void announceEnd() {
+        LeadershipLost.Reason reason = endedFor;
+        if (reason != null) {
+            ended.complete(reason);
+        }
     }
 
     boolean isEnded() {
-        return ended.isDone();
+        return endedFor != null;
     }
 
     @Override

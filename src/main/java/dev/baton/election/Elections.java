@@ -63,6 +63,7 @@ public class Elections {
     private final String identity;
     private volatile LeaseStore store;
     private volatile boolean started;
+    private volatile boolean stopping;
 
     Elections(BatonConfig config, Instance<KubernetesClient> kubernetes, @Any Instance<ElectionObserver> observers,
             Event<LeadershipAcquired> acquired, Event<LeadershipLost> lost, Event<LeaderChanged> changed) {
@@ -124,7 +125,10 @@ public class Elections {
         started = false;
         // All at once: shutdown takes as long as the slowest Lease, not the sum of them.
         Map<LeaderElector, java.util.concurrent.CompletableFuture<Void>> closing = new java.util.LinkedHashMap<>();
-        electors.values().forEach(e -> closing.put(e, e.closeAsync(config.releaseOnShutdown())));
+        synchronized (electors) {
+            stopping = true; // from here on forLease() starts nothing, so no elector escapes the close below
+            electors.values().forEach(e -> closing.put(e, e.closeAsync(config.releaseOnShutdown())));
+        }
         long deadline = System.nanoTime() + config.renewDeadline().toNanos();
         closing.forEach((e, done) -> e.awaitClosed(done, Duration.ofNanos(Math.max(0, deadline - System.nanoTime()))));
     }
@@ -164,7 +168,7 @@ public class Elections {
                         serviceSettings.renewDeadline(), serviceSettings.retryPeriod());
                 LeaderElector elector = new LeaderElector(storeWrapper.apply(store()), settings, new Bridge(),
                         Ticker.SYSTEM);
-                if (config.enabled()) {
+                if (config.enabled() && !stopping) {
                     elector.start();
                 }
                 return elector;

@@ -280,7 +280,9 @@ public final class LeaderElector implements Leadership, AutoCloseable {
                     observe(done.get());
                     return true;
                 }
-                store.get(settings.leaseName()).ifPresent(this::observe);
+                // Conflict: decide on a fresh read as if the watch had delivered it, so that a Lease taken (or
+                // deleted) meanwhile ends the term now; the watch event with the same content is ignored later.
+                changed(store.get(settings.leaseName()));
             } catch (LeaseStoreException e) {
                 LOG.debugf("Lease %s: annotations not written: %s", leaseRef, e.getMessage());
                 return false;
@@ -533,6 +535,8 @@ public final class LeaderElector implements Leadership, AutoCloseable {
                 deadlineTimer.cancel(false);
             }
         }
+        // Outside the lock: the term's listeners (e.g. the job runner stopping runs) must never hold up the elector.
+        ending.announceEnd();
         String why = switch (reason) {
             case RELEASED -> "released";
             case RENEW_DEADLINE_PASSED -> "no renewal succeeded within " + settings.renewDeadline();

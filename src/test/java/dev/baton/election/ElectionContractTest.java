@@ -172,6 +172,33 @@ abstract class ElectionContractTest {
     }
 
     @Test
+    void aTermListenerThatBlocksDoesNotStopTheElectorFromLeadingAgain() {
+        ScriptedStore store = new ScriptedStore(candidateStore());
+        LeaderElector e = elector("patient", store, new RecordingObserver());
+        e.start();
+        await().atMost(WAIT).until(e::isLeader);
+        dev.baton.Term first = e.currentTerm().orElseThrow();
+        CountDownLatch unblock = new CountDownLatch(1);
+        // A job's cancellation hook that takes its time (or waits on something that never comes).
+        first.ended().thenRun(() -> {
+            try {
+                unblock.await(60, java.util.concurrent.TimeUnit.SECONDS);
+            } catch (InterruptedException ie) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        try {
+            store.failWith(new LeaseStoreException(LeaseStoreException.Kind.SERVER_ERROR, 503, "503 injected", null));
+            await().atMost(WAIT).until(() -> !first.isValid()); // ended by the deadline watchdog
+            store.heal();
+            await().atMost(WAIT).until(e::isLeader);
+            assertTrue(e.currentTerm().orElseThrow().epoch() > first.epoch(), "a new term, while the hook still waits");
+        } finally {
+            unblock.countDown();
+        }
+    }
+
+    @Test
     void twoCandidatesRacingForAnExpiredLeaseProduceOneLeaderAndOneConflict() {
         foreignWrite(LEASE, new LeaseRecord("gone", 1, Instant.now(), Instant.now(), 4, Map.of()));
         CountDownLatch bothRead = new CountDownLatch(2);
