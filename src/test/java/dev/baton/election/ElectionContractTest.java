@@ -143,8 +143,8 @@ abstract class ElectionContractTest {
         long lastRenewalSent = leaderStore.lastWriteSentNanos;
 
         await().atMost(WAIT).until(standby::isLeader);
-        RecordingObserver.Lost stepDown = leaderObserver.lost.get(0);
-        RecordingObserver.Acquired takeOver = standbyObserver.acquired.get(0);
+        RecordingObserver.Lost stepDown = leaderObserver.lost(0);
+        RecordingObserver.Acquired takeOver = standbyObserver.acquired(0);
         assertEquals(Reason.RENEW_DEADLINE_PASSED, stepDown.event().reason());
         assertTrue(stepDown.atNanos() < takeOver.atNanos(), "the old leader stepped down before the new one began");
         long waited = takeOver.atNanos() - Math.max(lastRenewalSent, leaderStore.lastWriteSentNanos);
@@ -240,7 +240,7 @@ abstract class ElectionContractTest {
 
         foreignWrite(LEASE, new LeaseRecord("intruder", 15, Instant.now(), Instant.now(), 40, Map.of()));
         await().atMost(WAIT).until(() -> !observer.lost.isEmpty());
-        LeadershipLost lost = observer.lost.get(0).event();
+        LeadershipLost lost = observer.lost(0).event();
         assertEquals(Reason.TAKEN, lost.reason());
         assertEquals(Optional.of("intruder"), lost.newHolder());
         assertFalse(leader.isLeader());
@@ -267,7 +267,7 @@ abstract class ElectionContractTest {
         long start = System.nanoTime();
         candidate.start();
         await().atMost(WAIT).until(candidate::isLeader);
-        long waited = observer.acquired.get(0).atNanos() - start;
+        long waited = observer.acquired(0).atNanos() - start;
         assertTrue(waited >= Duration.ofSeconds(2).toNanos(),
                 "took a lease with leaseDurationSeconds=0 after " + Duration.ofNanos(waited) + ", before our 2 s");
         LeaseRecord lease = read(LEASE).orElseThrow();
@@ -304,11 +304,11 @@ abstract class ElectionContractTest {
         await().atMost(WAIT).until(b::isLeader);
         b.releaseNow();
         await().atMost(WAIT).until(a::isLeader);
-        long first = oa.acquired.get(0).term().epoch();
-        long second = ob.acquired.get(0).term().epoch();
-        long third = oa.acquired.get(1).term().epoch();
+        long first = oa.acquired(0).term().epoch();
+        long second = ob.acquired(0).term().epoch();
+        long third = oa.acquired(1).term().epoch();
         assertTrue(first < second && second < third, "epochs " + first + ", " + second + ", " + third);
-        assertEquals(Reason.RELEASED, oa.lost.get(0).event().reason());
+        assertEquals(Reason.RELEASED, oa.lost(0).event().reason());
     }
 
     @Test
@@ -400,7 +400,7 @@ abstract class ElectionContractTest {
         long clearedAt = System.nanoTime();
         foreignWrite(LEASE, new LeaseRecord(null, 2, null, null, 7, Map.of()));
         await().atMost(WAIT).until(standby::isLeader);
-        long waited = standbyObserver.acquired.get(0).atNanos() - clearedAt;
+        long waited = standbyObserver.acquired(0).atNanos() - clearedAt;
         assertTrue(waited >= Duration.ofSeconds(2).toNanos(),
                 "took a Lease cleared by a third party after " + Duration.ofNanos(waited) + ", before 2 s");
     }
@@ -423,6 +423,6 @@ abstract class ElectionContractTest {
             await().atMost(WAIT).until(to::isLeader);
             assertFalse(from.isLeader());
         }
-        assertEquals(Reason.RELEASED, oa.lost.get(0).event().reason());
+        assertEquals(Reason.RELEASED, oa.lost(0).event().reason());
     }
 }

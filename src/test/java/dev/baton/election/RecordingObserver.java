@@ -21,6 +21,21 @@ final class RecordingObserver implements ElectionObserver {
     final List<Lost> lost = new CopyOnWriteArrayList<>();
     final List<LeaderChanged> changes = new CopyOnWriteArrayList<>();
 
+    /**
+     * The i-th term reported, waiting for the report: an elector answers {@code isLeader()} as soon as the term exists,
+     * a moment before it tells its observers.
+     */
+    Acquired acquired(int i) {
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10)).until(() -> acquired.size() > i);
+        return acquired.get(i);
+    }
+
+    /** The i-th loss reported, waiting for the report (see {@link #acquired(int)}). */
+    Lost lost(int i) {
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10)).until(() -> lost.size() > i);
+        return lost.get(i);
+    }
+
     @Override
     public void leadershipAcquired(Term term) {
         acquired.add(new Acquired(term, System.nanoTime(), term.isValid()));
