@@ -29,7 +29,8 @@ record BenchResult(List<GroupResult> groups) {
      * @param sinceRenewal from the old leader's last renewal to the new term (meaningful for a crash)
      * @param noTakeover disruptions after which no other replica led within the bound
      */
-    record ScenarioResult(Stats gap, Stats sinceRenewal, List<Long> gaps, int noTakeover, Safety safety) {
+    record ScenarioResult(Stats gap, Stats sinceRenewal, Stats sinceDisruption, List<Long> gaps, int noTakeover,
+            Safety safety) {
     }
 
     /**
@@ -72,7 +73,7 @@ record BenchResult(List<GroupResult> groups) {
         Map<Scenario, List<long[]>> windows = new LinkedHashMap<>();
         for (int i = 0; i < hs.size(); i++) {
             long start = hs.get(i).disruptedAt() - 1000;
-            long end = i + 1 < hs.size() ? hs.get(i + 1).disruptedAt() - 1000 : runsTo + 1;
+            long end = i + 1 < hs.size() ? hs.get(i + 1).disruptedAt() - 1000 : runsTo + 1000;
             windows.computeIfAbsent(hs.get(i).scenario(), s -> new ArrayList<>()).add(new long[] {start, end});
         }
         Map<Scenario, ScenarioResult> scenarios = new LinkedHashMap<>();
@@ -83,11 +84,13 @@ record BenchResult(List<GroupResult> groups) {
             }
             List<Long> gaps = of.stream().filter(Handover::tookOver).map(Handover::gapMs).toList();
             List<Long> since = of.stream().filter(Handover::tookOver).map(Handover::sinceLastRenewalMs).toList();
-            scenarios.put(s, new ScenarioResult(Stats.of(gaps), Stats.of(since), gaps,
+            List<Long> sinceSignal = of.stream().filter(Handover::tookOver).map(Handover::sinceDisruptionMs).toList();
+            scenarios.put(s, new ScenarioResult(Stats.of(gaps), Stats.of(since), Stats.of(sinceSignal), gaps,
                     (int) of.stream().filter(h -> !h.tookOver()).count(),
                     safety(d, termBegan, windows.getOrDefault(s, List.of()))));
         }
-        Safety total = safety(d, termBegan, List.<long[]>of(new long[] {runsFrom, runsTo + 1}));
+        // To the end of the last slot's second, so that its runs and writes are counted too.
+        Safety total = safety(d, termBegan, List.<long[]>of(new long[] {runsFrom, runsTo + 1000}));
         Steady steady = d.steady() == null ? null : steady(d);
         long writingRuns = d.audit().runs().stream().filter(r -> r.outcome() != SinkOutcome.FENCED).count();
         return new GroupResult(d.kind(), scenarios, total, steady, hs,

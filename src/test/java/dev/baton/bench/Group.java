@@ -166,10 +166,16 @@ final class Group implements AutoCloseable {
         Audit audit = audit();
         long stoppedAt = scenario == Scenario.GRACEFUL
                 ? audit.lostAfter(t0, leaderName).map(Audit.Change::at).orElse(t0) : t0;
-        long lastRenewal = watch.versions().stream().filter(v -> v.at() <= t0 && leaderName.equals(v.holder()))
+        List<LeaseWatchLog.Version> versions = watch.versions();
+        long lastRenewal = versions.stream().filter(v -> v.at() <= t0 && leaderName.equals(v.holder()))
                 .mapToLong(LeaseWatchLog.Version::at).max().orElse(t0);
-        return new Handover(scenario, cycle, leaderName, next.map(Audit.Change::replica).orElse(null), t0, stoppedAt,
-                lastRenewal, next.map(Audit.Change::at).orElse(-1L));
+        // The new leader holds the Lease from its write, which the harness's watch sees within a millisecond or so;
+        // its own "acquired" record can come later, after other observers of the event have run.
+        Optional<LeaseWatchLog.Version> taken = versions.stream()
+                .filter(v -> v.at() > t0 && v.holder() != null && !v.holder().equals(leaderName)).findFirst();
+        String newLeader = taken.map(LeaseWatchLog.Version::holder).orElse(next.map(Audit.Change::replica).orElse(null));
+        long newLeaderAt = taken.map(LeaseWatchLog.Version::at).orElse(next.map(Audit.Change::at).orElse(-1L));
+        return new Handover(scenario, cycle, leaderName, newLeader, t0, stoppedAt, lastRenewal, newLeaderAt);
     }
 
     /** Runs the group for a while with no disruption (the naive baseline has nothing to fail over). */

@@ -47,6 +47,12 @@ final class Report {
             String name = "**" + sc.title + "**";
             row(md, name, "leaderless gap p50 / p95 / max", b.map(x -> stats(x.gap())), f.map(x -> stats(x.gap())),
                     ratio(b.map(x -> (double) x.gap().p50()), f.map(x -> (double) x.gap().p50())));
+            if (sc == Scenario.GRACEFUL) {
+                row(md, "", "SIGTERM to new holder p50 / p95 / max (includes the old leader's shutdown)",
+                        b.map(x -> stats(x.sinceDisruption())), f.map(x -> stats(x.sinceDisruption())),
+                        ratio(b.map(x -> (double) x.sinceDisruption().p50()),
+                                f.map(x -> (double) x.sinceDisruption().p50())));
+            }
             if (sc == Scenario.CRASH) {
                 row(md, "", "old leader's last renewal to new term p50 / max", b.map(x -> x.sinceRenewal().p50()
                         + " / " + x.sinceRenewal().max()), f.map(x -> x.sinceRenewal().p50() + " / "
