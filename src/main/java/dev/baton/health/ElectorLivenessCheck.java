@@ -51,7 +51,8 @@ public class ElectorLivenessCheck implements HealthCheck {
         HealthCheckResponseBuilder response = HealthCheckResponse.named(NAME);
         List<String> problems = new ArrayList<>();
         long now = System.nanoTime();
-        for (LeaderElector elector : elections.all()) {
+        // Electors exist but are never started while election is disabled: nothing to make progress.
+        for (LeaderElector elector : elections.enabled() ? elections.all() : List.<LeaderElector> of()) {
             Duration limit = config.wedgedAfter().orElseGet(() -> ElectorProgress.wedgedAfter(elector));
             Duration since = progress.sinceLastProgress(elector, now);
             boolean service = elector.settings().leaseName().equals(elections.settings().leaseName());

@@ -30,19 +30,27 @@ final class JobDiscovery {
     }
 
     static JobSpec spec(Method method, String serviceLease, String cronType) {
-        SingletonJob singleton = method.getAnnotation(SingletonJob.class);
-        String where = describe(method);
+        return spec(describe(method), method.getDeclaringClass().getSimpleName() + "." + method.getName(),
+                method.getAnnotation(SingletonJob.class), Arrays.asList(method.getAnnotationsByType(Scheduled.class)),
+                method.getReturnType(), serviceLease, cronType);
+    }
+
+    /**
+     * @param where the method, for messages
+     * @param defaultId the id when {@code @Scheduled} has no identity
+     */
+    static JobSpec spec(String where, String defaultId, SingletonJob singleton, List<Scheduled> schedules,
+            Class<?> returns, String serviceLease, String cronType) {
         if (singleton == null) {
             throw new IllegalArgumentException(where + " is not annotated @SingletonJob");
         }
-        List<Scheduled> schedules = Arrays.asList(method.getAnnotationsByType(Scheduled.class));
         if (schedules.isEmpty()) {
             throw new IllegalStateException("@SingletonJob on " + where + " needs @Scheduled: only scheduled methods "
                     + "can be singleton jobs (for programmatic jobs use setSkipPredicate(LeaderOnly.class))");
         }
         Scheduled first = schedules.get(0);
         String identity = resolve(first.identity());
-        String id = identity.isEmpty() ? method.getDeclaringClass().getSimpleName() + "." + method.getName() : identity;
+        String id = identity.isEmpty() ? defaultId : identity;
         String lease = resolve(singleton.lease());
         CatchUp catchUp = singleton.catchUp();
         Optional<CronSlots> cron = Optional.empty();
@@ -67,7 +75,6 @@ final class JobDiscovery {
                             + "catchUp = RUN_LATEST needs exactly one cron schedule");
                 }
             }
-            Class<?> returns = method.getReturnType();
             if (catchUp == CatchUp.RUN_LATEST && (Uni.class.isAssignableFrom(returns)
                     || CompletionStage.class.isAssignableFrom(returns))) {
                 throw new IllegalArgumentException("catchUp = RUN_LATEST needs a blocking method (it writes a started "

@@ -36,7 +36,7 @@ public record JobSpec(String id, String lease, CatchUp catchUp, Optional<Duratio
             throw new IllegalArgumentException("Invalid lease '" + lease + "' for singleton job " + id
                     + ": a Lease name is a lower-case DNS name, e.g. nightly-report");
         }
-        if (catchUp == CatchUp.RUN_LATEST && cron.isEmpty()) {
+        if (catchUp == CatchUp.RUN_LATEST && cron.isEmpty() && !"off".equals(schedule)) {
             throw new IllegalArgumentException("Singleton job " + id + " asks for catchUp = RUN_LATEST but is not "
                     + "scheduled by cron (" + schedule + "): 'every' slots are not aligned across replicas, so a "
                     + "missed one cannot be named; use a cron schedule or catchUp = SKIP");
@@ -50,6 +50,11 @@ public record JobSpec(String id, String lease, CatchUp catchUp, Optional<Duratio
     /** A job without catch-up on {@code lease}, for tests and programmatic jobs. */
     public static JobSpec of(String id, String lease) {
         return new JobSpec(id, lease, CatchUp.SKIP, Optional.empty(), "programmatic", Optional.empty());
+    }
+
+    /** False when its schedule is {@code off}: Quarkus never fires it, and its Lease is not contested. */
+    public boolean scheduled() {
+        return !"off".equals(schedule);
     }
 
     /** The annotation that carries this job's last run. */

@@ -4,6 +4,7 @@ import java.time.Duration;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
+import io.smallrye.config.WithName;
 
 /** Singleton jobs: how they drain, spread and record. */
 @ConfigMapping(prefix = "baton.jobs")
@@ -29,4 +30,25 @@ public interface JobsConfig {
      */
     @WithDefault("64")
     int maxRecords();
+
+    /** The schedules of the example jobs in {@code dev.baton.examples}; {@code off} removes one. */
+    Examples examples();
+
+    interface Examples {
+
+        /** The service-wide singleton that logs who holds which Lease. */
+        @WithName("summary.every")
+        @WithDefault("30s")
+        String summaryEvery();
+
+        /** The per-job-Lease singleton with catch-up. */
+        @WithName("report.cron")
+        @WithDefault("0 * * * * ?")
+        String reportCron();
+
+        /** The per-replica heartbeat. */
+        @WithName("heartbeat.every")
+        @WithDefault("60s")
+        String heartbeatEvery();
+    }
 }

@@ -57,6 +57,7 @@ public final class SingletonJobRunner implements SingletonRuns {
     private final Duration writeTimeout;
     private final Map<String, Job> jobs = new ConcurrentHashMap<>();
     private final Set<Run> running = ConcurrentHashMap.newKeySet();
+    private final Set<Term> watchedTerms = ConcurrentHashMap.newKeySet();
     private final Set<String> reportedUnreadable = ConcurrentHashMap.newKeySet();
     private final ExecutorService catchUps;
     private volatile boolean draining;
@@ -179,9 +180,12 @@ public final class SingletonJobRunner implements SingletonRuns {
             return skippedResult(returnType);
         }
 
-        Run run = new Run(spec, slot, catchUp, term, Thread.currentThread(), System.nanoTime());
+        // A method declared to return Uni or CompletionStage may be called on the event loop: never interrupt that.
+        boolean declaredAsync = returnType != null && (Uni.class.isAssignableFrom(returnType)
+                || CompletionStage.class.isAssignableFrom(returnType));
+        Run run = new Run(spec, slot, catchUp, term, declaredAsync ? null : Thread.currentThread(), System.nanoTime());
         running.add(run);
-        term.ended().thenAccept(reason -> run.stop("its term (epoch " + term.epoch() + ") ended: " + reason));
+        watch(term);
         if (catchUp) {
             LOG.infof("Singleton job %s: catching up missed slot %s (epoch %d)", spec.id(), slot, term.epoch());
         }
@@ -215,12 +219,34 @@ public final class SingletonJobRunner implements SingletonRuns {
         return result;
     }
 
+    /**
+     * One listener per term (not per run, which would pile up on a long term): when it ends, every run still
+     * bound to it is stopped.
+     */
+    private void watch(Term term) {
+        if (watchedTerms.add(term)) {
+            term.ended().thenAccept(reason -> {
+                watchedTerms.remove(term);
+                for (Run r : running) {
+                    if (r.term == term) {
+                        r.stop("its term (epoch " + term.epoch() + ") ended: " + reason);
+                    }
+                }
+            });
+        }
+    }
+
     private Optional<String> alreadyRun(JobSpec spec, Instant slot, Term term) {
         Optional<JobRecord> last = lastRecord(spec);
         if (last.isPresent() && last.get().epoch() > term.epoch()) {
-            LOG.warnf("Singleton job %s: its record was written in epoch %d, newer than this replica's term (%d); "
-                    + "not running slot %s", spec.id(), last.get().epoch(), term.epoch(), slot);
-            return Optional.of("newer-epoch-recorded");
+            // Epochs only grow and this term is the Lease's latest: a record from a later epoch was not written by
+            // a Baton leader (hand-edited, or restored from elsewhere). Trusting it could stop the job for good.
+            if (reportedUnreadable.add(spec.id() + "\nepoch " + last.get().epoch())) {
+                LOG.warnf("Singleton job %s: its record claims epoch %d, later than the current term's %d; it was "
+                        + "not written by a leader and is ignored (replaced by the next run's record)", spec.id(),
+                        last.get().epoch(), term.epoch());
+            }
+            last = Optional.empty();
         }
         if (last.isPresent() && !last.get().slot().isBefore(slot)) {
             return Optional.of("already-run");
@@ -290,6 +316,13 @@ public final class SingletonJobRunner implements SingletonRuns {
             LOG.warnf("Lease %s already carries %d job records (baton.jobs.max-records); the record of %s is not "
                     + "written", elector.lease(), others, spec.id());
             return CompletableFuture.completedFuture(false);
+        }
+        Optional<JobRecord> current = lastRecord(spec).filter(r -> r.epoch() <= term.epoch());
+        if (current.isPresent() && current.get().slot().isAfter(record.slot())) {
+            // Two runs overlapped and the older slot finished last: keep the newer slot, which guards against reruns.
+            LOG.debugf("Singleton job %s: slot %s ended %s after slot %s was recorded; record kept", spec.id(),
+                    record.slot(), record.outcome(), current.get().slot());
+            return CompletableFuture.completedFuture(true);
         }
         return elector.updateAnnotations(term, Map.of(spec.recordKey(), record.toJson())).whenComplete((ok, e) -> {
             if (!Boolean.TRUE.equals(ok)) {

@@ -59,7 +59,7 @@ public class SingletonJobs implements SingletonRuns {
     private volatile boolean discovered;
 
     SingletonJobs(Elections elections, BatonConfig config, JobsConfig jobsConfig, BeanManager beans,
-            @Any Instance<MeterRegistry> registries) {
+            Instance<MeterRegistry> registries) {
         this.elections = elections;
         this.config = config;
         this.jobsConfig = jobsConfig;
@@ -115,7 +115,7 @@ public class SingletonJobs implements SingletonRuns {
                     }
                     byMethod.put(JobDiscovery.describe(m), spec);
                     runner.register(spec, slot -> invoke(bean, m, slot));
-                    if (!spec.lease().equals(config.leaseName())) {
+                    if (!spec.lease().equals(config.leaseName()) && spec.scheduled()) {
                         jobLeases.add(spec.lease());
                     }
                     LOG.infof("Singleton job %s (%s) on lease %s, catch-up %s", spec.id(), spec.schedule(),
@@ -136,17 +136,19 @@ public class SingletonJobs implements SingletonRuns {
         SpreadingLeaseStore.startOneByOne(leases, jobsConfig.spreadStep(), lease -> {
             if (!runner.draining()) {
                 started.put(lease, elections.forLease(lease,
-                        store -> new SpreadingLeaseStore(store, this::jobLeasesHeld, jobsConfig.spreadStep())));
+                        store -> new SpreadingLeaseStore(store, this::jobLeasesHeld, jobsConfig.spreadStep(),
+                                runner::draining)));
             }
         });
     }
 
     private int jobLeasesHeld() {
-        return (int) started.entrySet().stream().filter(e -> e.getValue().isLeader()).count();
+        return (int) started.entrySet().stream().filter(e -> jobLeases.contains(e.getKey()) && e.getValue().isLeader())
+                .count();
     }
 
     /** The elector of a Lease, or null while it has not started. Never creates one: non-blocking. */
-    LeaderElector elector(String lease) {
+    public LeaderElector elector(String lease) {
         if (lease.equals(config.leaseName())) {
             LeaderElector e = started.get(lease);
             if (e == null) {
@@ -164,13 +166,15 @@ public class SingletonJobs implements SingletonRuns {
     private Object invoke(Bean<?> bean, Method method, Instant slot) {
         Object instance = beans.getReference(bean, bean.getBeanClass(), beans.createCreationalContext(bean));
         try {
-            Method target = instance.getClass().getMethod(method.getName(), method.getParameterTypes());
+            // Called on the proxy, so the interceptor runs; virtual dispatch reaches the override even when the
+            // method is package-private.
+            method.setAccessible(true);
             Object[] args = method.getParameterCount() == 1 ? new Object[] { catchUpExecution(method, slot) }
                     : new Object[0];
-            return target.invoke(instance, args);
+            return method.invoke(instance, args);
         } catch (java.lang.reflect.InvocationTargetException e) {
             throw new IllegalStateException(e.getCause());
-        } catch (ReflectiveOperationException e) {
+        } catch (ReflectiveOperationException | RuntimeException e) {
             throw new IllegalStateException("Cannot call " + JobDiscovery.describe(method) + " to catch up", e);
         }
     }
@@ -231,6 +235,16 @@ public class SingletonJobs implements SingletonRuns {
             discover();
         }
         return Optional.ofNullable(byMethod.get(methodDescription));
+    }
+
+    /** True when {@link LeaderOnly} has gated this trigger (a programmatic job using it). */
+    public boolean seenByLeaderOnly(String triggerId) {
+        return gateOnly.containsKey(triggerId);
+    }
+
+    /** The gate-only job of a trigger gated by {@link LeaderOnly} without {@code @SingletonJob}. */
+    public JobSpec gateOnlyJob(String triggerId) {
+        return gateOnly(triggerId);
     }
 
     /** A gate-only job on the service Lease for a trigger that is not a {@code @SingletonJob} (metrics tag only). */

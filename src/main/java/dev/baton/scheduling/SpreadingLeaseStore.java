@@ -22,11 +22,20 @@ final class SpreadingLeaseStore implements LeaseStore {
     private final LeaseStore delegate;
     private final IntSupplier held;
     private final Duration step;
+    private final java.util.function.BooleanSupplier stopping;
 
-    SpreadingLeaseStore(LeaseStore delegate, IntSupplier held, Duration step) {
+    /**
+     * @param held how many job Leases this replica holds now
+     * @param step the wait per Lease held
+     * @param stopping true once the application drains: a paced take is then abandoned, so shutdown never waits
+     *        for it
+     */
+    SpreadingLeaseStore(LeaseStore delegate, IntSupplier held, Duration step,
+            java.util.function.BooleanSupplier stopping) {
         this.delegate = delegate;
         this.held = held;
         this.step = step;
+        this.stopping = stopping;
     }
 
     /**
@@ -55,14 +64,16 @@ final class SpreadingLeaseStore implements LeaseStore {
 
     @Override
     public Optional<LeaseSnapshot> create(String name, LeaseRecord record) {
-        pace();
+        if (!pace()) {
+            return Optional.empty();
+        }
         return delegate.create(name, record);
     }
 
     @Override
     public Optional<LeaseSnapshot> update(LeaseSnapshot previous, LeaseRecord record) {
-        if (taking(previous.record(), record)) {
-            pace();
+        if (taking(previous.record(), record) && !pace()) {
+            return Optional.empty(); // as if another replica had won: the elector reads again later
         }
         return delegate.update(previous, record);
     }
@@ -74,15 +85,21 @@ final class SpreadingLeaseStore implements LeaseStore {
                 && !Objects.equals(mine, before.annotation(LeaderElector.INSTANCE_ANNOTATION));
     }
 
-    private void pace() {
-        long millis = step.toMillis() * held.getAsInt();
-        if (millis > 0) {
+    /** Waits this replica's turn; false when the take should be abandoned (stopping or interrupted). */
+    private boolean pace() {
+        long until = System.nanoTime() + step.toNanos() * held.getAsInt();
+        while (System.nanoTime() - until < 0) {
+            if (stopping.getAsBoolean()) {
+                return false;
+            }
             try {
-                Thread.sleep(millis);
+                Thread.sleep(Math.min(50, Math.max(1, (until - System.nanoTime()) / 1_000_000)));
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
+                return false;
             }
         }
+        return !stopping.getAsBoolean();
     }
 
     @Override

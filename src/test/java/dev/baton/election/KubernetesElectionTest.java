@@ -16,6 +16,7 @@ import dev.baton.store.LeaseStore;
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import io.fabric8.kubernetes.api.model.coordination.v1.LeaseBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.quarkus.test.kubernetes.client.KubernetesServer;
 
@@ -63,9 +64,20 @@ class KubernetesElectionTest extends ElectionContractTest {
         if (existing == null) {
             admin.leases().inNamespace(NAMESPACE).resource(written).create();
         } else {
-            // An unconditional replace, as kubectl replace --force or a careless controller would do.
-            written.getMetadata().setResourceVersion(null);
-            admin.leases().inNamespace(NAMESPACE).resource(written).unlock().update();
+            // An unconditional replace, as kubectl replace --force or a careless controller would do. fabric8
+            // fills in the latest resourceVersion itself, so a renewal landing in between is a 409: try again, as
+            // such a writer would.
+            for (int attempt = 1;; attempt++) {
+                written.getMetadata().setResourceVersion(null);
+                try {
+                    admin.leases().inNamespace(NAMESPACE).resource(written).unlock().update();
+                    return;
+                } catch (KubernetesClientException e) {
+                    if (e.getCode() != 409 || attempt == 20) {
+                        throw e;
+                    }
+                }
+            }
         }
     }
 

@@ -43,6 +43,7 @@ final class Replica implements AutoCloseable {
     final Map<String, LeaderElector> electors = new ConcurrentHashMap<>();
     final Map<String, Body> bodies = new ConcurrentHashMap<>();
     final Queue<Term> termsStarted = new ConcurrentLinkedQueue<>();
+    volatile boolean stopping;
 
     Replica(String name, KubernetesClient admin, String namespace, MutableClock clock, int maxRecords) {
         this.name = name;
@@ -60,7 +61,8 @@ final class Replica implements AutoCloseable {
     /** Starts competing for {@code lease} as a job Lease, paced by how many job Leases this replica holds. */
     LeaderElector electSpreading(String lease, Duration step) {
         return elect(lease, new SpreadingLeaseStore(store,
-                () -> (int) electors.values().stream().filter(LeaderElector::isLeader).count(), step));
+                () -> (int) electors.values().stream().filter(LeaderElector::isLeader).count(), step,
+                () -> stopping));
     }
 
     private LeaderElector elect(String lease, LeaseStore through) {
@@ -115,6 +117,7 @@ final class Replica implements AutoCloseable {
 
     @Override
     public void close() {
+        stopping = true;
         electors.values().forEach(e -> e.close(true, DEADLINE));
         client.close();
     }

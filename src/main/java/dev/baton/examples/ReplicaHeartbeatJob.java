@@ -1,0 +1,30 @@
+package dev.baton.examples;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import org.jboss.logging.Logger;
+
+import dev.baton.Leadership;
+import io.quarkus.scheduler.Scheduled;
+
+/**
+ * A per-replica job: a plain {@code @Scheduled} method runs on every replica. Each logs a heartbeat saying whether it
+ * leads. Turn it off with {@code baton.jobs.examples.heartbeat.every=off}.
+ */
+@ApplicationScoped
+public class ReplicaHeartbeatJob {
+
+    private static final Logger LOG = Logger.getLogger(ReplicaHeartbeatJob.class);
+
+    private final Leadership leadership;
+
+    ReplicaHeartbeatJob(Leadership leadership) {
+        this.leadership = leadership;
+    }
+
+    @Scheduled(every = "${baton.jobs.examples.heartbeat.every}", identity = "replica-heartbeat")
+    void beat() {
+        LOG.infof("Heartbeat from %s (%s of %s)", leadership.identity(),
+                leadership.isLeader() ? "leader" : "standby", leadership.lease());
+    }
+}

@@ -1,0 +1,143 @@
+package dev.baton.http;
+
+import java.lang.reflect.Method;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+
+import dev.baton.election.LeaderElector;
+import dev.baton.scheduling.JobRecord;
+import dev.baton.scheduling.JobSpec;
+import dev.baton.scheduling.LeaderOnly;
+import dev.baton.scheduling.SingletonJobs;
+import io.quarkus.scheduler.Scheduled;
+import io.quarkus.scheduler.Scheduler;
+import io.quarkus.scheduler.Trigger;
+
+/**
+ * {@code GET /jobs}: every scheduled job of this replica, what kind it is, who holds its Lease, its last recorded
+ * run and whether this replica would run it now. Reads only in-memory state (what this replica last saw of each
+ * Lease), so it is cheap and never calls the API server.
+ */
+@Path("/jobs")
+@Produces(MediaType.APPLICATION_JSON)
+public class JobsResource {
+
+    /**
+     * One job.
+     *
+     * @param id the job's id (the trigger id, or the singleton job id)
+     * @param method the scheduled method, {@code Class#method}; null for a programmatic job
+     * @param schedule e.g. {@code cron 0 * * * * ?}, {@code every 10s}, {@code off}
+     * @param kind {@code singleton} (bound to a term), {@code leader-only} (gated by {@link LeaderOnly} only) or
+     *        {@code per-replica}
+     * @param lease the Lease that gates it, as {@code namespace/name}; null for a per-replica job
+     * @param holder who holds that Lease as this replica last saw it
+     * @param catchUp the missed-slot policy of a singleton job
+     * @param lastRun the run recorded in the Lease, if any
+     * @param nextFireTime when this replica's scheduler fires it next
+     * @param runsHere whether this replica would run it if it fired now
+     * @param notHereBecause why not, when it would not
+     */
+    public record JobView(String id, String method, String schedule, String kind, String lease, String holder,
+            String catchUp, JobRecord lastRun, Instant nextFireTime, boolean runsHere, String notHereBecause) {
+    }
+
+    private final Scheduler scheduler;
+    private final SingletonJobs jobs;
+
+    JobsResource(Scheduler scheduler, SingletonJobs jobs) {
+        this.scheduler = scheduler;
+        this.jobs = jobs;
+    }
+
+    @GET
+    public List<JobView> list() {
+        List<JobView> views = new ArrayList<>();
+        Set<String> singletonMethods = new HashSet<>();
+        for (Trigger trigger : scheduler.getScheduledJobs()) {
+            String method = trigger.getMethodDescription();
+            Optional<JobSpec> spec = jobs.forMethod(method);
+            if (spec.isPresent()) {
+                singletonMethods.add(method);
+                views.add(singleton(spec.get(), method, trigger));
+            } else if (gatedByLeaderOnly(method, trigger.getId())) {
+                views.add(gated(jobs.gateOnlyJob(trigger.getId()), trigger, method));
+            } else {
+                boolean runs = scheduler.isRunning() && !scheduler.isPaused(trigger.getId());
+                views.add(new JobView(trigger.getId(), method, schedule(method), "per-replica", null, null, null, null,
+                        trigger.getNextFireTime(), runs, runs ? null : "scheduler paused"));
+            }
+        }
+        jobs.jobs().forEach((method, spec) -> {
+            if (!singletonMethods.contains(method)) {
+                views.add(singleton(spec, method, null)); // scheduled "off": listed with its record, never fired
+            }
+        });
+        views.sort(Comparator.comparing(JobView::id));
+        return views;
+    }
+
+    private JobView singleton(JobSpec spec, String method, Trigger trigger) {
+        Optional<String> notHere = trigger == null ? Optional.of("not scheduled") : jobs.runner().skipReason(spec);
+        LeaderElector elector = jobs.elector(spec.lease());
+        return new JobView(spec.id(), method, spec.schedule(), "singleton", lease(elector, spec),
+                elector == null ? null : elector.leader().orElse(null), spec.catchUp().name(),
+                jobs.runner().lastRecord(spec).orElse(null), trigger == null ? null : trigger.getNextFireTime(),
+                notHere.isEmpty(), notHere.orElse(null));
+    }
+
+    private JobView gated(JobSpec spec, Trigger trigger, String method) {
+        Optional<String> notHere = jobs.runner().skipReason(spec);
+        LeaderElector elector = jobs.elector(spec.lease());
+        return new JobView(trigger.getId(), method, method == null ? "programmatic" : schedule(method), "leader-only",
+                lease(elector, spec), elector == null ? null : elector.leader().orElse(null), null, null,
+                trigger.getNextFireTime(), notHere.isEmpty(), notHere.orElse(null));
+    }
+
+    private static String lease(LeaderElector elector, JobSpec spec) {
+        return elector == null ? spec.lease() : elector.lease();
+    }
+
+    private boolean gatedByLeaderOnly(String method, String triggerId) {
+        if (method == null) {
+            return jobs.seenByLeaderOnly(triggerId);
+        }
+        return scheduledOf(method).stream().anyMatch(s -> s.skipExecutionIf() == LeaderOnly.class);
+    }
+
+    private static String schedule(String method) {
+        if (method == null) {
+            return "programmatic";
+        }
+        return scheduledOf(method).stream().map(s -> !s.cron().isEmpty() ? "cron " + s.cron() : "every " + s.every())
+                .reduce((a, b) -> a + ", " + b).orElse("unknown");
+    }
+
+    private static List<Scheduled> scheduledOf(String method) {
+        int hash = method.indexOf('#');
+        try {
+            Class<?> c = Class.forName(method.substring(0, hash), false, Thread.currentThread().getContextClassLoader());
+            String name = method.substring(hash + 1);
+            List<Scheduled> found = new ArrayList<>();
+            for (Method m : c.getDeclaredMethods()) {
+                if (m.getName().equals(name)) {
+                    found.addAll(Arrays.asList(m.getAnnotationsByType(Scheduled.class)));
+                }
+            }
+            return found;
+        } catch (ClassNotFoundException | RuntimeException e) {
+            return List.of();
+        }
+    }
+}

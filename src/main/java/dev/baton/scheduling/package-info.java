@@ -1,0 +1,34 @@
+/**
+ * Cluster-singleton scheduled jobs on top of the election: Quarkus's scheduler fires every {@code @Scheduled}
+ * method on every replica, and this package decides, per fire, whether this replica runs it.
+ *
+ * <h2>The pieces</h2>
+ * <ul>
+ * <li>{@link dev.baton.scheduling.LeaderOnly}: the skip predicate, a non-blocking read of the elector's term.</li>
+ * <li>{@link dev.baton.scheduling.SingletonJob}: the interceptor binding for the full contract; the interceptor hands
+ * each call to the {@link dev.baton.scheduling.SingletonJobRunner}, which holds the policy and knows no CDI, so tests
+ * run several replicas of it in one JVM against one API server.</li>
+ * <li>{@link dev.baton.scheduling.SingletonJobs}: finds and checks the jobs at start-up, starts per-job Leases, and
+ * connects term starts (catch-up) and shutdown (drain) to the runner.</li>
+ * </ul>
+ *
+ * <h2>What is guaranteed, and why</h2>
+ * <ul>
+ * <li><b>A run needs a valid term.</b> It starts only while the Lease's elector reports a valid term, and is told
+ * the moment the term ends: the thread is interrupted, an async result cancelled, {@code SingletonRun.isValid()}
+ * false. Two replicas can still overlap for as long as a job ignores that (the election has no fencing of its
+ * own): jobs that write elsewhere should pass the epoch to stores that fence on it. The liveness check reads
+ * {@link dev.baton.scheduling.SingletonRuns} to catch runs that ignore it for too long.</li>
+ * <li><b>A slot runs once.</b> Each replica claims a slot in memory before running it, and the leader records the
+ * last slot in the Lease (annotation {@code baton.dev/job.<id>}), written with a conditional update on the elector's
+ * thread while its term is valid; the next leader reads it and skips that slot, also when its own scheduler fires it
+ * late. With {@code catchUp = RUN_LATEST} the record is written <i>before</i> the run and the run depends on it, so
+ * a crash mid-run cannot lead to a second run of that slot.</li>
+ * <li><b>Records are bounded and never trusted blindly.</b> 1 KiB per record, {@code baton.jobs.max-records} per
+ * Lease; a record that does not parse, or claims a later epoch than the current term (no leader wrote it), is logged and
+ * treated as absent.</li>
+ * <li><b>Shutdown drains first.</b> The drain runs before {@code Elections} releases the Leases, so an interrupted
+ * run's outcome is recorded while the term is still held.</li>
+ * </ul>
+ */
+package dev.baton.scheduling;
