@@ -2,13 +2,11 @@ package dev.baton.bench;
 
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.Set;
 import java.util.TreeMap;
 
 /**
@@ -210,11 +208,10 @@ record BenchResult(List<GroupResult> groups) {
             }
             previous = v;
         }
-        Set<Long> rss = new HashSet<>(s.rssKb().values());
         long rssMean = (long) s.rssKb().values().stream().mapToLong(Long::longValue).average().orElse(-1);
         return new Steady(leaderReq, leaderWrites, leaderWatch, standbys == 0 ? 0 : standbyReq / standbys,
                 standbys == 0 ? 0 : standbyWrites / standbys, renewals / minutes, records / minutes, s.firstLeadershipMs(), rssMean,
-                rss.stream().mapToLong(Long::longValue).max().orElse(-1));
+                s.rssKb().values().stream().mapToLong(Long::longValue).max().orElse(-1));
     }
 
     private static long ceilSecond(long millis) {

@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 import java.util.stream.Stream;
 
 import org.jboss.logging.Logger;
@@ -294,12 +295,12 @@ final class Group implements AutoCloseable {
         }
     }
 
-    static <T> T awaitValue(Duration bound, java.util.function.Supplier<Optional<T>> value, String what) {
+    static <T> T awaitValue(Duration bound, Supplier<Optional<T>> value, String what) {
         return pollValue(bound, value).orElseThrow(
                 () -> new IllegalStateException("Gave up after " + bound + " waiting for " + what));
     }
 
-    static <T> Optional<T> pollValue(Duration bound, java.util.function.Supplier<Optional<T>> value) {
+    static <T> Optional<T> pollValue(Duration bound, Supplier<Optional<T>> value) {
         long deadline = System.nanoTime() + bound.toNanos();
         while (true) {
             Optional<T> v = value.get();
