@@ -29,7 +29,10 @@ public interface ElectionObserver {
     default void leaderChanged(LeaderChanged event) {
     }
 
-    /** One acquire or renew round finished; {@code failure} is null when the API answered. */
-    default void attempted(boolean asLeader, Duration latency, LeaseStoreException failure) {
+    /**
+     * One acquire or renew round on {@code lease} ({@code namespace/name}) finished; {@code failure} is null when
+     * the API answered.
+     */
+    default void attempted(String lease, boolean asLeader, Duration latency, LeaseStoreException failure) {
     }
 }

@@ -262,8 +262,8 @@ public class Elections {
         }
 
         @Override
-        public void attempted(boolean asLeader, Duration latency, LeaseStoreException failure) {
-            beans().forEach(o -> fire(() -> o.attempted(asLeader, latency, failure)));
+        public void attempted(String lease, boolean asLeader, Duration latency, LeaseStoreException failure) {
+            beans().forEach(o -> fire(() -> o.attempted(lease, asLeader, latency, failure)));
         }
 
         private void fire(Runnable call) {
@@ -285,7 +285,8 @@ public class Elections {
         @Override
         public String lease() {
             LeaderElector e = elector();
-            return e != null ? e.lease() : config.namespace().orElse("") + "/" + config.leaseName();
+            // Before the elector exists (or with election disabled), name the Lease as the store will.
+            return e != null ? e.lease() : store().namespace() + "/" + config.leaseName();
         }
 
         @Override

@@ -223,8 +223,20 @@ public final class LeaderElector implements Leadership, AutoCloseable {
      * refused or failed the write.
      */
     public CompletableFuture<Boolean> updateAnnotations(Term term, Map<String, String> changes) {
-        CompletableFuture<Boolean> written = new CompletableFuture<>();
         Map<String, String> copy = new HashMap<>(changes);
+        return updateAnnotations(term, current -> copy);
+    }
+
+    /**
+     * As {@link #updateAnnotations(Term, Map)}, the changes computed on the elector's thread from the Lease's current
+     * annotations, so that a decision such as "only if newer than what is there" is taken on the very version that
+     * is written (no other write of this elector can come in between). {@code changes} returning null writes
+     * nothing and completes with false.
+     */
+    public CompletableFuture<Boolean> updateAnnotations(Term term,
+            java.util.function.Function<Map<String, String>, Map<String, String>> changes) {
+        CompletableFuture<Boolean> written = new CompletableFuture<>();
+        java.util.function.Function<Map<String, String>, Map<String, String>> copy = changes;
         try {
             loop.execute(() -> {
                 try {
@@ -240,7 +252,8 @@ public final class LeaderElector implements Leadership, AutoCloseable {
         return written;
     }
 
-    private boolean writeAnnotations(Term expected, Map<String, String> changes) {
+    private boolean writeAnnotations(Term expected,
+            java.util.function.Function<Map<String, String>, Map<String, String>> compute) {
         for (int round = 0; round < 2; round++) {
             ElectionTerm t = term;
             LeaseSnapshot last = observed;
@@ -248,6 +261,10 @@ public final class LeaderElector implements Leadership, AutoCloseable {
                 return false;
             }
             LeaseRecord r = last.record();
+            Map<String, String> changes = compute.apply(r.annotations());
+            if (changes == null) {
+                return false;
+            }
             Map<String, String> annotations = new HashMap<>(r.annotations());
             changes.forEach((k, v) -> {
                 if (v == null) {
@@ -373,7 +390,7 @@ public final class LeaderElector implements Leadership, AutoCloseable {
         }
         boolean asLeader = leading != null;
         LeaseStoreException reported = failure;
-        safely(() -> observer.attempted(asLeader, Duration.ofNanos(ticker.nanos() - sentAt), reported));
+        safely(() -> observer.attempted(leaseRef, asLeader, Duration.ofNanos(ticker.nanos() - sentAt), reported));
 
         if (leading != null) {
             if (success) {
@@ -398,7 +415,16 @@ public final class LeaderElector implements Leadership, AutoCloseable {
                 release(); // won while shutting down: give it straight back instead of starting a term
                 return;
             }
-            beginTerm(sentAt);
+            long took = ticker.nanos() - sentAt;
+            if (took >= settings.renewDeadline().toNanos()) {
+                // The term would be over before it began (its deadline counts from the send): announcing it would
+                // only fire "became leader" and "stopped leading" back to back. Our record is in the Lease, so the
+                // next round, at once, renews it and starts the term from a fresh send time.
+                LOG.infof("Lease %s: the write that took it took %d ms, longer than the renew deadline; "
+                        + "retaking before acting", leaseRef, TimeUnit.NANOSECONDS.toMillis(took));
+            } else {
+                beginTerm(sentAt);
+            }
         }
         scheduleNext(failure != null, sentAt);
     }

@@ -9,7 +9,7 @@ import io.quarkus.scheduler.Scheduled;
 
 /**
  * A per-replica job: a plain {@code @Scheduled} method runs on every replica. Each logs a heartbeat saying whether it
- * leads. Turn it off with {@code baton.jobs.examples.heartbeat.every=off}.
+ * leads (not in sidecar mode). Turn it off with {@code baton.jobs.examples.heartbeat.every=off}.
  */
 @ApplicationScoped
 public class ReplicaHeartbeatJob {
@@ -22,7 +22,8 @@ public class ReplicaHeartbeatJob {
         this.leadership = leadership;
     }
 
-    @Scheduled(every = "${baton.jobs.examples.heartbeat.every}", identity = "replica-heartbeat")
+    @Scheduled(every = "${baton.jobs.examples.heartbeat.every}", identity = "replica-heartbeat",
+            skipExecutionIf = ServiceModeOnly.class)
     void beat() {
         LOG.infof("Heartbeat from %s (%s of %s)", leadership.identity(),
                 leadership.isLeader() ? "leader" : "standby", leadership.lease());

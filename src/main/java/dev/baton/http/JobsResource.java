@@ -23,6 +23,7 @@ import dev.baton.scheduling.SingletonJobs;
 import io.quarkus.scheduler.Scheduled;
 import io.quarkus.scheduler.Scheduler;
 import io.quarkus.scheduler.Trigger;
+import io.quarkus.scheduler.common.runtime.util.SchedulerUtils;
 
 /**
  * {@code GET /jobs}: every scheduled job of this replica, what kind it is, who holds its Lease, its last recorded
@@ -120,8 +121,18 @@ public class JobsResource {
         if (method == null) {
             return "programmatic";
         }
-        return scheduledOf(method).stream().map(s -> !s.cron().isEmpty() ? "cron " + s.cron() : "every " + s.every())
+        return scheduledOf(method).stream()
+                .map(s -> !s.cron().isEmpty() ? "cron " + resolve(s.cron()) : "every " + resolve(s.every()))
                 .reduce((a, b) -> a + ", " + b).orElse("unknown");
+    }
+
+    /** As the scheduler reads it: {@code ${key}} and {@code {key}} come from the configuration. */
+    private static String resolve(String value) {
+        try {
+            return SchedulerUtils.isConfigValue(value) ? SchedulerUtils.lookUpPropertyValue(value) : value;
+        } catch (RuntimeException e) {
+            return value;
+        }
     }
 
     private static List<Scheduled> scheduledOf(String method) {

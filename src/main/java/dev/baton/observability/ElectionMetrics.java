@@ -37,8 +37,6 @@ import io.quarkus.runtime.StartupEvent;
 @Singleton
 public class ElectionMetrics implements ElectionObserver {
 
-    private static final String ELECTOR_THREAD = "baton-elector-";
-
     private final MeterRegistry registry;
     private final Elections elections;
     private final Set<String> gauges = ConcurrentHashMap.newKeySet();
@@ -69,8 +67,8 @@ public class ElectionMetrics implements ElectionObserver {
     }
 
     @Override
-    public void attempted(boolean asLeader, Duration latency, LeaseStoreException failure) {
-        String lease = leaseOfCallingElector();
+    public void attempted(String leaseRef, boolean asLeader, Duration latency, LeaseStoreException failure) {
+        String lease = name(leaseRef);
         String outcome = failure == null ? "success" : "failure";
         Timer.builder(asLeader ? "baton.lease.renew" : "baton.lease.acquire")
                 .description(asLeader ? "A leader's round against the Lease API" : "A candidate's round against the Lease API")
@@ -97,15 +95,6 @@ public class ElectionMetrics implements ElectionObserver {
 
     private boolean isLeader(String lease) {
         return elections.all().stream().anyMatch(e -> e.settings().leaseName().equals(lease) && e.isLeader());
-    }
-
-    /**
-     * {@link ElectionObserver#attempted} does not name its Lease; it is called on that Lease's elector thread,
-     * which is named after it.
-     */
-    private static String leaseOfCallingElector() {
-        String thread = Thread.currentThread().getName();
-        return thread.startsWith(ELECTOR_THREAD) ? thread.substring(ELECTOR_THREAD.length()) : "unknown";
     }
 
     /** {@code namespace/name} to the Lease's name: the namespace is the pod's, already a label in Prometheus. */

@@ -30,9 +30,13 @@ final class JobDiscovery {
     }
 
     static JobSpec spec(Method method, String serviceLease, String cronType) {
+        // A @NonBlocking method runs on the event loop, where a catch-up job cannot wait for its started record:
+        // treated like a reactive one.
+        Class<?> returns = method.isAnnotationPresent(io.smallrye.common.annotation.NonBlocking.class) ? Uni.class
+                : method.getReturnType();
         return spec(describe(method), method.getDeclaringClass().getSimpleName() + "." + method.getName(),
                 method.getAnnotation(SingletonJob.class), Arrays.asList(method.getAnnotationsByType(Scheduled.class)),
-                method.getReturnType(), serviceLease, cronType);
+                returns, serviceLease, cronType);
     }
 
     /**
@@ -78,7 +82,8 @@ final class JobDiscovery {
             if (catchUp == CatchUp.RUN_LATEST && (Uni.class.isAssignableFrom(returns)
                     || CompletionStage.class.isAssignableFrom(returns))) {
                 throw new IllegalArgumentException("catchUp = RUN_LATEST needs a blocking method (it writes a started "
-                        + "record before the run, and waits for it); this one returns " + returns.getSimpleName());
+                        + "record before the run, and waits for it); this one returns " + returns.getSimpleName()
+                        + " or is @NonBlocking");
             }
             Optional<Duration> deadline = Optional.of(resolve(singleton.startingDeadline())).filter(s -> !s.isEmpty())
                     .map(DurationConverter::parseDuration);

@@ -51,15 +51,47 @@ public record JobRecord(Instant slot, String replica, long epoch, Outcome outcom
     public String toJson() {
         try {
             String json = JSON.writeValueAsString(this);
-            if (json.length() <= MAX_CHARS || error == null) {
+            if (json.length() <= MAX_CHARS) {
                 return json;
             }
-            int keep = Math.max(0, error.length() - (json.length() - MAX_CHARS) - 3);
-            return new JobRecord(slot, replica, epoch, outcome, durationMs, finishedAt, catchUp,
-                    error.substring(0, keep) + "...").toJson();
+            if (error != null && !error.isEmpty()) {
+                // JSON escaping can make the text longer than its characters: cut, measure again, at most a few times.
+                int keep = Math.max(0, error.length() - (json.length() - MAX_CHARS) - 3);
+                return new JobRecord(slot, replica, epoch, outcome, durationMs, finishedAt, catchUp,
+                        keep == 0 ? "" : error.substring(0, keep) + "...").toJson();
+            }
+            // Only the replica's identity can still be long (up to 253 characters is legal, more is not ours).
+            return new JobRecord(slot, cut(replica, 200), epoch, outcome, durationMs, finishedAt, catchUp, null)
+                    .toJsonOrFail();
         } catch (Exception e) {
             throw new IllegalStateException("Cannot write a job record", e);
         }
+    }
+
+    private String toJsonOrFail() throws Exception {
+        String json = JSON.writeValueAsString(this);
+        if (json.length() > MAX_CHARS) {
+            throw new IllegalStateException("A job record does not fit " + MAX_CHARS + " characters: " + json.length());
+        }
+        return json;
+    }
+
+    private static String cut(String s, int max) {
+        return s == null || s.length() <= max ? s : s.substring(0, max);
+    }
+
+    /**
+     * What a failure says in a record and in {@code GET /jobs}: its class and the first line of its message, cut to
+     * 200 characters. Not the whole text: messages can be long, and a stack or a query may carry data that has no
+     * place in an annotation everyone with {@code get} on Leases can read.
+     */
+    public static String describe(Throwable failure) {
+        if (failure == null) {
+            return null;
+        }
+        String message = failure.getMessage();
+        String first = message == null ? "" : message.lines().findFirst().orElse("");
+        return cut(failure.getClass().getName() + (first.isEmpty() ? "" : ": " + first), 200);
     }
 
     /**

@@ -18,10 +18,11 @@ public interface JobsConfig {
     Duration drainTimeout();
 
     /**
-     * Per-job Leases: a replica waits this long per job Lease it already holds before taking a free one, so job
-     * Leases spread across replicas. Also the pause between starting the electors of successive job Leases.
+     * Per-job Leases: a replica waits this long per job Lease it already holds (at most half of
+     * {@code baton.retry-period}) before taking a free one, so job Leases spread across replicas. The electors of
+     * successive job Leases are started four steps apart.
      */
-    @WithDefault("1s")
+    @WithDefault("250ms")
     Duration spreadStep();
 
     /**

@@ -22,7 +22,8 @@ import jakarta.interceptor.InterceptorBinding;
  *
  * A run starts only inside a valid term of its Lease (the service-wide one, or {@link #lease()}), and is told when
  * that term ends: a blocking method's thread is interrupted, a returned {@code Uni} is cancelled (and fails), a
- * returned {@code CompletionStage} is cancelled. The outcome of each run is recorded in the Lease (annotation
+ * returned {@code CompletionStage} is cancelled (advisory: cancelling a stage cannot stop the work behind it, which
+ * must check {@link SingletonRun#isValid()}; the run is recorded INTERRUPTED when its stage is cancelled). The outcome of each run is recorded in the Lease (annotation
  * {@code baton.dev/job.<job id>}), where the next leader reads it: a slot recorded there is never run again.
  * Skipping with {@code skipExecutionIf = LeaderOnly.class} is optional (this annotation gates by itself) but makes
  * Quarkus report the skip as a {@code SkippedExecution}.

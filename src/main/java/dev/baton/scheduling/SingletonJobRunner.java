@@ -18,6 +18,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 
 import org.jboss.logging.Logger;
@@ -47,6 +48,8 @@ public final class SingletonJobRunner implements SingletonRuns {
     static final ThreadLocal<Run> CURRENT = new ThreadLocal<>();
     private static final ThreadLocal<Instant> CATCH_UP_SLOT = new ThreadLocal<>();
     private static final Logger LOG = Logger.getLogger(SingletonJobRunner.class);
+    /** How far ahead of this replica's clock a recorded slot may be and still be believed (clock skew). */
+    private static final Duration FUTURE_TOLERANCE = Duration.ofMinutes(5);
 
     private final String identity;
     private final Function<String, LeaderElector> electors;
@@ -80,7 +83,8 @@ public final class SingletonJobRunner implements SingletonRuns {
         this.sidecar = sidecar;
         this.maxRecords = maxRecords;
         this.writeTimeout = writeTimeout;
-        this.catchUps = Executors.newSingleThreadExecutor(r -> {
+        // One thread per catch-up while it runs, so a long job does not hold back the others of the same term.
+        this.catchUps = Executors.newCachedThreadPool(r -> {
             Thread t = new Thread(r, "baton-jobs-catch-up");
             t.setDaemon(true);
             return t;
@@ -138,6 +142,9 @@ public final class SingletonJobRunner implements SingletonRuns {
             return Optional.empty();
         }
         Optional<JobRecord> parsed = JobRecord.parse(raw);
+        if (reportedUnreadable.size() > 1000) {
+            reportedUnreadable.clear(); // only to keep it from growing without bound; a value may be reported again
+        }
         if (parsed.isEmpty() && reportedUnreadable.add(spec.id() + "\n" + raw)) {
             LOG.warnf("Lease %s: annotation %s is ignored: %s. The job runs as if it had no record; the annotation "
                     + "is replaced by the next run's record", elector.lease(), spec.recordKey(),
@@ -165,7 +172,25 @@ public final class SingletonJobRunner implements SingletonRuns {
         if (skip.isEmpty()) {
             skip = alreadyRun(spec, slot, term);
         }
-        if (skip.isEmpty() && spec.catchUp() == CatchUp.RUN_LATEST) {
+        if (skip.isPresent()) {
+            return skip(spec, slot, skip.get(), returnType);
+        }
+
+        // Registered before the started record and the last checks, so a drain that begins meanwhile either waits
+        // for this run or is seen by it.
+        // A method declared to return Uni or CompletionStage may be called on the event loop: never interrupt that.
+        boolean declaredAsync = returnType != null && (Uni.class.isAssignableFrom(returnType)
+                || CompletionStage.class.isAssignableFrom(returnType));
+        // Nor a @NonBlocking job's thread: it is the event loop too, and its record is then written without waiting.
+        boolean mayBlock = !declaredAsync && !io.vertx.core.Context.isOnEventLoopThread();
+        Run run = new Run(spec, slot, catchUp, term, mayBlock ? Thread.currentThread() : null, System.nanoTime());
+        running.add(run);
+        watch(term);
+        if (spec.catchUp() == CatchUp.RUN_LATEST && !mayBlock) {
+            LOG.warnf("Singleton job %s: slot %s not run: catch-up jobs wait for their started record, which cannot "
+                    + "be done on the event loop (make the method blocking)", spec.id(), slot);
+            skip = Optional.of("record-not-written");
+        } else if (spec.catchUp() == CatchUp.RUN_LATEST) {
             JobRecord started = new JobRecord(slot, identity, term.epoch(), Outcome.RUNNING, null, clock.instant(),
                     catchUp ? Boolean.TRUE : null, null);
             if (!write(spec, elector, term, started)) {
@@ -174,18 +199,19 @@ public final class SingletonJobRunner implements SingletonRuns {
                 skip = Optional.of("record-not-written");
             }
         }
-        if (skip.isPresent()) {
-            LOG.debugf("Singleton job %s: slot %s skipped (%s)", spec.id(), slot, skip.get());
-            skipped(spec, skip.get());
-            return skippedResult(returnType);
+        if (skip.isEmpty() && draining) {
+            skip = Optional.of("draining");
+        } else if (skip.isEmpty() && !run.isValid()) {
+            skip = Optional.of("not-leader"); // the term ended while the started record was written
         }
-
-        // A method declared to return Uni or CompletionStage may be called on the event loop: never interrupt that.
-        boolean declaredAsync = returnType != null && (Uni.class.isAssignableFrom(returnType)
-                || CompletionStage.class.isAssignableFrom(returnType));
-        Run run = new Run(spec, slot, catchUp, term, declaredAsync ? null : Thread.currentThread(), System.nanoTime());
-        running.add(run);
-        watch(term);
+        if (skip.isPresent()) {
+            run.finish();
+            running.remove(run);
+            if (mayBlock) {
+                Thread.interrupted(); // a stop that came while waiting must not hit the thread's next task
+            }
+            return skip(spec, slot, skip.get(), returnType);
+        }
         if (catchUp) {
             LOG.infof("Singleton job %s: catching up missed slot %s (epoch %d)", spec.id(), slot, term.epoch());
         }
@@ -219,6 +245,12 @@ public final class SingletonJobRunner implements SingletonRuns {
         return result;
     }
 
+    private Object skip(JobSpec spec, Instant slot, String reason, Class<?> returnType) {
+        LOG.debugf("Singleton job %s: slot %s skipped (%s)", spec.id(), slot, reason);
+        skipped(spec, reason);
+        return skippedResult(returnType);
+    }
+
     /**
      * One listener per term (not per run, which would pile up on a long term): when it ends, every run still
      * bound to it is stopped.
@@ -245,6 +277,14 @@ public final class SingletonJobRunner implements SingletonRuns {
                 LOG.warnf("Singleton job %s: its record claims epoch %d, later than the current term's %d; it was "
                         + "not written by a leader and is ignored (replaced by the next run's record)", spec.id(),
                         last.get().epoch(), term.epoch());
+            }
+            last = Optional.empty();
+        }
+        if (last.isPresent() && inFuture(last.get())) {
+            if (reportedUnreadable.add(spec.id() + "\nslot " + last.get().slot())) {
+                LOG.warnf("Singleton job %s: its record names slot %s, more than %s ahead of this replica's clock; "
+                        + "ignored (a clock far ahead, or a hand edit), and replaced by the next run's record",
+                        spec.id(), last.get().slot(), FUTURE_TOLERANCE);
             }
             last = Optional.empty();
         }
@@ -287,7 +327,7 @@ public final class SingletonJobRunner implements SingletonRuns {
         }
         JobRecord record = new JobRecord(run.slot, identity, run.term.epoch(), outcome,
                 Duration.ofNanos(durationNanos).toMillis(), clock.instant(), run.catchUp ? Boolean.TRUE : null,
-                cause == null ? null : cause.toString());
+                JobRecord.describe(cause));
         if (!run.term.isValid()) {
             LOG.infof("Singleton job %s: slot %s ended %s after its term (epoch %d) ended; not recorded",
                     spec.id(), run.slot, outcome, run.term.epoch());
@@ -298,38 +338,73 @@ public final class SingletonJobRunner implements SingletonRuns {
         }
     }
 
+    /**
+     * Writes and waits. A caller that gives up (timeout, interrupt) cancels the write if it has not been sent yet,
+     * so that, for example, a started record cannot land for a slot that was not run.
+     */
     private boolean write(JobSpec spec, LeaderElector elector, Term term, JobRecord record) {
+        java.util.concurrent.atomic.AtomicBoolean abandoned = new java.util.concurrent.atomic.AtomicBoolean();
         try {
-            return writeAsync(spec, elector, term, record).get(writeTimeout.toMillis(), TimeUnit.MILLISECONDS);
+            return writeAsync(spec, elector, term, record, abandoned).get(writeTimeout.toMillis(),
+                    TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
+            abandoned.set(true);
             Thread.currentThread().interrupt();
             return false;
         } catch (Exception e) {
+            abandoned.set(true);
             return false;
         }
     }
 
     private CompletableFuture<Boolean> writeAsync(JobSpec spec, LeaderElector elector, Term term, JobRecord record) {
-        long others = elector.observed().map(s -> s.record().annotations().keySet().stream()
-                .filter(k -> k.startsWith(JobRecord.PREFIX) && !k.equals(spec.recordKey())).count()).orElse(0L);
-        if (others >= maxRecords) {
-            LOG.warnf("Lease %s already carries %d job records (baton.jobs.max-records); the record of %s is not "
-                    + "written", elector.lease(), others, spec.id());
-            return CompletableFuture.completedFuture(false);
-        }
-        Optional<JobRecord> current = lastRecord(spec).filter(r -> r.epoch() <= term.epoch());
-        if (current.isPresent() && current.get().slot().isAfter(record.slot())) {
-            // Two runs overlapped and the older slot finished last: keep the newer slot, which guards against reruns.
-            LOG.debugf("Singleton job %s: slot %s ended %s after slot %s was recorded; record kept", spec.id(),
-                    record.slot(), record.outcome(), current.get().slot());
-            return CompletableFuture.completedFuture(true);
-        }
-        return elector.updateAnnotations(term, Map.of(spec.recordKey(), record.toJson())).whenComplete((ok, e) -> {
+        return writeAsync(spec, elector, term, record, new java.util.concurrent.atomic.AtomicBoolean());
+    }
+
+    /**
+     * Writes {@code record} unless the Lease already shows a newer slot of the job (two runs overlapped and the older
+     * one finished last: the newer slot is what guards against reruns) or already carries the maximum number of
+     * records of this application's jobs. Both are decided on the elector's thread, on the version that is written.
+     */
+    private CompletableFuture<Boolean> writeAsync(JobSpec spec, LeaderElector elector, Term term, JobRecord record,
+            java.util.concurrent.atomic.AtomicBoolean abandoned) {
+        String key = spec.recordKey();
+        AtomicReference<String> refused = new AtomicReference<>();
+        return elector.updateAnnotations(term, annotations -> {
+            if (abandoned.get()) {
+                refused.set("its writer gave up waiting");
+                return null;
+            }
+            Optional<JobRecord> current = JobRecord.parse(annotations.get(key))
+                    .filter(r -> r.epoch() <= term.epoch() && !inFuture(r));
+            if (current.isPresent() && current.get().slot().isAfter(record.slot())) {
+                refused.set("slot " + current.get().slot() + " is already recorded");
+                return null;
+            }
+            long others = annotations.keySet().stream().filter(k -> k.startsWith(JobRecord.PREFIX) && !k.equals(key)
+                    && jobs.containsKey(k.substring(JobRecord.PREFIX.length()))).count();
+            if (!annotations.containsKey(key) && others >= maxRecords) {
+                refused.set("the Lease already carries " + others + " job records (baton.jobs.max-records)");
+                return null;
+            }
+            return Map.of(key, record.toJson());
+        }).whenComplete((ok, e) -> {
             if (!Boolean.TRUE.equals(ok)) {
-                LOG.infof("Singleton job %s: record for slot %s (%s) not written to lease %s", spec.id(),
-                        record.slot(), record.outcome(), elector.lease());
+                String why = refused.get();
+                if (why != null && record.outcome() != Outcome.RUNNING) {
+                    LOG.debugf("Singleton job %s: record for slot %s (%s) not written: %s", spec.id(), record.slot(),
+                            record.outcome(), why);
+                } else {
+                    LOG.infof("Singleton job %s: record for slot %s (%s) not written to lease %s%s", spec.id(),
+                            record.slot(), record.outcome(), elector.lease(), why == null ? "" : ": " + why);
+                }
             }
         });
+    }
+
+    /** A slot later than this replica's clock allows: written by a replica with a clock far ahead, or by hand. */
+    private boolean inFuture(JobRecord r) {
+        return r.slot().isAfter(clock.instant().plus(FUTURE_TOLERANCE));
     }
 
     private static Object skippedResult(Class<?> returnType) {
@@ -390,13 +465,19 @@ public final class SingletonJobRunner implements SingletonRuns {
                 skipped(spec, "past-deadline");
                 continue;
             }
-            CATCH_UP_SLOT.set(slot);
             try {
-                job.invoker.apply(slot);
+                catchUps.execute(() -> {
+                    CATCH_UP_SLOT.set(slot);
+                    try {
+                        job.invoker.apply(slot);
+                    } catch (RuntimeException e) {
+                        LOG.errorf(e, "Singleton job %s: catching up slot %s failed", spec.id(), slot);
+                    } finally {
+                        CATCH_UP_SLOT.remove();
+                    }
+                });
             } catch (RuntimeException e) {
-                LOG.errorf(e, "Singleton job %s: catching up slot %s failed", spec.id(), slot);
-            } finally {
-                CATCH_UP_SLOT.remove();
+                return; // shutting down
             }
         }
     }
@@ -417,6 +498,17 @@ public final class SingletonJobRunner implements SingletonRuns {
             run.stop("the application is shutting down and the drain timeout (" + timeout + ") passed");
         }
         awaitIdle(Duration.ofSeconds(2));
+        // A run that ignores being stopped may still act: releasing its Lease would let a standby start at once and
+        // overlap with it. Close that elector without releasing, so standbys wait for the Lease to expire.
+        java.util.Set<LeaderElector> keep = new java.util.LinkedHashSet<>();
+        for (Run run : List.copyOf(running)) {
+            LeaderElector elector = electors.apply(run.spec.lease());
+            if (elector != null && keep.add(elector)) {
+                LOG.warnf("Singleton job %s ignored being stopped and still runs; lease %s is not released, standbys "
+                        + "take it when it expires", run.spec.id(), elector.lease());
+            }
+        }
+        keep.forEach(e -> e.close(false, Duration.ofSeconds(2)));
         catchUps.shutdownNow();
     }
 
@@ -483,7 +575,7 @@ public final class SingletonJobRunner implements SingletonRuns {
         final CompletableFuture<String> stopped = new CompletableFuture<>();
         private final List<Runnable> onStop = new ArrayList<>();
         private Thread thread;
-        boolean blocking = true;
+        volatile boolean blocking = true;
         private boolean finished;
         volatile long stoppedAtNanos;
         volatile String stopReason;
@@ -494,6 +586,7 @@ public final class SingletonJobRunner implements SingletonRuns {
             this.catchUp = catchUp;
             this.term = term;
             this.thread = thread;
+            this.blocking = thread != null;
             this.startNanos = startNanos;
         }
 

@@ -77,6 +77,9 @@ public class SingletonJobs implements SingletonRuns {
             }
             return;
         }
+        if (!config.enabled()) {
+            return; // no election: job Leases are not contested either (and no elector sits unstarted)
+        }
         startJobLeases();
     }
 
@@ -85,6 +88,12 @@ public class SingletonJobs implements SingletonRuns {
     }
 
     void onStop(@Observes @Priority(SHUTDOWN_PRIORITY) ShutdownEvent event) {
+        // No new term on a job Lease while draining: it would only start runs that the drain then refuses.
+        started.forEach((lease, elector) -> {
+            if (jobLeases.contains(lease)) {
+                elector.stopAcquiring();
+            }
+        });
         runner.drain(jobsConfig.drainTimeout());
     }
 
@@ -133,11 +142,11 @@ public class SingletonJobs implements SingletonRuns {
         if (leases.isEmpty()) {
             return;
         }
-        SpreadingLeaseStore.startOneByOne(leases, jobsConfig.spreadStep(), lease -> {
+        SpreadingLeaseStore.startOneByOne(leases, jobsConfig.spreadStep().multipliedBy(4), lease -> {
             if (!runner.draining()) {
                 started.put(lease, elections.forLease(lease,
                         store -> new SpreadingLeaseStore(store, this::jobLeasesHeld, jobsConfig.spreadStep(),
-                                runner::draining)));
+                                config.retryPeriod().dividedBy(2), runner::draining)));
             }
         });
     }
@@ -164,7 +173,8 @@ public class SingletonJobs implements SingletonRuns {
     }
 
     private Object invoke(Bean<?> bean, Method method, Instant slot) {
-        Object instance = beans.getReference(bean, bean.getBeanClass(), beans.createCreationalContext(bean));
+        jakarta.enterprise.context.spi.CreationalContext<?> context = beans.createCreationalContext(bean);
+        Object instance = beans.getReference(bean, bean.getBeanClass(), context);
         try {
             // Called on the proxy, so the interceptor runs; virtual dispatch reaches the override even when the
             // method is package-private.
@@ -176,6 +186,8 @@ public class SingletonJobs implements SingletonRuns {
             throw new IllegalStateException(e.getCause());
         } catch (ReflectiveOperationException | RuntimeException e) {
             throw new IllegalStateException("Cannot call " + JobDiscovery.describe(method) + " to catch up", e);
+        } finally {
+            context.release(); // a @Dependent job bean made for this call is destroyed with it
         }
     }
 

@@ -22,19 +22,27 @@ final class SpreadingLeaseStore implements LeaseStore {
     private final LeaseStore delegate;
     private final IntSupplier held;
     private final Duration step;
+    private final Duration maxPause;
     private final java.util.function.BooleanSupplier stopping;
+    // Leases whose last known state is "held by this process" (from our own writes and reads): a leader recreating
+    // its deleted Lease is never paced.
+    private final java.util.Set<String> holding = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private volatile String myInstance;
 
     /**
      * @param held how many job Leases this replica holds now
      * @param step the wait per Lease held
+     * @param maxPause the longest wait: the pause comes after the elector noted when its attempt began, so it is cut
+     *        from the first term's validity and delays the attempt; keep it well below the retry period
      * @param stopping true once the application drains: a paced take is then abandoned, so shutdown never waits
      *        for it
      */
-    SpreadingLeaseStore(LeaseStore delegate, IntSupplier held, Duration step,
+    SpreadingLeaseStore(LeaseStore delegate, IntSupplier held, Duration step, Duration maxPause,
             java.util.function.BooleanSupplier stopping) {
         this.delegate = delegate;
         this.held = held;
         this.step = step;
+        this.maxPause = maxPause;
         this.stopping = stopping;
     }
 
@@ -59,15 +67,23 @@ final class SpreadingLeaseStore implements LeaseStore {
 
     @Override
     public Optional<LeaseSnapshot> get(String name) {
-        return delegate.get(name);
+        Optional<LeaseSnapshot> read = delegate.get(name);
+        String mine = myInstance;
+        if (read.isEmpty() || mine == null || !mine.equals(read.get().record().annotation(
+                LeaderElector.INSTANCE_ANNOTATION))) {
+            if (read.isPresent()) {
+                holding.remove(name); // deleted: keep what we knew, so the holder recreates it unpaced
+            }
+        }
+        return read;
     }
 
     @Override
     public Optional<LeaseSnapshot> create(String name, LeaseRecord record) {
-        if (!pace()) {
+        if (!holding.contains(name) && !pace()) {
             return Optional.empty();
         }
-        return delegate.create(name, record);
+        return wrote(name, record, delegate.create(name, record));
     }
 
     @Override
@@ -75,7 +91,20 @@ final class SpreadingLeaseStore implements LeaseStore {
         if (taking(previous.record(), record) && !pace()) {
             return Optional.empty(); // as if another replica had won: the elector reads again later
         }
-        return delegate.update(previous, record);
+        return wrote(previous.name(), record, delegate.update(previous, record));
+    }
+
+    private Optional<LeaseSnapshot> wrote(String name, LeaseRecord record, Optional<LeaseSnapshot> result) {
+        String instance = record.annotation(LeaderElector.INSTANCE_ANNOTATION);
+        if (result.isPresent()) {
+            if (!record.isFree() && instance != null) {
+                myInstance = instance;
+                holding.add(name);
+            } else {
+                holding.remove(name);
+            }
+        }
+        return result;
     }
 
     /** A write that puts this process in as the holder of a Lease whose record was not its own. */
@@ -87,7 +116,7 @@ final class SpreadingLeaseStore implements LeaseStore {
 
     /** Waits this replica's turn; false when the take should be abandoned (stopping or interrupted). */
     private boolean pace() {
-        long until = System.nanoTime() + step.toNanos() * held.getAsInt();
+        long until = System.nanoTime() + Math.min(step.toNanos() * held.getAsInt(), maxPause.toNanos());
         while (System.nanoTime() - until < 0) {
             if (stopping.getAsBoolean()) {
                 return false;

@@ -155,6 +155,23 @@ abstract class ElectionContractTest {
     }
 
     @Test
+    void aWinWhoseAnswerComesAfterTheRenewDeadlineIsNotAnnouncedUntilARenewalSucceeds() {
+        // The write that takes the Lease lands, but its answer comes back after the renew deadline (1.2 s here): a
+        // term starting then would already be over. The elector must renew first and only then announce a term.
+        ScriptedStore slow = new ScriptedStore(candidateStore()).slowNextWrites(1, Duration.ofMillis(1500));
+        RecordingObserver observer = new RecordingObserver();
+        LeaderElector e = elector("slow", slow, observer);
+        e.start();
+
+        await().atMost(WAIT).until(e::isLeader);
+        assertTrue(slow.creates.get() + slow.updates.get() >= 2, "the Lease was written again before acting");
+        assertTrue(observer.acquired.stream().allMatch(RecordingObserver.Acquired::validWhenAnnounced),
+                "no term was announced already over");
+        assertTrue(observer.lost.stream().noneMatch(l -> l.event().reason() == Reason.RENEW_DEADLINE_PASSED),
+                "no term ended by a deadline that had passed before it began: " + observer.lost);
+    }
+
+    @Test
     void twoCandidatesRacingForAnExpiredLeaseProduceOneLeaderAndOneConflict() {
         foreignWrite(LEASE, new LeaseRecord("gone", 1, Instant.now(), Instant.now(), 4, Map.of()));
         CountDownLatch bothRead = new CountDownLatch(2);

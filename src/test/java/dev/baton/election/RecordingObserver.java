@@ -10,7 +10,8 @@ import dev.baton.Term;
 /** Records what an elector reported, with the monotonic time of each report. */
 final class RecordingObserver implements ElectionObserver {
 
-    record Acquired(Term term, long atNanos) {
+    /** {@code validWhenAnnounced}: whether the term was still valid at the moment it was reported. */
+    record Acquired(Term term, long atNanos, boolean validWhenAnnounced) {
     }
 
     record Lost(LeadershipLost event, long atNanos) {
@@ -22,7 +23,7 @@ final class RecordingObserver implements ElectionObserver {
 
     @Override
     public void leadershipAcquired(Term term) {
-        acquired.add(new Acquired(term, System.nanoTime()));
+        acquired.add(new Acquired(term, System.nanoTime(), term.isValid()));
     }
 
     @Override

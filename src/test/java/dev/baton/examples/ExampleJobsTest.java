@@ -44,6 +44,7 @@ class ExampleJobsTest {
                 .body("find { it.id == 'minute-report' }.catchUp", equalTo("RUN_LATEST"))
                 .body("find { it.id == 'minute-report' }.lastRun.outcome", equalTo("SUCCEEDED"))
                 .body("find { it.id == 'replica-heartbeat' }.kind", equalTo("per-replica"))
+                .body("find { it.id == 'replica-heartbeat' }.schedule", equalTo("every 1s"))
                 .body("find { it.id == 'replica-heartbeat' }.nextFireTime", notNullValue()));
     }
 }

@@ -124,7 +124,7 @@ class LivenessTest {
         }
 
         @Override
-        public void attempted(boolean asLeader, Duration latency, LeaseStoreException failure) {
+        public void attempted(String lease, boolean asLeader, Duration latency, LeaseStoreException failure) {
             CountDownLatch g = gate;
             if (g != null) {
                 try {

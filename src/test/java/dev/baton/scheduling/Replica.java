@@ -62,7 +62,7 @@ final class Replica implements AutoCloseable {
     LeaderElector electSpreading(String lease, Duration step) {
         return elect(lease, new SpreadingLeaseStore(store,
                 () -> (int) electors.values().stream().filter(LeaderElector::isLeader).count(), step,
-                () -> stopping));
+                RETRY.dividedBy(2), () -> stopping));
     }
 
     private LeaderElector elect(String lease, LeaseStore through) {

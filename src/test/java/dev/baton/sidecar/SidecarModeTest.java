@@ -36,7 +36,9 @@ class SidecarModeTest {
         public Map<String, String> getConfigOverrides() {
             return Map.of("baton.mode", "sidecar", "baton.lease-name", "worker-election",
                     "baton.sidecar.leader-file", LEADER_FILE.toString(),
-                    "baton.lease-duration", "2s", "baton.renew-deadline", "1200ms", "baton.retry-period", "300ms");
+                    "baton.lease-duration", "2s", "baton.renew-deadline", "1200ms", "baton.retry-period", "300ms",
+                    // the per-replica example, on: a sidecar must still skip it
+                    "baton.jobs.examples.heartbeat.every", "1s");
         }
     }
 
@@ -45,6 +47,22 @@ class SidecarModeTest {
 
     @Inject
     Elections elections;
+
+    static final java.util.List<String> SKIPPED = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+    /** Quarkus reports every fire a skip predicate refused. */
+    @jakarta.inject.Singleton
+    static class Skips {
+        void onSkip(@jakarta.enterprise.event.Observes io.quarkus.scheduler.SkippedExecution skipped) {
+            SKIPPED.add(skipped.triggerId);
+        }
+    }
+
+    @Test
+    void theProcessRunsNoJobOfItsOwn() {
+        // The per-replica example fires every second here; in sidecar mode each fire is skipped.
+        await().atMost(Duration.ofSeconds(20)).until(() -> SKIPPED.contains("replica-heartbeat"));
+    }
 
     @Test
     void rootAnswersTheLeadersNameAndTheFileFollowsEveryChange() throws Exception {

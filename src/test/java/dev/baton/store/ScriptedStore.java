@@ -32,6 +32,26 @@ public final class ScriptedStore implements LeaseStore {
         return this;
     }
 
+    private final java.util.concurrent.atomic.AtomicInteger slowWrites = new java.util.concurrent.atomic.AtomicInteger();
+    private volatile long slowWriteMillis;
+
+    /** The next {@code count} writes land at once but their answers come back {@code delay} late (an overloaded API). */
+    public ScriptedStore slowNextWrites(int count, java.time.Duration delay) {
+        slowWriteMillis = delay.toMillis();
+        slowWrites.set(count);
+        return this;
+    }
+
+    private void maybeAnswerLate() {
+        if (slowWrites.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+            try {
+                Thread.sleep(slowWriteMillis);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
     public ScriptedStore(LeaseStore delegate) {
         this.delegate = delegate;
     }
@@ -77,6 +97,7 @@ public final class ScriptedStore implements LeaseStore {
         maybeFail();
         long sent = System.nanoTime();
         Optional<LeaseSnapshot> r = delegate.create(name, record);
+        maybeAnswerLate();
         if (r.isEmpty()) {
             lostCreates.incrementAndGet();
         } else {
@@ -101,6 +122,7 @@ public final class ScriptedStore implements LeaseStore {
         }
         long sent = System.nanoTime();
         Optional<LeaseSnapshot> r = delegate.update(previous, record);
+        maybeAnswerLate();
         if (r.isEmpty()) {
             lostUpdates.incrementAndGet();
         } else {
