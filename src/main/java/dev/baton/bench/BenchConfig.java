@@ -13,12 +13,6 @@ import io.smallrye.config.WithDefault;
 @ConfigMapping(prefix = "baton.bench")
 public interface BenchConfig {
 
-    /**
-     * A cron that does not fire before 2099: the default of {@link #leaderCron()}. Not {@code off}, because the
-     * singleton-job gate refuses {@code catchUp = RUN_LATEST} on a job whose cron is {@code off} and start-up fails.
-     */
-    String NEVER = "0 0 0 1 1 ? 2099";
-
     /** Whether this replica audits job runs and leadership changes for the benchmark. */
     @WithDefault("false")
     boolean enabled();
@@ -27,7 +21,7 @@ public interface BenchConfig {
      * Schedule of the job gated as a Baton singleton job ({@code @SingletonJob}, catch-up of the latest missed slot).
      * The benchmark uses {@code * * * * * ?}: a cron on whole seconds makes a slot the same instant on every replica.
      */
-    @WithDefault(NEVER)
+    @WithDefault("off")
     String leaderCron();
 
     /** Schedule of the same job with no gate at all (plain {@code @Scheduled}, the naive baseline). */

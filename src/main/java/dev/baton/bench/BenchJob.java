@@ -44,9 +44,7 @@ public class BenchJob {
         }
     }
 
-    // Not "off" by default: the singleton-job gate refuses catch-up on a job whose cron is "off"; see BenchConfig.
-    @Scheduled(identity = "baton-bench", cron = "${baton.bench.leader-cron:" + BenchConfig.NEVER + "}",
-            skipExecutionIf = LeaderOnly.class)
+    @Scheduled(identity = "baton-bench", cron = "${baton.bench.leader-cron:off}", skipExecutionIf = LeaderOnly.class)
     @SingletonJob(catchUp = SingletonJob.CatchUp.RUN_LATEST, startingDeadline = "${baton.bench.starting-deadline:10s}")
     void singleton() {
         SingletonRun run = SingletonRun.current().orElseThrow();
@@ -62,14 +60,15 @@ public class BenchJob {
         }
     }
 
+    // Only the service-wide Lease: per-job Leases (e.g. the example jobs') have their own terms.
     void acquired(@Observes LeadershipAcquired event) {
-        if (audit != null) {
+        if (audit != null && event.lease().equals(leadership.lease())) {
             audit.acquired(event.identity(), event.epoch(), System.currentTimeMillis());
         }
     }
 
     void lost(@Observes LeadershipLost event) {
-        if (audit != null) {
+        if (audit != null && event.lease().equals(leadership.lease())) {
             audit.lost(event.identity(), event.epoch(), System.currentTimeMillis(), event.reason().name());
         }
     }

@@ -8,6 +8,8 @@ import java.util.List;
 
 import org.jboss.logging.Logger;
 
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+
 /**
  * The failover benchmark: one shared test API server, then each group of replicas in turn (Baton, fabric8's
  * {@code LeaderElector}, the naive baseline) with the same scenarios and timings, then the report under
@@ -30,7 +32,7 @@ public final class Bench {
                 .map(String::trim).map(Group.Kind::valueOf).toList();
         List<Group.Data> data = new ArrayList<>();
         try (MockApiServer api = MockApiServer.start(0)) {
-            api.client().namespaces().resource(new io.fabric8.kubernetes.api.model.NamespaceBuilder()
+            api.client().namespaces().resource(new NamespaceBuilder()
                     .withNewMetadata().withName(BenchSettings.NAMESPACE).endMetadata().build()).create();
             for (Group.Kind kind : kinds) {
                 LOG.infof("Benchmark group: %s", kind.title);

@@ -2,13 +2,11 @@ package dev.baton.bench;
 
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.Set;
 import java.util.TreeMap;
 
 /**
@@ -29,7 +27,8 @@ record BenchResult(List<GroupResult> groups) {
      * @param sinceRenewal from the old leader's last renewal to the new term (meaningful for a crash)
      * @param noTakeover disruptions after which no other replica led within the bound
      */
-    record ScenarioResult(Stats gap, Stats sinceRenewal, List<Long> gaps, int noTakeover, Safety safety) {
+    record ScenarioResult(Stats gap, Stats sinceRenewal, Stats sinceDisruption, List<Long> gaps, int noTakeover,
+            Safety safety) {
     }
 
     /**
@@ -72,7 +71,7 @@ record BenchResult(List<GroupResult> groups) {
         Map<Scenario, List<long[]>> windows = new LinkedHashMap<>();
         for (int i = 0; i < hs.size(); i++) {
             long start = hs.get(i).disruptedAt() - 1000;
-            long end = i + 1 < hs.size() ? hs.get(i + 1).disruptedAt() - 1000 : runsTo + 1;
+            long end = i + 1 < hs.size() ? hs.get(i + 1).disruptedAt() - 1000 : runsTo + 1000;
             windows.computeIfAbsent(hs.get(i).scenario(), s -> new ArrayList<>()).add(new long[] {start, end});
         }
         Map<Scenario, ScenarioResult> scenarios = new LinkedHashMap<>();
@@ -83,11 +82,13 @@ record BenchResult(List<GroupResult> groups) {
             }
             List<Long> gaps = of.stream().filter(Handover::tookOver).map(Handover::gapMs).toList();
             List<Long> since = of.stream().filter(Handover::tookOver).map(Handover::sinceLastRenewalMs).toList();
-            scenarios.put(s, new ScenarioResult(Stats.of(gaps), Stats.of(since), gaps,
+            List<Long> sinceSignal = of.stream().filter(Handover::tookOver).map(Handover::sinceDisruptionMs).toList();
+            scenarios.put(s, new ScenarioResult(Stats.of(gaps), Stats.of(since), Stats.of(sinceSignal), gaps,
                     (int) of.stream().filter(h -> !h.tookOver()).count(),
                     safety(d, termBegan, windows.getOrDefault(s, List.of()))));
         }
-        Safety total = safety(d, termBegan, List.<long[]>of(new long[] {runsFrom, runsTo + 1}));
+        // To the end of the last slot's second, so that its runs and writes are counted too.
+        Safety total = safety(d, termBegan, List.<long[]>of(new long[] {runsFrom, runsTo + 1000}));
         Steady steady = d.steady() == null ? null : steady(d);
         long writingRuns = d.audit().runs().stream().filter(r -> r.outcome() != SinkOutcome.FENCED).count();
         return new GroupResult(d.kind(), scenarios, total, steady, hs,
@@ -207,11 +208,10 @@ record BenchResult(List<GroupResult> groups) {
             }
             previous = v;
         }
-        Set<Long> rss = new HashSet<>(s.rssKb().values());
         long rssMean = (long) s.rssKb().values().stream().mapToLong(Long::longValue).average().orElse(-1);
         return new Steady(leaderReq, leaderWrites, leaderWatch, standbys == 0 ? 0 : standbyReq / standbys,
                 standbys == 0 ? 0 : standbyWrites / standbys, renewals / minutes, records / minutes, s.firstLeadershipMs(), rssMean,
-                rss.stream().mapToLong(Long::longValue).max().orElse(-1));
+                s.rssKb().values().stream().mapToLong(Long::longValue).max().orElse(-1));
     }
 
     private static long ceilSecond(long millis) {

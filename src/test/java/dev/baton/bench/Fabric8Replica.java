@@ -18,7 +18,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.extended.leaderelection.LeaderCallbacks;
 import io.fabric8.kubernetes.client.extended.leaderelection.LeaderElectionConfigBuilder;
-import io.fabric8.kubernetes.client.extended.leaderelection.LeaderElector;
+import io.fabric8.kubernetes.client.extended.leaderelection.LeaderElectionConfig;
 import io.fabric8.kubernetes.client.extended.leaderelection.resourcelock.LeaseLock;
 
 /**
@@ -66,16 +66,14 @@ public final class Fabric8Replica {
                 },
                 leader -> {
                 });
-        LeaderElector elector = client.leaderElector()
-                .withConfig(new LeaderElectionConfigBuilder()
-                        .withName(lease)
-                        .withLock(new LeaseLock(namespace, lease, identity))
-                        .withLeaseDuration(leaseDuration)
-                        .withRenewDeadline(renewDeadline)
-                        .withRetryPeriod(retryPeriod)
-                        .withReleaseOnCancel(true)
-                        .withLeaderCallbacks(callbacks)
-                        .build())
+        LeaderElectionConfig config = new LeaderElectionConfigBuilder()
+                .withName(lease)
+                .withLock(new LeaseLock(namespace, lease, identity))
+                .withLeaseDuration(leaseDuration)
+                .withRenewDeadline(renewDeadline)
+                .withRetryPeriod(retryPeriod)
+                .withReleaseOnCancel(true)
+                .withLeaderCallbacks(callbacks)
                 .build();
         AtomicReference<CompletableFuture<?>> election = new AtomicReference<>();
 
@@ -106,9 +104,10 @@ public final class Fabric8Replica {
             client.close();
         }));
         System.out.println("Fabric8Replica " + identity + " started");
-        // One start() ends when leadership is lost; a candidate that wants to lead again starts over.
+        // One elector ends when leadership is lost and cannot be reused: a candidate that wants to lead again builds
+        // another, as fabric8 asks.
         while (!shuttingDown.get()) {
-            CompletableFuture<?> current = elector.start();
+            CompletableFuture<?> current = client.leaderElector().withConfig(config).build().start();
             election.set(current);
             current.handle((v, t) -> null).join();
         }

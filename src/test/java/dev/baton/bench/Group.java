@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 import java.util.stream.Stream;
 
 import org.jboss.logging.Logger;
@@ -166,10 +167,16 @@ final class Group implements AutoCloseable {
         Audit audit = audit();
         long stoppedAt = scenario == Scenario.GRACEFUL
                 ? audit.lostAfter(t0, leaderName).map(Audit.Change::at).orElse(t0) : t0;
-        long lastRenewal = watch.versions().stream().filter(v -> v.at() <= t0 && leaderName.equals(v.holder()))
+        List<LeaseWatchLog.Version> versions = watch.versions();
+        long lastRenewal = versions.stream().filter(v -> v.at() <= t0 && leaderName.equals(v.holder()))
                 .mapToLong(LeaseWatchLog.Version::at).max().orElse(t0);
-        return new Handover(scenario, cycle, leaderName, next.map(Audit.Change::replica).orElse(null), t0, stoppedAt,
-                lastRenewal, next.map(Audit.Change::at).orElse(-1L));
+        // The new leader holds the Lease from its write, which the harness's watch sees within a millisecond or so;
+        // its own "acquired" record can come later, after other observers of the event have run.
+        Optional<LeaseWatchLog.Version> taken = versions.stream()
+                .filter(v -> v.at() > t0 && v.holder() != null && !v.holder().equals(leaderName)).findFirst();
+        String newLeader = taken.map(LeaseWatchLog.Version::holder).orElse(next.map(Audit.Change::replica).orElse(null));
+        long newLeaderAt = taken.map(LeaseWatchLog.Version::at).orElse(next.map(Audit.Change::at).orElse(-1L));
+        return new Handover(scenario, cycle, leaderName, newLeader, t0, stoppedAt, lastRenewal, newLeaderAt);
     }
 
     /** Runs the group for a while with no disruption (the naive baseline has nothing to fail over). */
@@ -244,6 +251,10 @@ final class Group implements AutoCloseable {
                 "-Dbaton.bench.audit-file=" + audit,
                 "-Dbaton.bench.sink-url=" + sink.url(),
                 "-Dbaton.bench.work=" + settings.work().toMillis() + "ms",
+                // Only the job under test: the example jobs would add their own Lease and its traffic.
+                "-Dbaton.jobs.examples.summary.every=off",
+                "-Dbaton.jobs.examples.report.cron=off",
+                "-Dbaton.jobs.examples.heartbeat.every=off",
                 "-jar", settings.jar().toAbsolutePath().toString()));
         return cmd;
     }
@@ -288,12 +299,12 @@ final class Group implements AutoCloseable {
         }
     }
 
-    static <T> T awaitValue(Duration bound, java.util.function.Supplier<Optional<T>> value, String what) {
+    static <T> T awaitValue(Duration bound, Supplier<Optional<T>> value, String what) {
         return pollValue(bound, value).orElseThrow(
                 () -> new IllegalStateException("Gave up after " + bound + " waiting for " + what));
     }
 
-    static <T> Optional<T> pollValue(Duration bound, java.util.function.Supplier<Optional<T>> value) {
+    static <T> Optional<T> pollValue(Duration bound, Supplier<Optional<T>> value) {
         long deadline = System.nanoTime() + bound.toNanos();
         while (true) {
             Optional<T> v = value.get();

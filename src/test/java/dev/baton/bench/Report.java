@@ -15,6 +15,29 @@ import dev.baton.bench.BenchResult.ScenarioResult;
 /** The benchmark report: {@code report.md} and {@code gap.png} in the output directory. */
 final class Report {
 
+    private static final String NOTES = """
+
+            ## How to read it
+
+            - **Leaderless gap**: from the moment the old leader stopped leading (graceful: its own record of the end
+              of its term; crash, freeze, cut: the signal or the cut) to the first Lease version held by another
+              replica, as seen by the harness's own watch on the API server. All processes share one clock.
+            - **Missed slot**: a second no write was accepted for. **Catch-up run**: Baton's `RUN_LATEST` filling the
+              most recent missed slot when a term begins (fabric8 has no such notion). A slot counts as a
+              **duplicate** when two runs reached the sink for it. **Overlapping runs** are pairs of runs on two
+              replicas whose start..end intervals intersect: a run frozen mid-way spans the whole freeze, so it
+              overlaps the new leader's runs even when it then fenced itself (its term check refused the write).
+            - **Stale-epoch write accepted**: the sink accepted a write whose epoch was older than a term that had
+              already begun (Lease watch or the new leader's record), because the new leader had not written yet.
+            - Steady-state requests are counted in each replica's proxy (HTTP/1.1 request lines; a watch is one
+              request). Baton's leader also writes each singleton run's record into the Lease (a started and a
+              finished record per run, here every second); those versions carry no new renewTime and are counted
+              apart from renewals.
+            - Memory: Baton replicas are the full Quarkus service (HTTP, health, metrics, scheduler); the fabric8
+              replicas are a plain JVM with the client and the elector only. Start to first leadership is one
+              sample per group, with the three replicas starting at once on a shared 2-core machine.
+            """;
+
     private Report() {
     }
 
@@ -47,6 +70,12 @@ final class Report {
             String name = "**" + sc.title + "**";
             row(md, name, "leaderless gap p50 / p95 / max", b.map(x -> stats(x.gap())), f.map(x -> stats(x.gap())),
                     ratio(b.map(x -> (double) x.gap().p50()), f.map(x -> (double) x.gap().p50())));
+            if (sc == Scenario.GRACEFUL) {
+                row(md, "", "SIGTERM to new holder p50 / p95 / max (includes the old leader's shutdown)",
+                        b.map(x -> stats(x.sinceDisruption())), f.map(x -> stats(x.sinceDisruption())),
+                        ratio(b.map(x -> (double) x.sinceDisruption().p50()),
+                                f.map(x -> (double) x.sinceDisruption().p50())));
+            }
             if (sc == Scenario.CRASH) {
                 row(md, "", "old leader's last renewal to new term p50 / max", b.map(x -> x.sinceRenewal().p50()
                         + " / " + x.sinceRenewal().max()), f.map(x -> x.sinceRenewal().p50() + " / "
@@ -94,6 +123,7 @@ final class Report {
         });
         md.append("\n## Targets\n\n");
         targets(md, s, baton);
+        md.append(NOTES);
         md.append("\n![leaderless gap per scenario](gap.png)\n");
         return md.toString();
     }
