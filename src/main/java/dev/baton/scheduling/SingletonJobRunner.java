@@ -63,6 +63,8 @@ public final class SingletonJobRunner implements SingletonRuns {
     private final Set<Term> watchedTerms = ConcurrentHashMap.newKeySet();
     private final Set<String> reportedUnreadable = ConcurrentHashMap.newKeySet();
     private final ExecutorService catchUps;
+    /** Where runs are stopped when their term ends: off the elector's threads, which a job's cancel hook could block. */
+    private final ExecutorService stops;
     private volatile boolean draining;
 
     /**
@@ -86,6 +88,12 @@ public final class SingletonJobRunner implements SingletonRuns {
         // One thread per catch-up while it runs, so a long job does not hold back the others of the same term.
         this.catchUps = Executors.newCachedThreadPool(r -> {
             Thread t = new Thread(r, "baton-jobs-catch-up");
+            t.setDaemon(true);
+            return t;
+        });
+        // Not shut down by the drain: a run that outlives it must still be told when its term ends.
+        this.stops = Executors.newCachedThreadPool(r -> {
+            Thread t = new Thread(r, "baton-jobs-stop");
             t.setDaemon(true);
             return t;
         });
@@ -257,14 +265,14 @@ public final class SingletonJobRunner implements SingletonRuns {
      */
     private void watch(Term term) {
         if (watchedTerms.add(term)) {
-            term.ended().thenAccept(reason -> {
+            term.ended().thenAcceptAsync(reason -> {
                 watchedTerms.remove(term);
                 for (Run r : running) {
                     if (r.term == term) {
                         r.stop("its term (epoch " + term.epoch() + ") ended: " + reason);
                     }
                 }
-            });
+            }, stops);
         }
     }
 

@@ -273,6 +273,28 @@ class SingletonJobRunnerTest {
     }
 
     @Test
+    void aJobsCancelHookRunsOffTheElectorsThreads() throws Exception {
+        String lease = lease("hook");
+        Replica a = replica("a");
+        a.elect(lease);
+        awaitLeader(List.of(a), lease);
+        JobSpec job = JobSpec.of("hook", lease);
+        CompletableFuture<Void> work = new CompletableFuture<>();
+        AtomicReference<String> hookThread = new AtomicReference<>();
+        // Runs on the thread that cancels the job: a hook that blocks there must not hold up the election.
+        work.whenComplete((v, e) -> hookThread.set(Thread.currentThread().getName()));
+        a.bodies.put(job.id(), (replica, run) -> work);
+        a.fire(job, at("10:00:00"), ran);
+
+        a.electors.get(lease).releaseNow();
+
+        await().atMost(PATIENCE).until(() -> hookThread.get() != null);
+        assertTrue(work.isCancelled());
+        assertFalse(hookThread.get().startsWith("baton-elector") || hookThread.get().startsWith("baton-deadline"),
+                "cancelled on " + hookThread.get());
+    }
+
+    @Test
     void whenTwoRunsOverlapTheRecordKeepsTheNewerSlot() throws Exception {
         String lease = lease("overlap");
         Replica a = replica("a");
