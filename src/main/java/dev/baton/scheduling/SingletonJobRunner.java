@@ -237,17 +237,30 @@ public final class SingletonJobRunner implements SingletonRuns {
             run.detachThread();
             Uni<String> stopped = Uni.createFrom().completionStage(run.stopped)
                     .onItem().failWith(why -> new CancellationException("singleton run stopped: " + why));
+            // Finished by the job's own Uni (its end or its cancellation), not by the combination around it.
             @SuppressWarnings("unchecked")
-            Uni<Object> job = (Uni<Object>) uni;
-            return Uni.combine().any().of(job, stopped.onItem().castTo(Object.class))
-                    .onTermination().invoke((item, failure, cancelled) -> finish(run,
-                            cancelled ? new CancellationException("subscription cancelled") : failure, elector));
+            Uni<Object> job = ((Uni<Object>) uni).onTermination().invoke((item, failure, cancelled) -> finish(run,
+                    cancelled ? new CancellationException("subscription cancelled") : failure, elector));
+            return Uni.combine().any().of(job, stopped.onItem().castTo(Object.class));
         }
         if (result instanceof CompletionStage<?> stage) {
             run.detachThread();
-            CompletableFuture<?> future = stage.toCompletableFuture();
-            run.onStop(() -> future.cancel(true));
-            return future.whenComplete((v, failure) -> finish(run, failure, elector));
+            // Cancelling a stage is only a request (a derived future may complete while the work goes on): the run
+            // stays registered until the job's own stage completes, so a drain sees it and keeps the Lease.
+            stage.whenComplete((v, failure) -> finish(run, failure, elector));
+            CompletableFuture<Object> returned = new CompletableFuture<>();
+            stage.whenComplete((v, failure) -> {
+                if (failure != null) {
+                    returned.completeExceptionally(failure);
+                } else {
+                    returned.complete(v);
+                }
+            });
+            run.onStop(() -> {
+                returned.completeExceptionally(new CancellationException("singleton run stopped: " + run.stopReason));
+                stage.toCompletableFuture().cancel(true);
+            });
+            return returned;
         }
         finish(run, null, elector);
         return result;

@@ -542,6 +542,30 @@ class SingletonJobRunnerTest {
     }
 
     @Test
+    void aStageJobThatGoesOnAfterItsCancelKeepsTheLeaseUntilItReallyEnds() throws Exception {
+        String lease = lease("advisory");
+        Replica a = replica("a");
+        a.elect(lease);
+        awaitLeader(List.of(a), lease);
+        JobSpec job = JobSpec.of("advisory", lease);
+        CompletableFuture<Void> work = new CompletableFuture<>();
+        // A stage whose cancel does not reach the work (as with most stages not made by the job itself).
+        a.bodies.put(job.id(), (replica, run) -> work.minimalCompletionStage());
+        CompletionStage<?> result = (CompletionStage<?>) a.fire(job, at("10:00:00"), ran);
+
+        a.runner.drain(Duration.ofMillis(200));
+        a.electors.get(lease).close(true, Duration.ofSeconds(2));
+        assertThrows(Exception.class, () -> result.toCompletableFuture().get(10, TimeUnit.SECONDS),
+                "the caller is told the run was stopped");
+        assertEquals("a", admin.leases().inNamespace(NS).withName(lease).get().getSpec().getHolderIdentity(),
+                "the work still goes on: the Lease is left to expire, not handed over");
+        assertEquals(1, a.runner.running().size());
+
+        work.complete(null);
+        assertTrue(a.runner.running().isEmpty(), "the run ends when its work does");
+    }
+
+    @Test
     void inSidecarModeSingletonJobsNeverRun() throws Exception {
         String lease = lease("sidecar");
         Replica a = replica("a");
