@@ -180,6 +180,11 @@ public final class SingletonJobRunner implements SingletonRuns {
         if (skip.isEmpty()) {
             skip = alreadyRun(spec, slot, term);
         }
+        Claim claim = null;
+        if (skip.isEmpty()) {
+            claim = claim(spec, slot);
+            skip = claim == null ? Optional.of("already-run") : skip;
+        }
         if (skip.isPresent()) {
             return skip(spec, slot, skip.get(), returnType);
         }
@@ -194,7 +199,10 @@ public final class SingletonJobRunner implements SingletonRuns {
         Run run = new Run(spec, slot, catchUp, term, mayBlock ? Thread.currentThread() : null, System.nanoTime());
         running.add(run);
         watch(term);
-        if (spec.catchUp() == CatchUp.RUN_LATEST && !mayBlock) {
+        boolean startedRecorded = false;
+        if (draining) {
+            skip = Optional.of("draining"); // the drain may have looked before this run was registered
+        } else if (spec.catchUp() == CatchUp.RUN_LATEST && !mayBlock) {
             LOG.warnf("Singleton job %s: slot %s not run: catch-up jobs wait for their started record, which cannot "
                     + "be done on the event loop (make the method blocking)", spec.id(), slot);
             skip = Optional.of("record-not-written");
@@ -205,16 +213,28 @@ public final class SingletonJobRunner implements SingletonRuns {
                 LOG.warnf("Singleton job %s: slot %s not run: its started record could not be written to lease %s "
                         + "(a run without it could be repeated by the next leader)", spec.id(), slot, elector.lease());
                 skip = Optional.of("record-not-written");
+            } else {
+                startedRecorded = true;
             }
         }
-        if (skip.isEmpty() && draining) {
+        if (startedRecorded && !run.isValid()) {
+            // The Lease now says this slot started: no later leader runs it, so record truthfully that it did not
+            // (written only while the term is still valid).
+            finish(run, new CancellationException("stopped before it began: " + (run.stopReason != null
+                    ? run.stopReason : "its term (epoch " + term.epoch() + ") ended")), elector);
+            return skippedResult(returnType);
+        }
+        // Once its started record has landed a slot runs even if a drain began meanwhile: it was registered
+        // before, so the drain waits for it, and skipping would leave a RUNNING record for a slot never run.
+        if (!startedRecorded && skip.isEmpty() && draining) {
             skip = Optional.of("draining");
-        } else if (skip.isEmpty() && !run.isValid()) {
-            skip = Optional.of("not-leader"); // the term ended while the started record was written
+        } else if (!startedRecorded && skip.isEmpty() && !run.isValid()) {
+            skip = Optional.of("not-leader");
         }
         if (skip.isPresent()) {
             run.finish();
             running.remove(run);
+            claim.rollBack(); // nothing recorded this slot: a later fire of it may still run it
             if (mayBlock) {
                 Thread.interrupted(); // a stop that came while waiting must not hit the thread's next task
             }
@@ -312,16 +332,23 @@ public final class SingletonJobRunner implements SingletonRuns {
         if (last.isPresent() && !last.get().slot().isBefore(slot)) {
             return Optional.of("already-run");
         }
-        Job job = jobs.get(spec.id());
-        if (job != null) {
-            synchronized (job) {
-                if (job.claimed != null && !job.claimed.isBefore(slot)) {
-                    return Optional.of("already-run");
-                }
-                job.claimed = slot;
-            }
-        }
         return Optional.empty();
+    }
+
+    /** Claims {@code slot} of the job on this replica; null when it, or a later slot, is already claimed. */
+    private Claim claim(JobSpec spec, Instant slot) {
+        Job job = jobs.get(spec.id());
+        if (job == null) {
+            return new Claim(null, slot, null);
+        }
+        synchronized (job) {
+            if (job.claimed != null && !job.claimed.isBefore(slot)) {
+                return null;
+            }
+            Claim claim = new Claim(job, slot, job.claimed);
+            job.claimed = slot;
+            return claim;
+        }
     }
 
     private void finish(Run run, Throwable failure, LeaderElector elector) {
@@ -583,6 +610,21 @@ public final class SingletonJobRunner implements SingletonRuns {
 
         JobSpec spec() {
             return spec;
+        }
+    }
+
+    /** A slot claimed in memory, and the claim it replaced. */
+    private record Claim(Job job, Instant slot, Instant previous) {
+
+        /** Gives the slot back unless a later slot was claimed since. */
+        void rollBack() {
+            if (job != null) {
+                synchronized (job) {
+                    if (slot.equals(job.claimed)) {
+                        job.claimed = previous;
+                    }
+                }
+            }
         }
     }
 

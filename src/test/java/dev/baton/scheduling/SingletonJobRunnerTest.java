@@ -565,6 +565,70 @@ class SingletonJobRunnerTest {
         assertTrue(a.runner.running().isEmpty(), "the run ends when its work does");
     }
 
+    static JobSpec runLatest(String id, String lease) {
+        return new JobSpec(id, lease, CatchUp.RUN_LATEST, Optional.empty(), "cron 0 * * * * ?",
+                Optional.of(CronSlots.quartz("0 * * * * ?")));
+    }
+
+    @Test
+    void aSlotWhoseStartedRecordLandedRunsEvenIfTheDrainBeganMeanwhile() throws Exception {
+        String lease = lease("started");
+        Replica a = replica("a");
+        a.elect(lease);
+        awaitLeader(List.of(a), lease);
+        JobSpec job = runLatest("started", lease);
+        a.register(job, ran, null);
+        AtomicBoolean armed = new AtomicBoolean(true);
+        // The drain begins just as the run stamps its started record (the only clock read of run() itself).
+        clock.onRead = () -> {
+            boolean fromRun = StackWalker.getInstance().walk(frames -> frames.skip(2).findFirst())
+                    .map(f -> f.getClassName().equals(SingletonJobRunner.class.getName())
+                            && f.getMethodName().equals("run"))
+                    .orElse(false);
+            if (fromRun && armed.compareAndSet(true, false)) {
+                pool.submit(() -> a.runner.drain(PATIENCE));
+                await().atMost(PATIENCE).until(a.runner::draining);
+            }
+        };
+        try {
+            a.fire(job, at("10:00:00"), ran);
+        } finally {
+            clock.onRead = () -> {
+            };
+        }
+        assertFalse(armed.get(), "the drain began during the run");
+        assertEquals(1, ran.size(), "a slot recorded as started is run, not left RUNNING and never run");
+        assertEquals(Outcome.SUCCEEDED, recordIn(lease, job).orElseThrow().outcome());
+    }
+
+    @Test
+    void aCatchUpSlotNotRunForWantOfItsStartedRecordCanRunAtItsNextFire() throws Exception {
+        String lease = lease("rollback");
+        Replica a = replica("a", 1);
+        a.elect(lease);
+        awaitLeader(List.of(a), lease);
+        JobSpec job = runLatest("rollback", lease);
+        a.register(job, ran, null);
+        a.register(JobSpec.of("other", lease), ran, null);
+        annotate(lease, m -> {
+            m.put(JobRecord.PREFIX + "other", new JobRecord(at("09:00:00"), "a", 0, Outcome.SUCCEEDED, 1L,
+                    at("09:00:01"), null, null).toJson());
+            return m;
+        });
+        await().atMost(PATIENCE).until(() -> a.runner.lastRecord(JobSpec.of("other", lease)).isPresent());
+        a.fire(job, at("10:00:00"), ran);
+        assertEquals(0, ran.size(), "the Lease is full: no started record, no run");
+
+        annotate(lease, m -> {
+            m.remove(JobRecord.PREFIX + "other");
+            return m;
+        });
+        await().atMost(PATIENCE).until(() -> a.runner.lastRecord(JobSpec.of("other", lease)).isEmpty());
+        a.fire(job, at("10:00:00"), ran); // e.g. fired again as a catch-up
+        assertEquals(1, ran.size(), "the slot was not claimed for good by the run that did not happen");
+        assertEquals(at("10:00:00"), recordIn(lease, job).orElseThrow().slot());
+    }
+
     @Test
     void inSidecarModeSingletonJobsNeverRun() throws Exception {
         String lease = lease("sidecar");
