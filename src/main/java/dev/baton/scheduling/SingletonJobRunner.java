@@ -387,20 +387,22 @@ public final class SingletonJobRunner implements SingletonRuns {
     }
 
     /**
-     * Writes and waits. A caller that gives up (timeout, interrupt) cancels the write if it has not been sent yet,
-     * so that, for example, a started record cannot land for a slot that was not run.
+     * Writes and waits. A caller that gives up (timeout, interrupt) on a started record cancels the write if it has
+     * not been sent yet, so that it cannot land for a slot that was not run. A final record is left to land however
+     * late: for a job without catch-up it is the only thing that keeps the next leader from running the slot again.
      */
     private boolean write(JobSpec spec, LeaderElector elector, Term term, JobRecord record) {
         java.util.concurrent.atomic.AtomicBoolean abandoned = new java.util.concurrent.atomic.AtomicBoolean();
+        boolean withdrawIfLate = record.outcome() == Outcome.RUNNING;
         try {
             return writeAsync(spec, elector, term, record, abandoned).get(writeTimeout.toMillis(),
                     TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
-            abandoned.set(true);
+            abandoned.set(withdrawIfLate);
             Thread.currentThread().interrupt();
             return false;
         } catch (Exception e) {
-            abandoned.set(true);
+            abandoned.set(withdrawIfLate);
             return false;
         }
     }

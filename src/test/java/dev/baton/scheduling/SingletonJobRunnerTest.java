@@ -630,6 +630,25 @@ class SingletonJobRunnerTest {
     }
 
     @Test
+    void aRunsFinalRecordLandsEvenAfterItsWriterStoppedWaiting() throws Exception {
+        String lease = lease("late");
+        Replica a = replica("a");
+        a.elect(lease);
+        awaitLeader(List.of(a), lease);
+        // A runner that never waits for a write: every record is "late".
+        SingletonJobRunner impatient = new SingletonJobRunner("a", a.electors::get, clock,
+                new io.micrometer.core.instrument.simple.SimpleMeterRegistry(), false, 64, Duration.ZERO);
+        JobSpec job = JobSpec.of("late", lease);
+        impatient.run(job, at("10:00:00"), false, void.class, () -> ran.add("ran"));
+        assertEquals(1, ran.size());
+
+        await().atMost(PATIENCE).until(() -> recordIn(lease, job).isPresent());
+        assertEquals(at("10:00:00"), recordIn(lease, job).orElseThrow().slot(),
+                "the record that keeps the next leader from running the slot again is written");
+        assertEquals(Outcome.SUCCEEDED, recordIn(lease, job).orElseThrow().outcome());
+    }
+
+    @Test
     void inSidecarModeSingletonJobsNeverRun() throws Exception {
         String lease = lease("sidecar");
         Replica a = replica("a");
