@@ -232,11 +232,11 @@ public final class SingletonJobRunner implements SingletonRuns {
             skip = Optional.of("not-leader");
         }
         if (skip.isPresent()) {
-            run.finish();
+            boolean stopped = run.finish();
             running.remove(run);
             claim.rollBack(); // nothing recorded this slot: a later fire of it may still run it
-            if (mayBlock) {
-                Thread.interrupted(); // a stop that came while waiting must not hit the thread's next task
+            if (mayBlock && stopped) {
+                Thread.interrupted(); // our stop, come while waiting, must not hit the thread's next task
             }
             return skip(spec, slot, skip.get(), returnType);
         }
@@ -353,15 +353,16 @@ public final class SingletonJobRunner implements SingletonRuns {
 
     private void finish(Run run, Throwable failure, LeaderElector elector) {
         boolean stopped = run.finish();
-        if (run.blocking) {
-            Thread.interrupted(); // an interrupt that arrived as the run returned must not hit the thread's next task
+        if (run.blocking && stopped) {
+            // Our interrupt must not hit the thread's next task; one from anyone else is theirs to see.
+            Thread.interrupted();
         }
         Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause()
                 : failure;
-        Outcome outcome = cause == null ? Outcome.SUCCEEDED
-                : stopped || cause instanceof InterruptedException || cause instanceof CancellationException
-                        ? Outcome.INTERRUPTED
-                        : Outcome.FAILED;
+        // A job told to stop that swallowed the interrupt and returned did not necessarily finish its work.
+        Outcome outcome = stopped || cause instanceof InterruptedException || cause instanceof CancellationException
+                ? Outcome.INTERRUPTED
+                : cause == null ? Outcome.SUCCEEDED : Outcome.FAILED;
         long durationNanos = System.nanoTime() - run.startNanos;
         running.remove(run);
         JobSpec spec = run.spec;

@@ -649,6 +649,45 @@ class SingletonJobRunnerTest {
     }
 
     @Test
+    void aRunThatSwallowsItsStopIsRecordedInterruptedAndOnlyTheRunnersInterruptIsCleared() throws Exception {
+        String lease = lease("swallow");
+        Replica a = replica("a");
+        a.elect(lease);
+        awaitLeader(List.of(a), lease);
+        JobSpec job = JobSpec.of("swallow", lease);
+
+        // The job's own interrupt is not the runner's to clear.
+        a.bodies.put(job.id(), (replica, run) -> {
+            Thread.currentThread().interrupt();
+            return null;
+        });
+        a.fire(job, at("10:00:00"), ran);
+        assertTrue(Thread.interrupted(), "the job's own interrupt survives the run");
+
+        CountDownLatch running = new CountDownLatch(1);
+        a.bodies.put(job.id(), (replica, run) -> {
+            running.countDown();
+            try {
+                Thread.sleep(60_000);
+            } catch (InterruptedException e) {
+                // swallowed: returns as if it had done its work
+            }
+            return null;
+        });
+        Future<Boolean> interruptedAfter = pool.submit(() -> {
+            a.fire(job, at("10:00:10"), ran);
+            return Thread.currentThread().isInterrupted();
+        });
+        assertTrue(running.await(10, TimeUnit.SECONDS));
+        a.electors.get(lease).releaseNow();
+
+        assertFalse(interruptedAfter.get(PATIENCE.toSeconds(), TimeUnit.SECONDS),
+                "the runner's interrupt does not hit the thread's next task");
+        assertEquals(1, a.count("baton.job.runs", "outcome", "interrupted"), "told to stop, so not a success");
+        assertEquals(1, a.count("baton.job.runs", "outcome", "succeeded"), "only the first run succeeded");
+    }
+
+    @Test
     void inSidecarModeSingletonJobsNeverRun() throws Exception {
         String lease = lease("sidecar");
         Replica a = replica("a");
