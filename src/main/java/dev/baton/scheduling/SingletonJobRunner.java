@@ -278,7 +278,11 @@ public final class SingletonJobRunner implements SingletonRuns {
             });
             run.onStop(() -> {
                 returned.completeExceptionally(new CancellationException("singleton run stopped: " + run.stopReason));
-                stage.toCompletableFuture().cancel(true);
+                try {
+                    stage.toCompletableFuture().cancel(true);
+                } catch (UnsupportedOperationException e) {
+                    // a stage that offers no future to cancel: the caller is told, the work runs its course
+                }
             });
             return returned;
         }
