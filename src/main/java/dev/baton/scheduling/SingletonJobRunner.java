@@ -63,6 +63,8 @@ public final class SingletonJobRunner implements SingletonRuns {
     private final Set<Term> watchedTerms = ConcurrentHashMap.newKeySet();
     private final Set<String> reportedUnreadable = ConcurrentHashMap.newKeySet();
     private final ExecutorService catchUps;
+    /** Where runs are stopped when their term ends: off the elector's threads, which a job's cancel hook could block. */
+    private final ExecutorService stops;
     private volatile boolean draining;
 
     /**
@@ -86,6 +88,12 @@ public final class SingletonJobRunner implements SingletonRuns {
         // One thread per catch-up while it runs, so a long job does not hold back the others of the same term.
         this.catchUps = Executors.newCachedThreadPool(r -> {
             Thread t = new Thread(r, "baton-jobs-catch-up");
+            t.setDaemon(true);
+            return t;
+        });
+        // Not shut down by the drain: a run that outlives it must still be told when its term ends.
+        this.stops = Executors.newCachedThreadPool(r -> {
+            Thread t = new Thread(r, "baton-jobs-stop");
             t.setDaemon(true);
             return t;
         });
@@ -172,6 +180,11 @@ public final class SingletonJobRunner implements SingletonRuns {
         if (skip.isEmpty()) {
             skip = alreadyRun(spec, slot, term);
         }
+        Claim claim = null;
+        if (skip.isEmpty()) {
+            claim = claim(spec, slot);
+            skip = claim == null ? Optional.of("already-run") : skip;
+        }
         if (skip.isPresent()) {
             return skip(spec, slot, skip.get(), returnType);
         }
@@ -186,7 +199,10 @@ public final class SingletonJobRunner implements SingletonRuns {
         Run run = new Run(spec, slot, catchUp, term, mayBlock ? Thread.currentThread() : null, System.nanoTime());
         running.add(run);
         watch(term);
-        if (spec.catchUp() == CatchUp.RUN_LATEST && !mayBlock) {
+        boolean startedRecorded = false;
+        if (draining) {
+            skip = Optional.of("draining"); // the drain may have looked before this run was registered
+        } else if (spec.catchUp() == CatchUp.RUN_LATEST && !mayBlock) {
             LOG.warnf("Singleton job %s: slot %s not run: catch-up jobs wait for their started record, which cannot "
                     + "be done on the event loop (make the method blocking)", spec.id(), slot);
             skip = Optional.of("record-not-written");
@@ -197,18 +213,30 @@ public final class SingletonJobRunner implements SingletonRuns {
                 LOG.warnf("Singleton job %s: slot %s not run: its started record could not be written to lease %s "
                         + "(a run without it could be repeated by the next leader)", spec.id(), slot, elector.lease());
                 skip = Optional.of("record-not-written");
+            } else {
+                startedRecorded = true;
             }
         }
-        if (skip.isEmpty() && draining) {
+        if (startedRecorded && !run.isValid()) {
+            // The Lease now says this slot started: no later leader runs it, so record truthfully that it did not
+            // (written only while the term is still valid).
+            finish(run, new CancellationException("stopped before it began: " + (run.stopReason != null
+                    ? run.stopReason : "its term (epoch " + term.epoch() + ") ended")), elector);
+            return skippedResult(returnType);
+        }
+        // Once its started record has landed a slot runs even if a drain began meanwhile: it was registered
+        // before, so the drain waits for it, and skipping would leave a RUNNING record for a slot never run.
+        if (!startedRecorded && skip.isEmpty() && draining) {
             skip = Optional.of("draining");
-        } else if (skip.isEmpty() && !run.isValid()) {
-            skip = Optional.of("not-leader"); // the term ended while the started record was written
+        } else if (!startedRecorded && skip.isEmpty() && !run.isValid()) {
+            skip = Optional.of("not-leader");
         }
         if (skip.isPresent()) {
-            run.finish();
+            boolean stopped = run.finish();
             running.remove(run);
-            if (mayBlock) {
-                Thread.interrupted(); // a stop that came while waiting must not hit the thread's next task
+            claim.rollBack(); // nothing recorded this slot: a later fire of it may still run it
+            if (mayBlock && stopped) {
+                Thread.interrupted(); // our stop, come while waiting, must not hit the thread's next task
             }
             return skip(spec, slot, skip.get(), returnType);
         }
@@ -229,17 +257,34 @@ public final class SingletonJobRunner implements SingletonRuns {
             run.detachThread();
             Uni<String> stopped = Uni.createFrom().completionStage(run.stopped)
                     .onItem().failWith(why -> new CancellationException("singleton run stopped: " + why));
+            // Finished by the job's own Uni (its end or its cancellation), not by the combination around it.
             @SuppressWarnings("unchecked")
-            Uni<Object> job = (Uni<Object>) uni;
-            return Uni.combine().any().of(job, stopped.onItem().castTo(Object.class))
-                    .onTermination().invoke((item, failure, cancelled) -> finish(run,
-                            cancelled ? new CancellationException("subscription cancelled") : failure, elector));
+            Uni<Object> job = ((Uni<Object>) uni).onTermination().invoke((item, failure, cancelled) -> finish(run,
+                    cancelled ? new CancellationException("subscription cancelled") : failure, elector));
+            return Uni.combine().any().of(job, stopped.onItem().castTo(Object.class));
         }
         if (result instanceof CompletionStage<?> stage) {
             run.detachThread();
-            CompletableFuture<?> future = stage.toCompletableFuture();
-            run.onStop(() -> future.cancel(true));
-            return future.whenComplete((v, failure) -> finish(run, failure, elector));
+            // Cancelling a stage is only a request (a derived future may complete while the work goes on): the run
+            // stays registered until the job's own stage completes, so a drain sees it and keeps the Lease.
+            stage.whenComplete((v, failure) -> finish(run, failure, elector));
+            CompletableFuture<Object> returned = new CompletableFuture<>();
+            stage.whenComplete((v, failure) -> {
+                if (failure != null) {
+                    returned.completeExceptionally(failure);
+                } else {
+                    returned.complete(v);
+                }
+            });
+            run.onStop(() -> {
+                returned.completeExceptionally(new CancellationException("singleton run stopped: " + run.stopReason));
+                try {
+                    stage.toCompletableFuture().cancel(true);
+                } catch (UnsupportedOperationException e) {
+                    // a stage that offers no future to cancel: the caller is told, the work runs its course
+                }
+            });
+            return returned;
         }
         finish(run, null, elector);
         return result;
@@ -257,14 +302,14 @@ public final class SingletonJobRunner implements SingletonRuns {
      */
     private void watch(Term term) {
         if (watchedTerms.add(term)) {
-            term.ended().thenAccept(reason -> {
+            term.ended().thenAcceptAsync(reason -> {
                 watchedTerms.remove(term);
                 for (Run r : running) {
                     if (r.term == term) {
                         r.stop("its term (epoch " + term.epoch() + ") ended: " + reason);
                     }
                 }
-            });
+            }, stops);
         }
     }
 
@@ -291,29 +336,37 @@ public final class SingletonJobRunner implements SingletonRuns {
         if (last.isPresent() && !last.get().slot().isBefore(slot)) {
             return Optional.of("already-run");
         }
-        Job job = jobs.get(spec.id());
-        if (job != null) {
-            synchronized (job) {
-                if (job.claimed != null && !job.claimed.isBefore(slot)) {
-                    return Optional.of("already-run");
-                }
-                job.claimed = slot;
-            }
-        }
         return Optional.empty();
+    }
+
+    /** Claims {@code slot} of the job on this replica; null when it, or a later slot, is already claimed. */
+    private Claim claim(JobSpec spec, Instant slot) {
+        Job job = jobs.get(spec.id());
+        if (job == null) {
+            return new Claim(null, slot, null);
+        }
+        synchronized (job) {
+            if (job.claimed != null && !job.claimed.isBefore(slot)) {
+                return null;
+            }
+            Claim claim = new Claim(job, slot, job.claimed);
+            job.claimed = slot;
+            return claim;
+        }
     }
 
     private void finish(Run run, Throwable failure, LeaderElector elector) {
         boolean stopped = run.finish();
-        if (run.blocking) {
-            Thread.interrupted(); // an interrupt that arrived as the run returned must not hit the thread's next task
+        if (run.blocking && stopped) {
+            // Our interrupt must not hit the thread's next task; one from anyone else is theirs to see.
+            Thread.interrupted();
         }
         Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause()
                 : failure;
-        Outcome outcome = cause == null ? Outcome.SUCCEEDED
-                : stopped || cause instanceof InterruptedException || cause instanceof CancellationException
-                        ? Outcome.INTERRUPTED
-                        : Outcome.FAILED;
+        // A job told to stop that swallowed the interrupt and returned did not necessarily finish its work.
+        Outcome outcome = stopped || cause instanceof InterruptedException || cause instanceof CancellationException
+                ? Outcome.INTERRUPTED
+                : cause == null ? Outcome.SUCCEEDED : Outcome.FAILED;
         long durationNanos = System.nanoTime() - run.startNanos;
         running.remove(run);
         JobSpec spec = run.spec;
@@ -339,20 +392,22 @@ public final class SingletonJobRunner implements SingletonRuns {
     }
 
     /**
-     * Writes and waits. A caller that gives up (timeout, interrupt) cancels the write if it has not been sent yet,
-     * so that, for example, a started record cannot land for a slot that was not run.
+     * Writes and waits. A caller that gives up (timeout, interrupt) on a started record cancels the write if it has
+     * not been sent yet, so that it cannot land for a slot that was not run. A final record is left to land however
+     * late: for a job without catch-up it is the only thing that keeps the next leader from running the slot again.
      */
     private boolean write(JobSpec spec, LeaderElector elector, Term term, JobRecord record) {
         java.util.concurrent.atomic.AtomicBoolean abandoned = new java.util.concurrent.atomic.AtomicBoolean();
+        boolean withdrawIfLate = record.outcome() == Outcome.RUNNING;
         try {
             return writeAsync(spec, elector, term, record, abandoned).get(writeTimeout.toMillis(),
                     TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
-            abandoned.set(true);
+            abandoned.set(withdrawIfLate);
             Thread.currentThread().interrupt();
             return false;
         } catch (Exception e) {
-            abandoned.set(true);
+            abandoned.set(withdrawIfLate);
             return false;
         }
     }
@@ -562,6 +617,21 @@ public final class SingletonJobRunner implements SingletonRuns {
 
         JobSpec spec() {
             return spec;
+        }
+    }
+
+    /** A slot claimed in memory, and the claim it replaced. */
+    private record Claim(Job job, Instant slot, Instant previous) {
+
+        /** Gives the slot back unless a later slot was claimed since. */
+        void rollBack() {
+            if (job != null) {
+                synchronized (job) {
+                    if (slot.equals(job.claimed)) {
+                        job.claimed = previous;
+                    }
+                }
+            }
         }
     }
 

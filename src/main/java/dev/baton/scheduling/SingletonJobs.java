@@ -2,6 +2,7 @@ package dev.baton.scheduling;
 
 import java.lang.reflect.Method;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -66,7 +67,21 @@ public class SingletonJobs implements SingletonRuns {
         this.beans = beans;
         MeterRegistry meters = registries.isResolvable() ? registries.get() : new SimpleMeterRegistry();
         this.runner = new SingletonJobRunner(elections.identity(), this::elector, Clock.systemUTC(), meters,
-                config.mode() == BatonConfig.Mode.SIDECAR, jobsConfig.maxRecords(), config.renewDeadline());
+                config.mode() == BatonConfig.Mode.SIDECAR, jobsConfig.maxRecords(), recordWriteTimeout(config));
+    }
+
+    /**
+     * How long a run waits for its record. A write is queued on the elector's thread, which may be in the middle of a
+     * renewal, and then takes a GET and a PUT: up to three API requests, each up to the client's request timeout.
+     * Giving up sooner would skip catch-up runs whose started record was merely slow.
+     */
+    static Duration recordWriteTimeout(BatonConfig config) {
+        Duration requestTimeout = ConfigProvider.getConfig()
+                .getOptionalValue("quarkus.kubernetes-client.request-timeout", Duration.class)
+                .orElse(Duration.ofSeconds(10)); // fabric8's default
+        Duration threeRequests = requestTimeout.multipliedBy(3);
+        Duration deadlineAndAHalf = config.renewDeadline().multipliedBy(3).dividedBy(2);
+        return threeRequests.compareTo(deadlineAndAHalf) > 0 ? threeRequests : deadlineAndAHalf;
     }
 
     void onStart(@Observes StartupEvent event) {

@@ -10,6 +10,9 @@ import java.util.concurrent.atomic.AtomicReference;
 final class MutableClock extends Clock {
 
     private final AtomicReference<Instant> now;
+    /** Called on every read, on the reading thread: lets a test act at a precise point of the code under test. */
+    volatile Runnable onRead = () -> {
+    };
 
     MutableClock(Instant start) {
         this.now = new AtomicReference<>(start);
@@ -21,6 +24,7 @@ final class MutableClock extends Clock {
 
     @Override
     public Instant instant() {
+        onRead.run();
         return now.get();
     }
 

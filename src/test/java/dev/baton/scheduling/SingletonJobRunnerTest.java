@@ -273,6 +273,28 @@ class SingletonJobRunnerTest {
     }
 
     @Test
+    void aJobsCancelHookRunsOffTheElectorsThreads() throws Exception {
+        String lease = lease("hook");
+        Replica a = replica("a");
+        a.elect(lease);
+        awaitLeader(List.of(a), lease);
+        JobSpec job = JobSpec.of("hook", lease);
+        CompletableFuture<Void> work = new CompletableFuture<>();
+        AtomicReference<String> hookThread = new AtomicReference<>();
+        // Runs on the thread that cancels the job: a hook that blocks there must not hold up the election.
+        work.whenComplete((v, e) -> hookThread.set(Thread.currentThread().getName()));
+        a.bodies.put(job.id(), (replica, run) -> work);
+        a.fire(job, at("10:00:00"), ran);
+
+        a.electors.get(lease).releaseNow();
+
+        await().atMost(PATIENCE).until(() -> hookThread.get() != null);
+        assertTrue(work.isCancelled());
+        assertFalse(hookThread.get().startsWith("baton-elector") || hookThread.get().startsWith("baton-deadline"),
+                "cancelled on " + hookThread.get());
+    }
+
+    @Test
     void whenTwoRunsOverlapTheRecordKeepsTheNewerSlot() throws Exception {
         String lease = lease("overlap");
         Replica a = replica("a");
@@ -517,6 +539,152 @@ class SingletonJobRunnerTest {
         assertEquals("a", l.getSpec().getHolderIdentity(), "the Lease is left to expire, not handed over");
         assertEquals(1, a.runner.overruns().size(), "the liveness check sees the overrun");
         release.set(true);
+    }
+
+    @Test
+    void aStageJobThatGoesOnAfterItsCancelKeepsTheLeaseUntilItReallyEnds() throws Exception {
+        String lease = lease("advisory");
+        Replica a = replica("a");
+        a.elect(lease);
+        awaitLeader(List.of(a), lease);
+        JobSpec job = JobSpec.of("advisory", lease);
+        CompletableFuture<Void> work = new CompletableFuture<>();
+        // A stage whose cancel does not reach the work (as with most stages not made by the job itself).
+        a.bodies.put(job.id(), (replica, run) -> work.minimalCompletionStage());
+        CompletionStage<?> result = (CompletionStage<?>) a.fire(job, at("10:00:00"), ran);
+
+        a.runner.drain(Duration.ofMillis(200));
+        a.electors.get(lease).close(true, Duration.ofSeconds(2));
+        assertThrows(Exception.class, () -> result.toCompletableFuture().get(10, TimeUnit.SECONDS),
+                "the caller is told the run was stopped");
+        assertEquals("a", admin.leases().inNamespace(NS).withName(lease).get().getSpec().getHolderIdentity(),
+                "the work still goes on: the Lease is left to expire, not handed over");
+        assertEquals(1, a.runner.running().size());
+
+        work.complete(null);
+        assertTrue(a.runner.running().isEmpty(), "the run ends when its work does");
+    }
+
+    static JobSpec runLatest(String id, String lease) {
+        return new JobSpec(id, lease, CatchUp.RUN_LATEST, Optional.empty(), "cron 0 * * * * ?",
+                Optional.of(CronSlots.quartz("0 * * * * ?")));
+    }
+
+    @Test
+    void aSlotWhoseStartedRecordLandedRunsEvenIfTheDrainBeganMeanwhile() throws Exception {
+        String lease = lease("started");
+        Replica a = replica("a");
+        a.elect(lease);
+        awaitLeader(List.of(a), lease);
+        JobSpec job = runLatest("started", lease);
+        a.register(job, ran, null);
+        AtomicBoolean armed = new AtomicBoolean(true);
+        // The drain begins just as the run stamps its started record (the only clock read of run() itself).
+        clock.onRead = () -> {
+            boolean fromRun = StackWalker.getInstance().walk(frames -> frames.skip(2).findFirst())
+                    .map(f -> f.getClassName().equals(SingletonJobRunner.class.getName())
+                            && f.getMethodName().equals("run"))
+                    .orElse(false);
+            if (fromRun && armed.compareAndSet(true, false)) {
+                pool.submit(() -> a.runner.drain(PATIENCE));
+                await().atMost(PATIENCE).until(a.runner::draining);
+            }
+        };
+        try {
+            a.fire(job, at("10:00:00"), ran);
+        } finally {
+            clock.onRead = () -> {
+            };
+        }
+        assertFalse(armed.get(), "the drain began during the run");
+        assertEquals(1, ran.size(), "a slot recorded as started is run, not left RUNNING and never run");
+        assertEquals(Outcome.SUCCEEDED, recordIn(lease, job).orElseThrow().outcome());
+    }
+
+    @Test
+    void aCatchUpSlotNotRunForWantOfItsStartedRecordCanRunAtItsNextFire() throws Exception {
+        String lease = lease("rollback");
+        Replica a = replica("a", 1);
+        a.elect(lease);
+        awaitLeader(List.of(a), lease);
+        JobSpec job = runLatest("rollback", lease);
+        a.register(job, ran, null);
+        a.register(JobSpec.of("other", lease), ran, null);
+        annotate(lease, m -> {
+            m.put(JobRecord.PREFIX + "other", new JobRecord(at("09:00:00"), "a", 0, Outcome.SUCCEEDED, 1L,
+                    at("09:00:01"), null, null).toJson());
+            return m;
+        });
+        await().atMost(PATIENCE).until(() -> a.runner.lastRecord(JobSpec.of("other", lease)).isPresent());
+        a.fire(job, at("10:00:00"), ran);
+        assertEquals(0, ran.size(), "the Lease is full: no started record, no run");
+
+        annotate(lease, m -> {
+            m.remove(JobRecord.PREFIX + "other");
+            return m;
+        });
+        await().atMost(PATIENCE).until(() -> a.runner.lastRecord(JobSpec.of("other", lease)).isEmpty());
+        a.fire(job, at("10:00:00"), ran); // e.g. fired again as a catch-up
+        assertEquals(1, ran.size(), "the slot was not claimed for good by the run that did not happen");
+        assertEquals(at("10:00:00"), recordIn(lease, job).orElseThrow().slot());
+    }
+
+    @Test
+    void aRunsFinalRecordLandsEvenAfterItsWriterStoppedWaiting() throws Exception {
+        String lease = lease("late");
+        Replica a = replica("a");
+        a.elect(lease);
+        awaitLeader(List.of(a), lease);
+        // A runner that never waits for a write: every record is "late".
+        SingletonJobRunner impatient = new SingletonJobRunner("a", a.electors::get, clock,
+                new io.micrometer.core.instrument.simple.SimpleMeterRegistry(), false, 64, Duration.ZERO);
+        JobSpec job = JobSpec.of("late", lease);
+        impatient.run(job, at("10:00:00"), false, void.class, () -> ran.add("ran"));
+        assertEquals(1, ran.size());
+
+        await().atMost(PATIENCE).until(() -> recordIn(lease, job).isPresent());
+        assertEquals(at("10:00:00"), recordIn(lease, job).orElseThrow().slot(),
+                "the record that keeps the next leader from running the slot again is written");
+        assertEquals(Outcome.SUCCEEDED, recordIn(lease, job).orElseThrow().outcome());
+    }
+
+    @Test
+    void aRunThatSwallowsItsStopIsRecordedInterruptedAndOnlyTheRunnersInterruptIsCleared() throws Exception {
+        String lease = lease("swallow");
+        Replica a = replica("a");
+        a.elect(lease);
+        awaitLeader(List.of(a), lease);
+        JobSpec job = JobSpec.of("swallow", lease);
+
+        // The job's own interrupt is not the runner's to clear.
+        a.bodies.put(job.id(), (replica, run) -> {
+            Thread.currentThread().interrupt();
+            return null;
+        });
+        a.fire(job, at("10:00:00"), ran);
+        assertTrue(Thread.interrupted(), "the job's own interrupt survives the run");
+
+        CountDownLatch running = new CountDownLatch(1);
+        a.bodies.put(job.id(), (replica, run) -> {
+            running.countDown();
+            try {
+                Thread.sleep(60_000);
+            } catch (InterruptedException e) {
+                // swallowed: returns as if it had done its work
+            }
+            return null;
+        });
+        Future<Boolean> interruptedAfter = pool.submit(() -> {
+            a.fire(job, at("10:00:10"), ran);
+            return Thread.currentThread().isInterrupted();
+        });
+        assertTrue(running.await(10, TimeUnit.SECONDS));
+        a.electors.get(lease).releaseNow();
+
+        assertFalse(interruptedAfter.get(PATIENCE.toSeconds(), TimeUnit.SECONDS),
+                "the runner's interrupt does not hit the thread's next task");
+        assertEquals(1, a.count("baton.job.runs", "outcome", "interrupted"), "told to stop, so not a success");
+        assertEquals(1, a.count("baton.job.runs", "outcome", "succeeded"), "only the first run succeeded");
     }
 
     @Test
