@@ -72,6 +72,14 @@ public interface BatonConfig {
     @WithDefault("true")
     boolean releaseOnShutdown();
 
+    /**
+     * How long one Lease API request may take, set at run time. Quarkus fixes
+     * {@code quarkus.kubernetes-client.request-timeout} at build time, but this one must fit the renew deadline
+     * chosen for the deployment (one request plus a jittered retry period should fit in it). Unset: the client's.
+     */
+    @WithName("api-request-timeout")
+    Optional<Duration> apiRequestTimeout();
+
     /** Seed sidecar mode ({@code --election=... --http=0.0.0.0:4040}): what it offers the main container. */
     Sidecar sidecar();
 

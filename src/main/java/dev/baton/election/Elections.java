@@ -92,13 +92,14 @@ public class Elections {
         if (config.store() != BatonConfig.StoreKind.KUBERNETES) {
             return;
         }
-        org.eclipse.microprofile.config.ConfigProvider.getConfig()
-                .getOptionalValue("quarkus.kubernetes-client.request-timeout", Duration.class)
+        config.apiRequestTimeout()
+                .or(() -> org.eclipse.microprofile.config.ConfigProvider.getConfig()
+                        .getOptionalValue("quarkus.kubernetes-client.request-timeout", Duration.class))
                 .filter(timeout -> timeout.plus(config.retryPeriod().multipliedBy(12).dividedBy(10))
                         .compareTo(config.renewDeadline()) > 0)
                 .ifPresent(timeout -> LOG.warnf("baton.renew-deadline (%s) is shorter than the client's request timeout "
                         + "(%s) plus 1.2 x baton.retry-period (%s): one slow API answer can end a term; lower "
-                        + "quarkus.kubernetes-client.request-timeout or raise the deadline", config.renewDeadline(),
+                        + "baton.api-request-timeout or raise the deadline", config.renewDeadline(),
                         timeout, config.retryPeriod()));
     }
 

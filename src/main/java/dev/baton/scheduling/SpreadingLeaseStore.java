@@ -6,6 +6,7 @@ import java.util.Optional;
 import java.util.function.IntSupplier;
 
 import dev.baton.election.LeaderElector;
+import dev.baton.store.ForwardingLeaseStore;
 import dev.baton.store.LeaseRecord;
 import dev.baton.store.LeaseSnapshot;
 import dev.baton.store.LeaseStore;
@@ -17,9 +18,8 @@ import dev.baton.store.LeaseStore;
  * releases are never delayed. It balances Leases as they change hands (start-up, rollouts, failures); it does not
  * move a Lease that is held, so a replica that started long before the others keeps what it took until it stops.
  */
-final class SpreadingLeaseStore implements LeaseStore {
+final class SpreadingLeaseStore extends ForwardingLeaseStore {
 
-    private final LeaseStore delegate;
     private final IntSupplier held;
     private final Duration step;
     private final Duration maxPause;
@@ -39,7 +39,7 @@ final class SpreadingLeaseStore implements LeaseStore {
      */
     SpreadingLeaseStore(LeaseStore delegate, IntSupplier held, Duration step, Duration maxPause,
             java.util.function.BooleanSupplier stopping) {
-        this.delegate = delegate;
+        super(delegate);
         this.held = held;
         this.step = step;
         this.maxPause = maxPause;
@@ -129,30 +129,5 @@ final class SpreadingLeaseStore implements LeaseStore {
             }
         }
         return !stopping.getAsBoolean();
-    }
-
-    @Override
-    public AutoCloseable watch(String name, LeaseWatcher watcher) {
-        return delegate.watch(name, watcher);
-    }
-
-    @Override
-    public void recordEvent(String name, String reason, String message) {
-        delegate.recordEvent(name, reason, message);
-    }
-
-    @Override
-    public String namespace() {
-        return delegate.namespace();
-    }
-
-    @Override
-    public String describe() {
-        return delegate.describe();
-    }
-
-    @Override
-    public boolean embedded() {
-        return delegate.embedded();
     }
 }

@@ -32,12 +32,21 @@ class KubernetesServiceElectionTest {
         @Override
         public Map<String, String> getConfigOverrides() {
             return Map.of("baton.store", "kubernetes", "baton.identity", "worker-7d8f9b6c4d-abc12",
-                    "baton.lease-name", "worker-election");
+                    "baton.lease-name", "worker-election", "baton.api-request-timeout", "1234ms");
         }
     }
 
     @KubernetesTestServer
     KubernetesServer server;
+
+    @Inject
+    io.fabric8.kubernetes.client.KubernetesClient client;
+
+    @Test
+    void theApiRequestTimeoutIsSetAtRunTime() {
+        // quarkus.kubernetes-client.request-timeout is fixed at build time (5s here); Baton's key is not.
+        assertEquals(1234, client.getConfiguration().getRequestTimeout());
+    }
 
     @Inject
     Leadership leadership;

@@ -243,7 +243,7 @@ final class Group implements AutoCloseable {
                 "-Dquarkus.kubernetes-client.api-server-url=http://127.0.0.1:" + proxyPort,
                 "-Dquarkus.kubernetes-client.trust-certs=true",
                 "-Dquarkus.kubernetes-client.namespace=" + BenchSettings.NAMESPACE,
-                "-Dquarkus.kubernetes-client.request-timeout=" + REQUEST_TIMEOUT_MS + "ms",
+                "-Dbaton.api-request-timeout=" + REQUEST_TIMEOUT_MS + "ms",
                 "-Dquarkus.http.host=127.0.0.1",
                 "-Dquarkus.http.port=0",
                 "-Dbaton.bench.enabled=true",

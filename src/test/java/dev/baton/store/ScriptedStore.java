@@ -8,9 +8,8 @@ import java.util.concurrent.atomic.AtomicReference;
  * A store wrapper for tests: counts calls and lost races, and fails calls on demand (403, 5xx, timeouts, a
  * forbidden watch) the way the API server would, while delegating the rest to a real store.
  */
-public final class ScriptedStore implements LeaseStore {
+public final class ScriptedStore extends ForwardingLeaseStore {
 
-    private final LeaseStore delegate;
     private final AtomicReference<LeaseStoreException> failAll = new AtomicReference<>();
     private volatile boolean watchForbidden;
     public final AtomicInteger gets = new AtomicInteger();
@@ -53,7 +52,7 @@ public final class ScriptedStore implements LeaseStore {
     }
 
     public ScriptedStore(LeaseStore delegate) {
-        this.delegate = delegate;
+        super(delegate);
     }
 
     /** Every call fails with {@code failure} until {@link #heal()}. */
@@ -141,22 +140,7 @@ public final class ScriptedStore implements LeaseStore {
     }
 
     @Override
-    public void recordEvent(String name, String reason, String message) {
-        delegate.recordEvent(name, reason, message);
-    }
-
-    @Override
-    public String namespace() {
-        return delegate.namespace();
-    }
-
-    @Override
     public String describe() {
         return "scripted " + delegate.describe();
-    }
-
-    @Override
-    public boolean embedded() {
-        return delegate.embedded();
     }
 }
