@@ -1,6 +1,10 @@
 package dev.baton.config;
 
+import java.time.Duration;
+
 import jakarta.inject.Singleton;
+
+import org.eclipse.microprofile.config.ConfigProvider;
 
 import io.fabric8.kubernetes.client.Config;
 import io.quarkus.kubernetes.client.KubernetesConfigCustomizer;
@@ -13,10 +17,24 @@ import io.quarkus.kubernetes.client.KubernetesConfigCustomizer;
 @Singleton
 public class ApiRequestTimeout implements KubernetesConfigCustomizer {
 
+    private static final Duration FABRIC8_DEFAULT = Duration.ofSeconds(10);
+
     private final BatonConfig config;
 
     ApiRequestTimeout(BatonConfig config) {
         this.config = config;
+    }
+
+    /**
+     * The timeout the client uses for one request: {@code baton.api-request-timeout}, else
+     * {@code quarkus.kubernetes-client.request-timeout}, else fabric8's default (10 s). Everything that budgets for
+     * API calls (the deadline warning, job record writes, the liveness threshold) reads it here.
+     */
+    public static Duration of(BatonConfig config) {
+        return config.apiRequestTimeout()
+                .or(() -> ConfigProvider.getConfig()
+                        .getOptionalValue("quarkus.kubernetes-client.request-timeout", Duration.class))
+                .orElse(FABRIC8_DEFAULT);
     }
 
     @Override

@@ -92,9 +92,7 @@ public class Elections {
         if (config.store() != BatonConfig.StoreKind.KUBERNETES) {
             return;
         }
-        config.apiRequestTimeout()
-                .or(() -> org.eclipse.microprofile.config.ConfigProvider.getConfig()
-                        .getOptionalValue("quarkus.kubernetes-client.request-timeout", Duration.class))
+        Optional.of(dev.baton.config.ApiRequestTimeout.of(config))
                 .filter(timeout -> timeout.plus(config.retryPeriod().multipliedBy(12).dividedBy(10))
                         .compareTo(config.renewDeadline()) > 0)
                 .ifPresent(timeout -> LOG.warnf("baton.renew-deadline (%s) is shorter than the client's request timeout "

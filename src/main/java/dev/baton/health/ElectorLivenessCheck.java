@@ -13,6 +13,8 @@ import org.eclipse.microprofile.health.HealthCheckResponseBuilder;
 import org.eclipse.microprofile.health.Liveness;
 import org.jboss.logging.Logger;
 
+import dev.baton.config.ApiRequestTimeout;
+import dev.baton.config.BatonConfig;
 import dev.baton.election.Elections;
 import dev.baton.election.LeaderElector;
 import dev.baton.scheduling.SingletonRuns;
@@ -35,11 +37,13 @@ public class ElectorLivenessCheck implements HealthCheck {
     private final ElectorProgress progress;
     private final HealthConfig config;
     private final Instance<SingletonRuns> runs;
+    private final Duration requestTimeout;
     // So the pod's log says once why Kubernetes is about to restart it.
     private volatile boolean down;
 
     ElectorLivenessCheck(Elections elections, ElectorProgress progress, HealthConfig config,
-            Instance<SingletonRuns> runs) {
+            Instance<SingletonRuns> runs, BatonConfig batonConfig) {
+        this.requestTimeout = ApiRequestTimeout.of(batonConfig); // fixed for the process: read once, not per probe
         this.elections = elections;
         this.progress = progress;
         this.config = config;
@@ -53,7 +57,7 @@ public class ElectorLivenessCheck implements HealthCheck {
         long now = System.nanoTime();
         // Electors exist but are never started while election is disabled: nothing to make progress.
         for (LeaderElector elector : elections.enabled() ? elections.all() : List.<LeaderElector> of()) {
-            Duration limit = config.wedgedAfter().orElseGet(() -> ElectorProgress.wedgedAfter(elector));
+            Duration limit = config.wedgedAfter().orElseGet(() -> ElectorProgress.wedgedAfter(elector, requestTimeout));
             Duration since = progress.sinceLastProgress(elector, now);
             boolean service = elector.settings().leaseName().equals(elections.settings().leaseName());
             if (service) {

@@ -2,12 +2,9 @@ package dev.baton.health;
 
 import java.time.Duration;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
 import jakarta.inject.Singleton;
-
-import org.eclipse.microprofile.config.ConfigProvider;
 
 import dev.baton.election.ElectionSettings;
 import dev.baton.election.LeaderElector;
@@ -37,9 +34,6 @@ import dev.baton.store.LeaseSnapshot;
 @Singleton
 public class ElectorProgress {
 
-    /** Fabric8's own default when {@code quarkus.kubernetes-client.request-timeout} is not set. */
-    static final Duration CLIENT_DEFAULT_REQUEST_TIMEOUT = Duration.ofSeconds(10);
-
     private final Map<LeaderElector, Seen> seen = new ConcurrentHashMap<>();
 
     private record Seen(LeaseSnapshot snapshot, long atNanos) {
@@ -55,14 +49,14 @@ public class ElectorProgress {
         return Duration.ofNanos(Math.max(0, nowNanos - latest));
     }
 
-    /** The threshold for {@code elector}, by the formula above. */
-    static Duration wedgedAfter(LeaderElector elector) {
+    /** The threshold for {@code elector}, by the formula above, given the client's request timeout. */
+    static Duration wedgedAfter(LeaderElector elector, Duration clientRequestTimeout) {
         Duration holders = elector.observed()
                 .map(s -> s.record().leaseDurationSeconds())
                 .filter(seconds -> seconds != null && seconds > 0)
                 .map(Duration::ofSeconds)
                 .orElse(Duration.ZERO);
-        Duration requestTimeout = elector.store().embedded() ? Duration.ZERO : clientRequestTimeout();
+        Duration requestTimeout = elector.store().embedded() ? Duration.ZERO : clientRequestTimeout;
         return wedgedAfter(elector.settings(), holders, requestTimeout);
     }
 
@@ -73,11 +67,5 @@ public class ElectorProgress {
         return Duration.ofNanos((long) (ElectionSettings.JITTER * longestWait.toNanos()))
                 .plus(requestTimeout.multipliedBy(5))
                 .plus(settings.renewDeadline());
-    }
-
-    private static Duration clientRequestTimeout() {
-        Optional<Duration> configured = ConfigProvider.getConfig()
-                .getOptionalValue("quarkus.kubernetes-client.request-timeout", Duration.class);
-        return configured.orElse(CLIENT_DEFAULT_REQUEST_TIMEOUT);
     }
 }

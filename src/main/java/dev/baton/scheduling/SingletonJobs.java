@@ -24,6 +24,7 @@ import org.eclipse.microprofile.config.ConfigProvider;
 import org.jboss.logging.Logger;
 
 import dev.baton.LeadershipAcquired;
+import dev.baton.config.ApiRequestTimeout;
 import dev.baton.config.BatonConfig;
 import dev.baton.election.Elections;
 import dev.baton.election.LeaderElector;
@@ -76,9 +77,7 @@ public class SingletonJobs implements SingletonRuns {
      * Giving up sooner would skip catch-up runs whose started record was merely slow.
      */
     static Duration recordWriteTimeout(BatonConfig config) {
-        Duration requestTimeout = ConfigProvider.getConfig()
-                .getOptionalValue("quarkus.kubernetes-client.request-timeout", Duration.class)
-                .orElse(Duration.ofSeconds(10)); // fabric8's default
+        Duration requestTimeout = ApiRequestTimeout.of(config);
         Duration threeRequests = requestTimeout.multipliedBy(3);
         Duration deadlineAndAHalf = config.renewDeadline().multipliedBy(3).dividedBy(2);
         return threeRequests.compareTo(deadlineAndAHalf) > 0 ? threeRequests : deadlineAndAHalf;
