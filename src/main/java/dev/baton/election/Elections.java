@@ -175,6 +175,21 @@ public class Elections {
         }
     }
 
+    /** The elector of {@code leaseName} if one exists. Never creates or starts one, so it is cheap on hot paths. */
+    public Optional<LeaderElector> existing(String leaseName) {
+        return Optional.ofNullable(electors.get(leaseName));
+    }
+
+    /** True when {@code leaseRef} ({@code namespace/name}, as in events and terms) is the service-wide Lease. */
+    public boolean isServiceLease(String leaseRef) {
+        return leaseName(leaseRef).equals(config.leaseName());
+    }
+
+    /** The name part of a {@code namespace/name} Lease reference. */
+    public static String leaseName(String leaseRef) {
+        return leaseRef.substring(leaseRef.indexOf('/') + 1);
+    }
+
     /** Every election started so far. */
     public Collection<LeaderElector> all() {
         return List.copyOf(electors.values());

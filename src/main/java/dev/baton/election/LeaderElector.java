@@ -27,6 +27,7 @@ import dev.baton.store.LeaseRecord;
 import dev.baton.store.LeaseSnapshot;
 import dev.baton.store.LeaseStore;
 import dev.baton.store.LeaseStoreException;
+import dev.baton.DaemonThreads;
 
 /**
  * Elects one holder of one Lease. See the package documentation for the rules; this class is the state machine:
@@ -100,16 +101,10 @@ public final class LeaderElector implements Leadership, AutoCloseable {
         this.observer = observer == null ? ElectionObserver.NONE : observer;
         this.ticker = ticker == null ? Ticker.SYSTEM : ticker;
         this.leaseRef = store.namespace() + "/" + settings.leaseName();
-        this.loop = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "baton-elector-" + settings.leaseName());
-            t.setDaemon(true);
-            return t;
-        });
-        this.deadlines = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "baton-deadline-" + settings.leaseName());
-            t.setDaemon(true);
-            return t;
-        });
+        this.loop = Executors.newSingleThreadScheduledExecutor(
+                DaemonThreads.named("baton-elector-" + settings.leaseName()));
+        this.deadlines = Executors.newSingleThreadScheduledExecutor(
+                DaemonThreads.named("baton-deadline-" + settings.leaseName()));
         this.lastAttemptNanos = this.ticker.nanos();
     }
 

@@ -13,8 +13,7 @@ final class ElectionState {
 
     /** Empty while election is disabled or before start-up created the service elector. */
     static Optional<LeaderElector> serviceElector(Elections elections) {
-        String name = elections.settings().leaseName();
-        return elections.all().stream().filter(e -> e.settings().leaseName().equals(name)).findFirst();
+        return elections.existing(elections.settings().leaseName());
     }
 
     /** {@code leader}, {@code standby} or {@code disabled}: what the replica does, in the seed's words. */

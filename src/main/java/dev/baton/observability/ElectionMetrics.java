@@ -12,6 +12,7 @@ import dev.baton.LeadershipLost;
 import dev.baton.Term;
 import dev.baton.election.ElectionObserver;
 import dev.baton.election.Elections;
+import dev.baton.election.LeaderElector;
 import dev.baton.store.LeaseStoreException;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
@@ -94,12 +95,12 @@ public class ElectionMetrics implements ElectionObserver {
     }
 
     private boolean isLeader(String lease) {
-        return elections.all().stream().anyMatch(e -> e.settings().leaseName().equals(lease) && e.isLeader());
+        return elections.existing(lease).map(LeaderElector::isLeader).orElse(false);
     }
 
     /** {@code namespace/name} to the Lease's name: the namespace is the pod's, already a label in Prometheus. */
     private static String name(String leaseRef) {
-        return leaseRef.substring(leaseRef.indexOf('/') + 1);
+        return Elections.leaseName(leaseRef);
     }
 
     private static String tagValue(String enumName) {

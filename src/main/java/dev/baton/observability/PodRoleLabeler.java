@@ -25,6 +25,7 @@ import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.quarkus.runtime.StartupEvent;
+import dev.baton.DaemonThreads;
 
 /**
  * Keeps this replica's own pod labelled {@code role=leader} or {@code role=standby} for the service-wide Lease, so
@@ -51,11 +52,8 @@ public class PodRoleLabeler implements ElectionObserver {
     private final Instance<KubernetesClient> kubernetes;
     private final Optional<String> podName;
     private final Optional<String> podNamespace;
-    private final ScheduledExecutorService worker = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread t = new Thread(r, "baton-pod-label");
-        t.setDaemon(true);
-        return t;
-    });
+    private final ScheduledExecutorService worker =
+            Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("baton-pod-label"));
     private volatile boolean active;
     // Owned by the worker thread.
     private String applied;
@@ -86,14 +84,14 @@ public class PodRoleLabeler implements ElectionObserver {
 
     @Override
     public void leadershipAcquired(Term term) {
-        if (isServiceLease(term.lease())) {
+        if (elections.isServiceLease(term.lease())) {
             relabel();
         }
     }
 
     @Override
     public void leadershipLost(LeadershipLost event) {
-        if (isServiceLease(event.lease())) {
+        if (elections.isServiceLease(event.lease())) {
             relabel();
         }
     }
@@ -101,10 +99,6 @@ public class PodRoleLabeler implements ElectionObserver {
     @PreDestroy
     void stop() {
         worker.shutdownNow();
-    }
-
-    private boolean isServiceLease(String leaseRef) {
-        return leaseRef.substring(leaseRef.indexOf('/') + 1).equals(elections.settings().leaseName());
     }
 
     private void relabel() {
@@ -147,10 +141,8 @@ public class PodRoleLabeler implements ElectionObserver {
     }
 
     private String currentRole() {
-        String name = elections.settings().leaseName();
-        boolean leader = elections.all().stream()
-                .filter(e -> e.settings().leaseName().equals(name))
-                .anyMatch(LeaderElector::isLeader);
+        boolean leader = elections.existing(elections.settings().leaseName()).map(LeaderElector::isLeader)
+                .orElse(false);
         return leader ? "leader" : "standby";
     }
 

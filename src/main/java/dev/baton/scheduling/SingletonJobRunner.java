@@ -31,6 +31,7 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.smallrye.mutiny.Uni;
+import dev.baton.DaemonThreads;
 
 /**
  * The policy of singleton jobs, free of CDI so that several replicas can be run in one test: the gate (a run needs a
@@ -86,17 +87,9 @@ public final class SingletonJobRunner implements SingletonRuns {
         this.maxRecords = maxRecords;
         this.writeTimeout = writeTimeout;
         // One thread per catch-up while it runs, so a long job does not hold back the others of the same term.
-        this.catchUps = Executors.newCachedThreadPool(r -> {
-            Thread t = new Thread(r, "baton-jobs-catch-up");
-            t.setDaemon(true);
-            return t;
-        });
+        this.catchUps = Executors.newCachedThreadPool(DaemonThreads.named("baton-jobs-catch-up"));
         // Not shut down by the drain: a run that outlives it must still be told when its term ends.
-        this.stops = Executors.newCachedThreadPool(r -> {
-            Thread t = new Thread(r, "baton-jobs-stop");
-            t.setDaemon(true);
-            return t;
-        });
+        this.stops = Executors.newCachedThreadPool(DaemonThreads.named("baton-jobs-stop"));
     }
 
     /**

@@ -175,8 +175,7 @@ public class SingletonJobs implements SingletonRuns {
         if (lease.equals(config.leaseName())) {
             LeaderElector e = started.get(lease);
             if (e == null) {
-                e = elections.all().stream().filter(x -> x.settings().leaseName().equals(lease)).findFirst()
-                        .orElse(null);
+                e = elections.existing(lease).orElse(null);
                 if (e != null) {
                     started.put(lease, e);
                 }

@@ -10,6 +10,7 @@ import dev.baton.store.ForwardingLeaseStore;
 import dev.baton.store.LeaseRecord;
 import dev.baton.store.LeaseSnapshot;
 import dev.baton.store.LeaseStore;
+import dev.baton.DaemonThreads;
 
 /**
  * Spreads per-job Leases across replicas without knowing how many there are: before this replica's elector takes a
@@ -52,11 +53,7 @@ final class SpreadingLeaseStore extends ForwardingLeaseStore {
      */
     static void startOneByOne(java.util.List<String> leases, Duration step, java.util.function.Consumer<String> start) {
         java.util.concurrent.ScheduledExecutorService starter = java.util.concurrent.Executors
-                .newSingleThreadScheduledExecutor(r -> {
-                    Thread t = new Thread(r, "baton-jobs-start");
-                    t.setDaemon(true);
-                    return t;
-                });
+                .newSingleThreadScheduledExecutor(DaemonThreads.named("baton-jobs-start"));
         long millis = step.toMillis();
         for (int i = 0; i < leases.size(); i++) {
             String lease = leases.get(i);

@@ -23,6 +23,7 @@ import dev.baton.config.BatonConfig;
 import dev.baton.election.ElectionObserver;
 import dev.baton.election.Elections;
 import io.quarkus.runtime.StartupEvent;
+import dev.baton.DaemonThreads;
 
 /**
  * Writes the service Lease's leader name to {@code baton.sidecar.leader-file} on every change, for a main
@@ -46,11 +47,7 @@ public class LeaderFile implements ElectionObserver {
         this.elections = elections;
         this.leadership = leadership;
         this.file = config.sidecar().leaderFile().filter(s -> !s.isBlank()).map(Path::of).orElse(null);
-        this.writer = file == null ? null : Executors.newSingleThreadExecutor(r -> {
-            Thread t = new Thread(r, "baton-leader-file");
-            t.setDaemon(true);
-            return t;
-        });
+        this.writer = file == null ? null : Executors.newSingleThreadExecutor(DaemonThreads.named("baton-leader-file"));
     }
 
     void onStart(@Observes @Priority(Interceptor.Priority.LIBRARY_AFTER + 100) StartupEvent event) {
@@ -63,7 +60,7 @@ public class LeaderFile implements ElectionObserver {
     @Override
     public void leaderChanged(LeaderChanged event) {
         String lease = event.lease();
-        if (file != null && lease.substring(lease.indexOf('/') + 1).equals(elections.settings().leaseName())) {
+        if (file != null && elections.isServiceLease(lease)) {
             request();
         }
     }

@@ -8,6 +8,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
+import dev.baton.DaemonThreads;
+
 /**
  * An in-process Lease store with the API server's concurrency rules (a resourceVersion counter, conditional
  * create and update, watches delivered asynchronously), for {@code quarkus:dev} without a cluster and for tests.
@@ -21,11 +23,8 @@ public final class InMemoryLeaseStore implements LeaseStore {
     private final Map<String, LeaseSnapshot> leases = new HashMap<>();
     private final Map<String, List<LeaseWatcher>> watchers = new HashMap<>();
     // One thread delivers all events in order, as one watch connection would; never the writer's thread.
-    private final ExecutorService delivery = Executors.newSingleThreadExecutor(r -> {
-        Thread t = new Thread(r, "baton-embedded-watch");
-        t.setDaemon(true);
-        return t;
-    });
+    private final ExecutorService delivery =
+            Executors.newSingleThreadExecutor(DaemonThreads.named("baton-embedded-watch"));
     private long version;
 
     public InMemoryLeaseStore(String namespace) {
