@@ -9,8 +9,8 @@ import java.util.Optional;
  */
 public interface Leadership {
 
-    /** The Lease, as {@code namespace/name}. */
-    String lease();
+    /** The Lease. */
+    LeaseRef lease();
 
     /** This replica's identity. */
     String identity();

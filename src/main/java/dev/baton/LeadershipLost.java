@@ -8,7 +8,7 @@ import java.util.Optional;
  *
  * @param newHolder the identity that holds the Lease now, when known (for {@link Reason#TAKEN})
  */
-public record LeadershipLost(String lease, String identity, long epoch, Reason reason, Optional<String> newHolder) {
+public record LeadershipLost(LeaseRef lease, String identity, long epoch, Reason reason, Optional<String> newHolder) {
 
     /** Why a term ended. */
     public enum Reason {

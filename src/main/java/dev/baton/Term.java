@@ -16,8 +16,8 @@ import java.util.concurrent.CompletionStage;
  */
 public interface Term {
 
-    /** The Lease this term holds, as {@code namespace/name}. */
-    String lease();
+    /** The Lease this term holds. */
+    LeaseRef lease();
 
     /** The holder identity written to the Lease (the pod name by default). */
     String holder();

@@ -3,6 +3,7 @@ package dev.baton.election;
 import java.time.Duration;
 
 import dev.baton.LeaderChanged;
+import dev.baton.LeaseRef;
 import dev.baton.LeadershipLost;
 import dev.baton.Term;
 import dev.baton.store.LeaseStoreException;
@@ -33,6 +34,6 @@ public interface ElectionObserver {
      * One acquire or renew round on {@code lease} ({@code namespace/name}) finished; {@code failure} is null when
      * the API answered.
      */
-    default void attempted(String lease, boolean asLeader, Duration latency, LeaseStoreException failure) {
+    default void attempted(LeaseRef lease, boolean asLeader, Duration latency, LeaseStoreException failure) {
     }
 }

@@ -4,6 +4,7 @@ import java.time.Instant;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
+import dev.baton.LeaseRef;
 import dev.baton.LeadershipLost;
 import dev.baton.Term;
 
@@ -13,7 +14,7 @@ import dev.baton.Term;
  */
 final class ElectionTerm implements Term {
 
-    private final String lease;
+    private final LeaseRef lease;
     private final String holder;
     private final long epoch;
     private final Instant startedAt;
@@ -24,7 +25,7 @@ final class ElectionTerm implements Term {
     private volatile LeadershipLost.Reason endedFor;
     private volatile long deadlineNanos;
 
-    ElectionTerm(String lease, String holder, long epoch, Instant startedAt, Ticker ticker, long deadlineNanos) {
+    ElectionTerm(LeaseRef lease, String holder, long epoch, Instant startedAt, Ticker ticker, long deadlineNanos) {
         this.lease = lease;
         this.holder = holder;
         this.epoch = epoch;
@@ -34,7 +35,7 @@ final class ElectionTerm implements Term {
     }
 
     @Override
-    public String lease() {
+    public LeaseRef lease() {
         return lease;
     }
 

@@ -23,6 +23,7 @@ import org.jboss.logging.Logger;
 import dev.baton.LeaderChanged;
 import dev.baton.Leadership;
 import dev.baton.LeadershipAcquired;
+import dev.baton.LeaseRef;
 import dev.baton.LeadershipLost;
 import dev.baton.Term;
 import dev.baton.config.BatonConfig;
@@ -180,14 +181,14 @@ public class Elections {
         return Optional.ofNullable(electors.get(leaseName));
     }
 
-    /** True when {@code leaseRef} ({@code namespace/name}, as in events and terms) is the service-wide Lease. */
-    public boolean isServiceLease(String leaseRef) {
-        return leaseName(leaseRef).equals(config.leaseName());
+    /** True when {@code lease} (as named by events and terms) is the service-wide Lease. */
+    public boolean isServiceLease(LeaseRef lease) {
+        return lease.equals(serviceLease());
     }
 
-    /** The name part of a {@code namespace/name} Lease reference. */
-    public static String leaseName(String leaseRef) {
-        return leaseRef.substring(leaseRef.indexOf('/') + 1);
+    /** The service-wide Lease, named as the store will name it (also before its elector exists). */
+    public LeaseRef serviceLease() {
+        return new LeaseRef(store().namespace(), config.leaseName());
     }
 
     /** Every election started so far. */
@@ -280,7 +281,7 @@ public class Elections {
         }
 
         @Override
-        public void attempted(String lease, boolean asLeader, Duration latency, LeaseStoreException failure) {
+        public void attempted(LeaseRef lease, boolean asLeader, Duration latency, LeaseStoreException failure) {
             beans().forEach(o -> fire(() -> o.attempted(lease, asLeader, latency, failure)));
         }
 
@@ -301,10 +302,10 @@ public class Elections {
         }
 
         @Override
-        public String lease() {
+        public LeaseRef lease() {
             LeaderElector e = elector();
             // Before the elector exists (or with election disabled), name the Lease as the store will.
-            return e != null ? e.lease() : store().namespace() + "/" + config.leaseName();
+            return e != null ? e.lease() : serviceLease();
         }
 
         @Override

@@ -20,6 +20,7 @@ import org.jboss.logging.Logger;
 
 import dev.baton.LeaderChanged;
 import dev.baton.Leadership;
+import dev.baton.LeaseRef;
 import dev.baton.LeadershipLost;
 import dev.baton.LeadershipLost.Reason;
 import dev.baton.Term;
@@ -61,7 +62,7 @@ public final class LeaderElector implements Leadership, AutoCloseable {
     private final ElectionObserver observer;
     private final Ticker ticker;
     private final String instanceId = UUID.randomUUID().toString();
-    private final String leaseRef;
+    private final LeaseRef leaseRef;
     private final ScheduledExecutorService loop;
     // Ends terms at their renew deadline even while the loop is blocked in an API call. One per elector, so a slow
     // observer of one Lease's loss cannot delay the deadline of another.
@@ -100,7 +101,7 @@ public final class LeaderElector implements Leadership, AutoCloseable {
         this.settings = Objects.requireNonNull(settings, "settings");
         this.observer = observer == null ? ElectionObserver.NONE : observer;
         this.ticker = ticker == null ? Ticker.SYSTEM : ticker;
-        this.leaseRef = store.namespace() + "/" + settings.leaseName();
+        this.leaseRef = new LeaseRef(store.namespace(), settings.leaseName());
         this.loop = Executors.newSingleThreadScheduledExecutor(
                 DaemonThreads.named("baton-elector-" + settings.leaseName()));
         this.deadlines = Executors.newSingleThreadScheduledExecutor(
@@ -289,7 +290,7 @@ public final class LeaderElector implements Leadership, AutoCloseable {
     // ---------------------------------------------------------------- Leadership (non-blocking reads)
 
     @Override
-    public String lease() {
+    public LeaseRef lease() {
         return leaseRef;
     }
 

@@ -49,7 +49,7 @@ public class ElectionReadinessCheck implements HealthCheck {
             return response.withData("lease", elections.settings().leaseName()).build();
         }
         LeaderElector e = elector.get();
-        response.withData("lease", e.lease())
+        response.withData("lease", e.lease().toString())
                 .withData("holder", e.leader().orElse("none"))
                 .withData("store", e.store().embedded()
                         ? "embedded (dev/test only: this process elects itself alone, no cluster involved)"

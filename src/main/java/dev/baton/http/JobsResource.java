@@ -91,7 +91,7 @@ public class JobsResource {
 
     private JobView singleton(JobSpec spec, String method, Trigger trigger) {
         Optional<String> notHere = trigger == null ? Optional.of("not scheduled") : jobs.runner().skipReason(spec);
-        LeaderElector elector = jobs.elector(spec.lease());
+        LeaderElector elector = jobs.elector(spec.leaseName());
         return new JobView(spec.id(), method, spec.schedule(), "singleton", lease(elector, spec),
                 elector == null ? null : elector.leader().orElse(null), spec.catchUp().name(),
                 jobs.runner().lastRecord(spec).orElse(null), trigger == null ? null : trigger.getNextFireTime(),
@@ -100,14 +100,14 @@ public class JobsResource {
 
     private JobView gated(JobSpec spec, Trigger trigger, String method) {
         Optional<String> notHere = jobs.runner().skipReason(spec);
-        LeaderElector elector = jobs.elector(spec.lease());
+        LeaderElector elector = jobs.elector(spec.leaseName());
         return new JobView(trigger.getId(), method, method == null ? "programmatic" : schedule(method), "leader-only",
                 lease(elector, spec), elector == null ? null : elector.leader().orElse(null), null, null,
                 trigger.getNextFireTime(), notHere.isEmpty(), notHere.orElse(null));
     }
 
     private static String lease(LeaderElector elector, JobSpec spec) {
-        return elector == null ? spec.lease() : elector.lease();
+        return elector == null ? spec.leaseName() : elector.lease().toString();
     }
 
     private boolean gatedByLeaderOnly(String method, String triggerId) {

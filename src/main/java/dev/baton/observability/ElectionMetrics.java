@@ -8,6 +8,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Singleton;
 
+import dev.baton.LeaseRef;
 import dev.baton.LeadershipLost;
 import dev.baton.Term;
 import dev.baton.election.ElectionObserver;
@@ -54,7 +55,7 @@ public class ElectionMetrics implements ElectionObserver {
 
     @Override
     public void leadershipAcquired(Term term) {
-        String lease = name(term.lease());
+        String lease = term.lease().name();
         leaderGauge(lease);
         Counter.builder("baton.leadership.transitions").description("Terms begun on this replica")
                 .tag("lease", lease).register(registry).increment();
@@ -63,13 +64,14 @@ public class ElectionMetrics implements ElectionObserver {
     @Override
     public void leadershipLost(LeadershipLost event) {
         Counter.builder("baton.leadership.lost").description("Terms ended on this replica, by reason")
-                .tag("lease", name(event.lease())).tag("reason", tagValue(event.reason().name()))
+                .tag("lease", event.lease().name()).tag("reason", tagValue(event.reason().name()))
                 .register(registry).increment();
     }
 
     @Override
-    public void attempted(String leaseRef, boolean asLeader, Duration latency, LeaseStoreException failure) {
-        String lease = name(leaseRef);
+    public void attempted(LeaseRef ref, boolean asLeader, Duration latency, LeaseStoreException failure) {
+        // The name only: the namespace is the pod's, already a label in Prometheus.
+        String lease = ref.name();
         String outcome = failure == null ? "success" : "failure";
         Timer.builder(asLeader ? "baton.lease.renew" : "baton.lease.acquire")
                 .description(asLeader ? "A leader's round against the Lease API" : "A candidate's round against the Lease API")
@@ -96,11 +98,6 @@ public class ElectionMetrics implements ElectionObserver {
 
     private boolean isLeader(String lease) {
         return elections.existing(lease).map(LeaderElector::isLeader).orElse(false);
-    }
-
-    /** {@code namespace/name} to the Lease's name: the namespace is the pod's, already a label in Prometheus. */
-    private static String name(String leaseRef) {
-        return Elections.leaseName(leaseRef);
     }
 
     private static String tagValue(String enumName) {

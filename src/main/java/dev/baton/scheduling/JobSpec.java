@@ -11,13 +11,13 @@ import dev.baton.scheduling.SingletonJob.CatchUp;
  * the job instead of failing its runs later.
  *
  * @param id the job id: names its record annotation {@code baton.dev/job.<id>}
- * @param lease the name of the Lease whose terms gate the job
+ * @param leaseName the name of the Lease whose terms gate the job (its namespace is the store's)
  * @param catchUp the missed-slot policy
  * @param startingDeadline how old a missed slot may be and still be caught up; empty for no limit
  * @param schedule the schedule as declared, for people ({@code cron 0 * * * * ?}, {@code every 10s})
  * @param cron the cron slots, for cron schedules; catch-up needs them
  */
-public record JobSpec(String id, String lease, CatchUp catchUp, Optional<Duration> startingDeadline, String schedule,
+public record JobSpec(String id, String leaseName, CatchUp catchUp, Optional<Duration> startingDeadline, String schedule,
         Optional<CronSlots> cron) {
 
     /** Annotation names allow 63 characters after the prefix; {@code job.} takes four. */
@@ -32,8 +32,8 @@ public record JobSpec(String id, String lease, CatchUp catchUp, Optional<Duratio
             throw new IllegalArgumentException("Invalid singleton job id '" + id + "': at most 59 letters, digits, "
                     + "'-', '_' or '.', starting and ending with a letter or digit (set @Scheduled(identity = ...))");
         }
-        if (lease == null || !lease.matches(LEASE)) {
-            throw new IllegalArgumentException("Invalid lease '" + lease + "' for singleton job " + id
+        if (leaseName == null || !leaseName.matches(LEASE)) {
+            throw new IllegalArgumentException("Invalid lease '" + leaseName + "' for singleton job " + id
                     + ": a Lease name is a lower-case DNS name, e.g. nightly-report");
         }
         if (catchUp == CatchUp.RUN_LATEST && cron.isEmpty() && !"off".equals(schedule)) {
@@ -47,9 +47,9 @@ public record JobSpec(String id, String lease, CatchUp catchUp, Optional<Duratio
         }
     }
 
-    /** A job without catch-up on {@code lease}, for tests and programmatic jobs. */
-    public static JobSpec of(String id, String lease) {
-        return new JobSpec(id, lease, CatchUp.SKIP, Optional.empty(), "programmatic", Optional.empty());
+    /** A job without catch-up on the Lease {@code leaseName}, for tests and programmatic jobs. */
+    public static JobSpec of(String id, String leaseName) {
+        return new JobSpec(id, leaseName, CatchUp.SKIP, Optional.empty(), "programmatic", Optional.empty());
     }
 
     /** False when its schedule is {@code off}: Quarkus never fires it, and its Lease is not contested. */

@@ -122,7 +122,7 @@ public final class SingletonJobRunner implements SingletonRuns {
         if (draining) {
             return Optional.of("draining");
         }
-        LeaderElector elector = electors.apply(spec.lease());
+        LeaderElector elector = electors.apply(spec.leaseName());
         return elector != null && elector.isLeader() ? Optional.empty() : Optional.of("not-leader");
     }
 
@@ -134,7 +134,7 @@ public final class SingletonJobRunner implements SingletonRuns {
 
     /** The job's last run as recorded in its Lease (as last seen by this replica). */
     public Optional<JobRecord> lastRecord(JobSpec spec) {
-        LeaderElector elector = electors.apply(spec.lease());
+        LeaderElector elector = electors.apply(spec.leaseName());
         if (elector == null) {
             return Optional.empty();
         }
@@ -165,7 +165,7 @@ public final class SingletonJobRunner implements SingletonRuns {
     public Object run(JobSpec spec, Instant slot, boolean catchUp, Class<?> returnType, Callable<Object> body)
             throws Exception {
         Optional<String> skip = skipReason(spec);
-        LeaderElector elector = electors.apply(spec.lease());
+        LeaderElector elector = electors.apply(spec.leaseName());
         Term term = elector == null ? null : elector.currentTerm().orElse(null);
         if (skip.isEmpty() && term == null) {
             skip = Optional.of("not-leader");
@@ -490,7 +490,7 @@ public final class SingletonJobRunner implements SingletonRuns {
     private void catchUp(Term term) {
         for (Job job : jobs.values()) {
             JobSpec spec = job.spec;
-            LeaderElector elector = electors.apply(spec.lease());
+            LeaderElector elector = electors.apply(spec.leaseName());
             if (elector == null || !elector.lease().equals(term.lease()) || spec.cron().isEmpty() || !term.isValid()) {
                 continue;
             }
@@ -550,7 +550,7 @@ public final class SingletonJobRunner implements SingletonRuns {
         // overlap with it. Close that elector without releasing, so standbys wait for the Lease to expire.
         java.util.Set<LeaderElector> keep = new java.util.LinkedHashSet<>();
         for (Run run : List.copyOf(running)) {
-            LeaderElector elector = electors.apply(run.spec.lease());
+            LeaderElector elector = electors.apply(run.spec.leaseName());
             if (elector != null && keep.add(elector)) {
                 LOG.warnf("Singleton job %s ignored being stopped and still runs; lease %s is not released, standbys "
                         + "take it when it expires", run.spec.id(), elector.lease());

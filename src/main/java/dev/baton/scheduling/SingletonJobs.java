@@ -138,11 +138,11 @@ public class SingletonJobs implements SingletonRuns {
                     }
                     byMethod.put(JobDiscovery.describe(m), spec);
                     runner.register(spec, slot -> invoke(bean, m, slot));
-                    if (!spec.lease().equals(config.leaseName()) && spec.scheduled()) {
-                        jobLeases.add(spec.lease());
+                    if (!spec.leaseName().equals(config.leaseName()) && spec.scheduled()) {
+                        jobLeases.add(spec.leaseName());
                     }
                     LOG.infof("Singleton job %s (%s) on lease %s, catch-up %s", spec.id(), spec.schedule(),
-                            spec.lease(), spec.catchUp());
+                            spec.leaseName(), spec.catchUp());
                 }
             }
         }
@@ -170,8 +170,9 @@ public class SingletonJobs implements SingletonRuns {
                 .count();
     }
 
-    /** The elector of a Lease, or null while it has not started. Never creates one: non-blocking. */
-    public LeaderElector elector(String lease) {
+    /** The elector of the Lease {@code leaseName}, or null while it has not started. Never creates one: non-blocking. */
+    public LeaderElector elector(String leaseName) {
+        String lease = leaseName;
         if (lease.equals(config.leaseName())) {
             LeaderElector e = started.get(lease);
             if (e == null) {
@@ -302,9 +303,9 @@ public class SingletonJobs implements SingletonRuns {
         return runner;
     }
 
-    /** True when {@code lease} is a job's own Lease (not the service-wide one). */
-    public boolean isJobLease(String lease) {
-        return jobLeases.contains(lease);
+    /** True when the Lease {@code leaseName} is a job's own Lease (not the service-wide one). */
+    public boolean isJobLease(String leaseName) {
+        return jobLeases.contains(leaseName);
     }
 
     @Override

@@ -3,6 +3,8 @@ package dev.baton.scheduling;
 import java.time.Duration;
 import java.util.List;
 
+import dev.baton.LeaseRef;
+
 /**
  * What the job gate tells health about singleton runs that outlive their term. Implemented by the gate; read by
  * the liveness check, which goes DOWN when a run ignores being told its term ended for much too long.
@@ -20,6 +22,6 @@ public interface SingletonRuns {
      * @param epoch the ended term's epoch
      * @param sinceTermEnded how long ago, on the monotonic clock, the term ended
      */
-    record Overrun(String job, String lease, long epoch, Duration sinceTermEnded) {
+    record Overrun(String job, LeaseRef lease, long epoch, Duration sinceTermEnded) {
     }
 }

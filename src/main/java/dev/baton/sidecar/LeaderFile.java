@@ -59,8 +59,7 @@ public class LeaderFile implements ElectionObserver {
 
     @Override
     public void leaderChanged(LeaderChanged event) {
-        String lease = event.lease();
-        if (file != null && elections.isServiceLease(lease)) {
+        if (file != null && elections.isServiceLease(event.lease())) {
             request();
         }
     }

@@ -37,7 +37,7 @@ class EmbeddedServiceElectionTest {
         await().atMost(Duration.ofSeconds(20)).until(leadership::isLeader);
         assertTrue(elections.store().embedded());
         assertEquals(leadership.identity(), leadership.leader().orElseThrow());
-        assertTrue(leadership.lease().endsWith("/baton-leader"));
+        assertTrue(leadership.lease().name().equals("baton-leader"));
         await().atMost(Duration.ofSeconds(20)).until(() -> !events.seen.isEmpty());
         LeadershipAcquired acquired = events.seen.get(0);
         assertEquals(leadership.currentTerm().orElseThrow().epoch(), acquired.epoch());

@@ -12,6 +12,7 @@ import jakarta.inject.Inject;
 
 import org.junit.jupiter.api.Test;
 
+import dev.baton.LeaseRef;
 import dev.baton.Leadership;
 import dev.baton.election.LeaderElector;
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
@@ -62,6 +63,6 @@ class KubernetesServiceElectionTest {
         assertNotNull(lease.getSpec().getAcquireTime());
         assertNotNull(lease.getSpec().getRenewTime());
         assertTrue(lease.getMetadata().getAnnotations().containsKey(LeaderElector.INSTANCE_ANNOTATION));
-        assertEquals("test/worker-election", leadership.lease());
+        assertEquals(new LeaseRef("test", "worker-election"), leadership.lease());
     }
 }

@@ -38,7 +38,7 @@ class LeaderHealthTest {
                 .body(ELECTION + "data.role", is("leader"))
                 .body(ELECTION + "data.holder", is(leadership.identity()))
                 .body(ELECTION + "data.identity", is(leadership.identity()))
-                .body(ELECTION + "data.lease", is(leadership.lease()))
+                .body(ELECTION + "data.lease", is(leadership.lease().toString()))
                 .body(ELECTION + "data.epoch", equalTo((int) epoch))
                 .body(ELECTION + "data.lastRenewal", notNullValue())
                 .body(ELECTION + "data.store", containsString("embedded"));

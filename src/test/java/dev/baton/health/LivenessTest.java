@@ -22,6 +22,7 @@ import jakarta.inject.Singleton;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
+import dev.baton.LeaseRef;
 import dev.baton.Leadership;
 import dev.baton.election.ElectionObserver;
 import dev.baton.scheduling.SingletonRuns;
@@ -81,10 +82,10 @@ class LivenessTest {
 
     @Test
     void aRunGoingOnLongAfterItsTermTurnsLivenessDown() {
-        ScriptedRuns.overruns.add(new SingletonRuns.Overrun("report-job", "test/report-job", 7, Duration.ofSeconds(5)));
+        ScriptedRuns.overruns.add(new SingletonRuns.Overrun("report-job", new LeaseRef("test", "report-job"), 7, Duration.ofSeconds(5)));
         given().get("/q/health/live").then().statusCode(200); // still within the limit: it may be stopping
 
-        ScriptedRuns.overruns.add(new SingletonRuns.Overrun("cleanup-job", "test/cleanup-job", 3, Duration.ofSeconds(31)));
+        ScriptedRuns.overruns.add(new SingletonRuns.Overrun("cleanup-job", new LeaseRef("test", "cleanup-job"), 3, Duration.ofSeconds(31)));
         given().get("/q/health/live").then().statusCode(503)
                 .body(ELECTOR + "status", is("DOWN"))
                 .body(ELECTOR + "data.problem", allOf(containsString("job cleanup-job still runs 31s after its term"),
@@ -124,7 +125,7 @@ class LivenessTest {
         }
 
         @Override
-        public void attempted(String lease, boolean asLeader, Duration latency, LeaseStoreException failure) {
+        public void attempted(LeaseRef lease, boolean asLeader, Duration latency, LeaseStoreException failure) {
             CountDownLatch g = gate;
             if (g != null) {
                 try {

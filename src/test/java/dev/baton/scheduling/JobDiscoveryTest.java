@@ -76,13 +76,13 @@ class JobDiscoveryTest {
                 "startingDeadline", "10m")), annotation(Scheduled.class, Map.of("cron", "0 15 * * * ?",
                         "identity", "hourly")));
         assertEquals("hourly", s.id());
-        assertEquals("hourly-job", s.lease());
+        assertEquals("hourly-job", s.leaseName());
         assertEquals(CatchUp.RUN_LATEST, s.catchUp());
         assertEquals(Optional.of(Duration.ofMinutes(10)), s.startingDeadline());
         assertEquals("baton.dev/job.hourly", s.recordKey());
         JobSpec d = spec("defaults", singleton(Map.of()), every("10s"));
         assertEquals("Jobs.defaults", d.id());
-        assertEquals("baton-leader", d.lease(), "no lease means the service-wide Lease");
+        assertEquals("baton-leader", d.leaseName(), "no lease means the service-wide Lease");
         assertEquals("every 10s", d.schedule());
         assertEquals("off", spec("off", singleton(Map.of("catchUp", CatchUp.RUN_LATEST)), cron("off")).schedule(),
                 "a job switched off is not refused");
