@@ -17,7 +17,7 @@ import dev.baton.config.ApiRequestTimeout;
 import dev.baton.config.BatonConfig;
 import dev.baton.election.Elections;
 import dev.baton.election.LeaderElector;
-import dev.baton.scheduling.SingletonRuns;
+import dev.baton.scheduling.Overruns;
 
 /**
  * Liveness: DOWN only for what a restart cures. An elector whose thread is stuck (see {@link ElectorProgress}),
@@ -36,13 +36,13 @@ public class ElectorLivenessCheck implements HealthCheck {
     private final Elections elections;
     private final ElectorProgress progress;
     private final HealthConfig config;
-    private final Instance<SingletonRuns> runs;
+    private final Instance<Overruns> runs;
     private final Duration requestTimeout;
     // So the pod's log says once why Kubernetes is about to restart it.
     private volatile boolean down;
 
     ElectorLivenessCheck(Elections elections, ElectorProgress progress, HealthConfig config,
-            Instance<SingletonRuns> runs, BatonConfig batonConfig) {
+            Instance<Overruns> runs, BatonConfig batonConfig) {
         this.requestTimeout = ApiRequestTimeout.of(batonConfig); // fixed for the process: read once, not per probe
         this.elections = elections;
         this.progress = progress;
@@ -70,7 +70,7 @@ public class ElectorLivenessCheck implements HealthCheck {
             }
         }
         if (runs.isResolvable()) {
-            for (SingletonRuns.Overrun overrun : runs.get().overruns()) {
+            for (Overruns.Overrun overrun : runs.get().overruns()) {
                 if (overrun.sinceTermEnded().compareTo(config.overrunLimit()) > 0) {
                     problems.add("job " + overrun.job() + " still runs " + overrun.sinceTermEnded().toSeconds()
                             + "s after its term (lease " + overrun.lease() + ", epoch " + overrun.epoch()

@@ -19,7 +19,7 @@ import dev.baton.election.LeaderElector;
 import dev.baton.scheduling.JobRecord;
 import dev.baton.scheduling.JobSpec;
 import dev.baton.scheduling.LeaderOnly;
-import dev.baton.scheduling.SingletonJobs;
+import dev.baton.scheduling.JobManager;
 import io.quarkus.scheduler.Scheduled;
 import io.quarkus.scheduler.Scheduler;
 import io.quarkus.scheduler.Trigger;
@@ -55,9 +55,9 @@ public class JobsResource {
     }
 
     private final Scheduler scheduler;
-    private final SingletonJobs jobs;
+    private final JobManager jobs;
 
-    JobsResource(Scheduler scheduler, SingletonJobs jobs) {
+    JobsResource(Scheduler scheduler, JobManager jobs) {
         this.scheduler = scheduler;
         this.jobs = jobs;
     }

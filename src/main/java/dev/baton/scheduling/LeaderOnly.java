@@ -18,9 +18,9 @@ import io.quarkus.scheduler.ScheduledExecution;
 @Singleton
 public class LeaderOnly implements Scheduled.SkipPredicate {
 
-    private final SingletonJobs jobs;
+    private final JobManager jobs;
 
-    LeaderOnly(SingletonJobs jobs) {
+    LeaderOnly(JobManager jobs) {
         this.jobs = jobs;
     }
 

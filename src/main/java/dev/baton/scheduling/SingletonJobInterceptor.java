@@ -14,7 +14,7 @@ import org.jboss.logging.Logger;
 import io.quarkus.scheduler.ScheduledExecution;
 
 /**
- * Runs a {@link SingletonJob} method through the {@link SingletonJobRunner}: only inside a valid term of its Lease,
+ * Runs a {@link SingletonJob} method through the {@link JobRunner}: only inside a valid term of its Lease,
  * once per slot, bound to the term. The slot is, in order: the one being caught up, the execution passed to the
  * method, the one {@link LeaderOnly} let through, the latest cron slot, or now.
  */
@@ -26,9 +26,9 @@ public class SingletonJobInterceptor {
 
     private static final Logger LOG = Logger.getLogger(SingletonJobInterceptor.class);
 
-    private final SingletonJobs jobs;
+    private final JobManager jobs;
 
-    SingletonJobInterceptor(SingletonJobs jobs) {
+    SingletonJobInterceptor(JobManager jobs) {
         this.jobs = jobs;
     }
 
@@ -41,7 +41,7 @@ public class SingletonJobInterceptor {
                     + "not run", method);
             return null;
         }
-        Optional<Instant> catchUp = SingletonJobRunner.pendingCatchUpSlot();
+        Optional<Instant> catchUp = JobRunner.pendingCatchUpSlot();
         Instant slot = catchUp.or(() -> execution(ctx).map(ScheduledExecution::getScheduledFireTime))
                 .or(() -> jobs.takeFiredSlot(spec))
                 .orElseGet(() -> Instant.now().truncatedTo(ChronoUnit.MILLIS));

@@ -6,9 +6,9 @@
  * <ul>
  * <li>{@link dev.baton.scheduling.LeaderOnly}: the skip predicate, a non-blocking read of the elector's term.</li>
  * <li>{@link dev.baton.scheduling.SingletonJob}: the interceptor binding for the full contract; the interceptor hands
- * each call to the {@link dev.baton.scheduling.SingletonJobRunner}, which holds the policy and knows no CDI, so tests
+ * each call to the {@link dev.baton.scheduling.JobRunner}, which holds the policy and knows no CDI, so tests
  * run several replicas of it in one JVM against one API server.</li>
- * <li>{@link dev.baton.scheduling.SingletonJobs}: finds and checks the jobs at start-up, starts per-job Leases, and
+ * <li>{@link dev.baton.scheduling.JobManager}: finds and checks the jobs at start-up, starts per-job Leases, and
  * connects term starts (catch-up) and shutdown (drain) to the runner.</li>
  * </ul>
  *
@@ -18,7 +18,7 @@
  * the moment the term ends: the thread is interrupted, an async result cancelled, {@code SingletonRun.isValid()}
  * false. Two replicas can still overlap for as long as a job ignores that (the election has no fencing of its
  * own): jobs that write elsewhere should pass the epoch to stores that fence on it. The liveness check reads
- * {@link dev.baton.scheduling.SingletonRuns} to catch runs that ignore it for too long.</li>
+ * {@link dev.baton.scheduling.Overruns} to catch runs that ignore it for too long.</li>
  * <li><b>A slot runs once.</b> Each replica claims a slot in memory before running it, and the leader records the
  * last slot in the Lease (annotation {@code baton.dev/job.<id>}), written with a conditional update on the elector's
  * thread while its term is valid; the next leader reads it and skips that slot, also when its own scheduler fires it

@@ -25,7 +25,7 @@ import org.junit.jupiter.api.Test;
 import dev.baton.LeaseRef;
 import dev.baton.Leadership;
 import dev.baton.election.ElectionObserver;
-import dev.baton.scheduling.SingletonRuns;
+import dev.baton.scheduling.Overruns;
 import dev.baton.store.LeaseStoreException;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
@@ -82,10 +82,10 @@ class LivenessTest {
 
     @Test
     void aRunGoingOnLongAfterItsTermTurnsLivenessDown() {
-        ScriptedRuns.overruns.add(new SingletonRuns.Overrun("report-job", new LeaseRef("test", "report-job"), 7, Duration.ofSeconds(5)));
+        ScriptedRuns.overruns.add(new Overruns.Overrun("report-job", new LeaseRef("test", "report-job"), 7, Duration.ofSeconds(5)));
         given().get("/q/health/live").then().statusCode(200); // still within the limit: it may be stopping
 
-        ScriptedRuns.overruns.add(new SingletonRuns.Overrun("cleanup-job", new LeaseRef("test", "cleanup-job"), 3, Duration.ofSeconds(31)));
+        ScriptedRuns.overruns.add(new Overruns.Overrun("cleanup-job", new LeaseRef("test", "cleanup-job"), 3, Duration.ofSeconds(31)));
         given().get("/q/health/live").then().statusCode(503)
                 .body(ELECTOR + "status", is("DOWN"))
                 .body(ELECTOR + "data.problem", allOf(containsString("job cleanup-job still runs 31s after its term"),
@@ -98,7 +98,7 @@ class LivenessTest {
     /** Stands in for the job gate. */
     @Alternative
     @Singleton
-    public static class ScriptedRuns implements SingletonRuns {
+    public static class ScriptedRuns implements Overruns {
         static final List<Overrun> overruns = new CopyOnWriteArrayList<>();
 
         @Override

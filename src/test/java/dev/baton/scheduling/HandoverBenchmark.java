@@ -71,10 +71,10 @@ class HandoverBenchmark {
                 "cron * * * * * ?", Optional.of(new CronSlots("* * * * * ?", "quartz", ZoneOffset.UTC)));
         Map<String, AtomicLong> catchUpStarted = new ConcurrentHashMap<>();
         List<LeaderElector> electors = new ArrayList<>();
-        List<SingletonJobRunner> runners = new ArrayList<>();
+        List<JobRunner> runners = new ArrayList<>();
         for (String name : List.of("a", "b")) {
             Map<String, LeaderElector> mine = new ConcurrentHashMap<>();
-            SingletonJobRunner runner = new SingletonJobRunner(name, mine::get, Clock.systemUTC(),
+            JobRunner runner = new JobRunner(name, mine::get, Clock.systemUTC(),
                     new SimpleMeterRegistry(), false, 64, Duration.ofSeconds(5));
             AtomicLong started = new AtomicLong();
             catchUpStarted.put(name, started);

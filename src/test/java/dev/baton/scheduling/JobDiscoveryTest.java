@@ -113,7 +113,7 @@ class JobDiscoveryTest {
 
     @Test
     void twoJobsWithOneIdAreRefused() {
-        SingletonJobRunner runner = new SingletonJobRunner("a", lease -> null, java.time.Clock.systemUTC(),
+        JobRunner runner = new JobRunner("a", lease -> null, java.time.Clock.systemUTC(),
                 new SimpleMeterRegistry(), false, 64, Duration.ofSeconds(1));
         runner.register(JobSpec.of("same", "lease-a"), slot -> null);
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,

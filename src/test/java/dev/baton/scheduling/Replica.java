@@ -20,7 +20,7 @@ import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 
 /**
- * One replica of the service logic without CDI: its own API client, electors and {@link SingletonJobRunner}, as a
+ * One replica of the service logic without CDI: its own API client, electors and {@link JobRunner}, as a
  * separate process would have. Jobs append "slot@replica" to a shared list when they run.
  */
 final class Replica implements AutoCloseable {
@@ -38,7 +38,7 @@ final class Replica implements AutoCloseable {
     final String name;
     final KubernetesClient client;
     final LeaseStore store;
-    final SingletonJobRunner runner;
+    final JobRunner runner;
     final SimpleMeterRegistry meters = new SimpleMeterRegistry();
     final Map<String, LeaderElector> electors = new ConcurrentHashMap<>();
     final Map<String, Body> bodies = new ConcurrentHashMap<>();
@@ -49,7 +49,7 @@ final class Replica implements AutoCloseable {
         this.name = name;
         this.client = new KubernetesClientBuilder().withConfig(admin.getConfiguration()).build();
         this.store = new KubernetesLeaseStore(client, namespace, "baton-test");
-        this.runner = new SingletonJobRunner(name, electors::get, clock, meters, false, maxRecords,
+        this.runner = new JobRunner(name, electors::get, clock, meters, false, maxRecords,
                 Duration.ofSeconds(5));
     }
 

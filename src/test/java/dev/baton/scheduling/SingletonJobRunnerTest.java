@@ -582,7 +582,7 @@ class SingletonJobRunnerTest {
         // The drain begins just as the run stamps its started record (the only clock read of run() itself).
         clock.onRead = () -> {
             boolean fromRun = StackWalker.getInstance().walk(frames -> frames.skip(2).findFirst())
-                    .map(f -> f.getClassName().equals(SingletonJobRunner.class.getName())
+                    .map(f -> f.getClassName().equals(JobRunner.class.getName())
                             && f.getMethodName().equals("run"))
                     .orElse(false);
             if (fromRun && armed.compareAndSet(true, false)) {
@@ -636,7 +636,7 @@ class SingletonJobRunnerTest {
         a.elect(lease);
         awaitLeader(List.of(a), lease);
         // A runner that never waits for a write: every record is "late".
-        SingletonJobRunner impatient = new SingletonJobRunner("a", a.electors::get, clock,
+        JobRunner impatient = new JobRunner("a", a.electors::get, clock,
                 new io.micrometer.core.instrument.simple.SimpleMeterRegistry(), false, 64, Duration.ZERO);
         JobSpec job = JobSpec.of("late", lease);
         impatient.run(job, at("10:00:00"), false, void.class, () -> ran.add("ran"));
@@ -693,7 +693,7 @@ class SingletonJobRunnerTest {
         Replica a = replica("a");
         a.elect(lease);
         awaitLeader(List.of(a), lease);
-        SingletonJobRunner sidecar = new SingletonJobRunner("a", a.electors::get, clock,
+        JobRunner sidecar = new JobRunner("a", a.electors::get, clock,
                 new io.micrometer.core.instrument.simple.SimpleMeterRegistry(), true, 64, Duration.ofSeconds(5));
         JobSpec job = JobSpec.of("tick", lease);
         assertEquals(Optional.of("sidecar"), sidecar.skipReason(job));

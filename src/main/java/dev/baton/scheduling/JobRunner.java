@@ -44,11 +44,11 @@ import dev.baton.DaemonThreads;
  * later leader run that slot again. For other jobs the record is written when the run ends, so a slot cut short by
  * the end of a term may run again on the next leader if Quarkus fires it there.
  */
-public final class SingletonJobRunner implements SingletonRuns {
+public final class JobRunner implements Overruns {
 
     static final ThreadLocal<Run> CURRENT = new ThreadLocal<>();
     private static final ThreadLocal<Instant> CATCH_UP_SLOT = new ThreadLocal<>();
-    private static final Logger LOG = Logger.getLogger(SingletonJobRunner.class);
+    private static final Logger LOG = Logger.getLogger(JobRunner.class);
     /** How far ahead of this replica's clock a recorded slot may be and still be believed (clock skew). */
     private static final Duration FUTURE_TOLERANCE = Duration.ofMinutes(5);
 
@@ -77,7 +77,7 @@ public final class SingletonJobRunner implements SingletonRuns {
      * @param maxRecords how many job records one Lease may carry
      * @param writeTimeout how long a run waits for its record to be written
      */
-    public SingletonJobRunner(String identity, Function<String, LeaderElector> electors, Clock clock,
+    public JobRunner(String identity, Function<String, LeaderElector> electors, Clock clock,
             MeterRegistry meters, boolean sidecar, int maxRecords, Duration writeTimeout) {
         this.identity = identity;
         this.electors = electors;

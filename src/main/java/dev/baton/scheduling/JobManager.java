@@ -37,22 +37,22 @@ import io.quarkus.scheduler.ScheduledExecution;
 /**
  * The application's singleton jobs: finds every {@link SingletonJob} method at start-up (failing boot, naming the
  * method, for a bad one), starts the electors of per-job Leases one after another, and connects the
- * {@link SingletonJobRunner} to CDI: term starts trigger catch-up, shutdown drains before {@link Elections}
+ * {@link JobRunner} to CDI: term starts trigger catch-up, shutdown drains before {@link Elections}
  * releases the Leases.
  */
 @Singleton
-public class SingletonJobs implements SingletonRuns {
+public class JobManager implements Overruns {
 
     /** Drains before {@link Elections} ends terms and releases Leases. */
     public static final int SHUTDOWN_PRIORITY = Elections.SHUTDOWN_PRIORITY - 100;
 
-    private static final Logger LOG = Logger.getLogger(SingletonJobs.class);
+    private static final Logger LOG = Logger.getLogger(JobManager.class);
 
     private final Elections elections;
     private final BatonConfig config;
     private final JobsConfig jobsConfig;
     private final BeanManager beans;
-    private final SingletonJobRunner runner;
+    private final JobRunner runner;
     private final Map<String, JobSpec> byMethod = new ConcurrentHashMap<>();
     private final Map<String, LeaderElector> started = new ConcurrentHashMap<>();
     private final Set<String> jobLeases = ConcurrentHashMap.newKeySet();
@@ -60,14 +60,14 @@ public class SingletonJobs implements SingletonRuns {
     private final Map<String, JobSpec> gateOnly = new ConcurrentHashMap<>();
     private volatile boolean discovered;
 
-    SingletonJobs(Elections elections, BatonConfig config, JobsConfig jobsConfig, BeanManager beans,
+    JobManager(Elections elections, BatonConfig config, JobsConfig jobsConfig, BeanManager beans,
             Instance<MeterRegistry> registries) {
         this.elections = elections;
         this.config = config;
         this.jobsConfig = jobsConfig;
         this.beans = beans;
         MeterRegistry meters = registries.isResolvable() ? registries.get() : new SimpleMeterRegistry();
-        this.runner = new SingletonJobRunner(elections.identity(), this::elector, Clock.systemUTC(), meters,
+        this.runner = new JobRunner(elections.identity(), this::elector, Clock.systemUTC(), meters,
                 config.mode() == BatonConfig.Mode.SIDECAR, jobsConfig.maxRecords(), recordWriteTimeout(config));
     }
 
@@ -299,7 +299,7 @@ public class SingletonJobs implements SingletonRuns {
         return Map.copyOf(byMethod);
     }
 
-    public SingletonJobRunner runner() {
+    public JobRunner runner() {
         return runner;
     }
 

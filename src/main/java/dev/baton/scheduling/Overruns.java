@@ -9,7 +9,7 @@ import dev.baton.LeaseRef;
  * What the job gate tells health about singleton runs that outlive their term. Implemented by the gate; read by
  * the liveness check, which goes DOWN when a run ignores being told its term ended for much too long.
  */
-public interface SingletonRuns {
+public interface Overruns {
 
     /** Runs still in progress although their term ended, oldest first. */
     List<Overrun> overruns();
