@@ -59,7 +59,7 @@ public final class JobRunner implements Overruns {
     private final boolean sidecar;
     private final int maxRecords;
     private final Duration writeTimeout;
-    private final Map<String, Job> jobs = new ConcurrentHashMap<>();
+    private final Map<String, RegisteredJob> jobs = new ConcurrentHashMap<>();
     private final Set<Run> running = ConcurrentHashMap.newKeySet();
     private final Set<Term> watchedTerms = ConcurrentHashMap.newKeySet();
     private final Set<String> reportedUnreadable = ConcurrentHashMap.newKeySet();
@@ -97,7 +97,7 @@ public final class JobRunner implements Overruns {
      * {@link #run} (the CDI interceptor does; tests pass a lambda that calls it).
      */
     public void register(JobSpec spec, Function<Instant, Object> invoker) {
-        Job previous = jobs.putIfAbsent(spec.id(), new Job(spec, invoker));
+        RegisteredJob previous = jobs.putIfAbsent(spec.id(), new RegisteredJob(spec, invoker));
         if (previous != null) {
             throw new IllegalArgumentException("Two singleton jobs have the id " + spec.id()
                     + ": give one of them another @Scheduled(identity = ...)");
@@ -106,7 +106,7 @@ public final class JobRunner implements Overruns {
 
     /** The registered job, if any. */
     public Optional<JobSpec> job(String id) {
-        return Optional.ofNullable(jobs.get(id)).map(Job::spec);
+        return Optional.ofNullable(jobs.get(id)).map(RegisteredJob::spec);
     }
 
     // ------------------------------------------------------------------ the gate
@@ -175,7 +175,7 @@ public final class JobRunner implements Overruns {
         }
         Claim claim = null;
         if (skip.isEmpty()) {
-            claim = claim(spec, slot);
+            claim = Claim.take(jobs.get(spec.id()), slot);
             skip = claim == null ? Optional.of("already-run") : skip;
         }
         if (skip.isPresent()) {
@@ -332,22 +332,6 @@ public final class JobRunner implements Overruns {
         return Optional.empty();
     }
 
-    /** Claims {@code slot} of the job on this replica; null when it, or a later slot, is already claimed. */
-    private Claim claim(JobSpec spec, Instant slot) {
-        Job job = jobs.get(spec.id());
-        if (job == null) {
-            return new Claim(null, slot, null);
-        }
-        synchronized (job) {
-            if (job.claimed != null && !job.claimed.isBefore(slot)) {
-                return null;
-            }
-            Claim claim = new Claim(job, slot, job.claimed);
-            job.claimed = slot;
-            return claim;
-        }
-    }
-
     private void finish(Run run, Throwable failure, LeaderElector elector) {
         boolean stopped = run.finish();
         if (run.blocking && stopped) {
@@ -488,7 +472,7 @@ public final class JobRunner implements Overruns {
     }
 
     private void catchUp(Term term) {
-        for (Job job : jobs.values()) {
+        for (RegisteredJob job : jobs.values()) {
             JobSpec spec = job.spec;
             LeaderElector elector = electors.apply(spec.leaseName());
             if (elector == null || !elector.lease().equals(term.lease()) || spec.cron().isEmpty() || !term.isValid()) {
@@ -594,121 +578,5 @@ public final class JobRunner implements Overruns {
         }
         list.sort(Comparator.comparing(Overrun::sinceTermEnded).reversed());
         return list;
-    }
-
-    // ------------------------------------------------------------------ state
-
-    private static final class Job {
-        final JobSpec spec;
-        final Function<Instant, Object> invoker;
-        Instant claimed;
-
-        Job(JobSpec spec, Function<Instant, Object> invoker) {
-            this.spec = spec;
-            this.invoker = invoker;
-        }
-
-        JobSpec spec() {
-            return spec;
-        }
-    }
-
-    /** A slot claimed in memory, and the claim it replaced. */
-    private record Claim(Job job, Instant slot, Instant previous) {
-
-        /** Gives the slot back unless a later slot was claimed since. */
-        void rollBack() {
-            if (job != null) {
-                synchronized (job) {
-                    if (slot.equals(job.claimed)) {
-                        job.claimed = previous;
-                    }
-                }
-            }
-        }
-    }
-
-    /** One run, bound to its term: stopping it interrupts its thread or cancels its result. */
-    static final class Run implements SingletonRun {
-        final JobSpec spec;
-        final Instant slot;
-        final boolean catchUp;
-        final Term term;
-        final long startNanos;
-        final CompletableFuture<String> stopped = new CompletableFuture<>();
-        private final List<Runnable> onStop = new ArrayList<>();
-        private Thread thread;
-        volatile boolean blocking = true;
-        private boolean finished;
-        volatile long stoppedAtNanos;
-        volatile String stopReason;
-
-        Run(JobSpec spec, Instant slot, boolean catchUp, Term term, Thread thread, long startNanos) {
-            this.spec = spec;
-            this.slot = slot;
-            this.catchUp = catchUp;
-            this.term = term;
-            this.thread = thread;
-            this.blocking = thread != null;
-            this.startNanos = startNanos;
-        }
-
-        synchronized void stop(String why) {
-            if (finished || stopReason != null) {
-                return;
-            }
-            stopReason = why;
-            stoppedAtNanos = System.nanoTime();
-            if (thread != null) {
-                thread.interrupt();
-            }
-            onStop.forEach(Runnable::run);
-            stopped.complete(why);
-        }
-
-        synchronized void detachThread() {
-            thread = null;
-            blocking = false;
-        }
-
-        synchronized void onStop(Runnable action) {
-            if (stopReason != null) {
-                action.run();
-            } else {
-                onStop.add(action);
-            }
-        }
-
-        /** Marks the run finished; true when it had been told to stop. */
-        synchronized boolean finish() {
-            finished = true;
-            thread = null;
-            return stopReason != null;
-        }
-
-        @Override
-        public String job() {
-            return spec.id();
-        }
-
-        @Override
-        public Instant slot() {
-            return slot;
-        }
-
-        @Override
-        public boolean catchUp() {
-            return catchUp;
-        }
-
-        @Override
-        public Term term() {
-            return term;
-        }
-
-        @Override
-        public boolean isValid() {
-            return stopReason == null && term.isValid();
-        }
     }
 }
