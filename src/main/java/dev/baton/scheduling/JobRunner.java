@@ -49,20 +49,17 @@ public final class JobRunner implements Overruns {
     static final ThreadLocal<Run> CURRENT = new ThreadLocal<>();
     private static final ThreadLocal<Instant> CATCH_UP_SLOT = new ThreadLocal<>();
     private static final Logger LOG = Logger.getLogger(JobRunner.class);
-    /** How far ahead of this replica's clock a recorded slot may be and still be believed (clock skew). */
-    private static final Duration FUTURE_TOLERANCE = Duration.ofMinutes(5);
 
     private final String identity;
     private final Function<String, LeaderElector> electors;
     private final Clock clock;
     private final MeterRegistry meters;
     private final boolean sidecar;
-    private final int maxRecords;
-    private final Duration writeTimeout;
     private final Map<String, RegisteredJob> jobs = new ConcurrentHashMap<>();
     private final Set<Run> running = ConcurrentHashMap.newKeySet();
     private final Set<Term> watchedTerms = ConcurrentHashMap.newKeySet();
-    private final Set<String> reportedUnreadable = ConcurrentHashMap.newKeySet();
+    private final RecordReader records;
+    private final RecordWriter writer;
     private final ExecutorService catchUps;
     /** Where runs are stopped when their term ends: off the elector's threads, which a job's cancel hook could block. */
     private final ExecutorService stops;
@@ -84,8 +81,8 @@ public final class JobRunner implements Overruns {
         this.clock = clock;
         this.meters = meters;
         this.sidecar = sidecar;
-        this.maxRecords = maxRecords;
-        this.writeTimeout = writeTimeout;
+        this.records = new RecordReader(electors, clock);
+        this.writer = new RecordWriter(clock, maxRecords, writeTimeout, jobs::containsKey);
         // One thread per catch-up while it runs, so a long job does not hold back the others of the same term.
         this.catchUps = Executors.newCachedThreadPool(DaemonThreads.named("baton-jobs-catch-up"));
         // Not shut down by the drain: a run that outlives it must still be told when its term ends.
@@ -134,24 +131,7 @@ public final class JobRunner implements Overruns {
 
     /** The job's last run as recorded in its Lease (as last seen by this replica). */
     public Optional<JobRecord> lastRecord(JobSpec spec) {
-        LeaderElector elector = electors.apply(spec.leaseName());
-        if (elector == null) {
-            return Optional.empty();
-        }
-        String raw = elector.observed().map(s -> s.record().annotation(spec.recordKey())).orElse(null);
-        if (raw == null) {
-            return Optional.empty();
-        }
-        Optional<JobRecord> parsed = JobRecord.parse(raw);
-        if (reportedUnreadable.size() > 1000) {
-            reportedUnreadable.clear(); // only to keep it from growing without bound; a value may be reported again
-        }
-        if (parsed.isEmpty() && reportedUnreadable.add(spec.id() + "\n" + raw)) {
-            LOG.warnf("Lease %s: annotation %s is ignored: %s. The job runs as if it had no record; the annotation "
-                    + "is replaced by the next run's record", elector.lease(), spec.recordKey(),
-                    JobRecord.whyUnreadable(raw));
-        }
-        return parsed;
+        return records.last(spec);
     }
 
     // ------------------------------------------------------------------ a run
@@ -202,7 +182,7 @@ public final class JobRunner implements Overruns {
         } else if (spec.catchUp() == CatchUp.RUN_LATEST) {
             JobRecord started = new JobRecord(slot, identity, term.epoch(), Outcome.RUNNING, null, clock.instant(),
                     catchUp ? Boolean.TRUE : null, null);
-            if (!write(spec, elector, term, started)) {
+            if (!writer.write(spec, elector, term, started)) {
                 LOG.warnf("Singleton job %s: slot %s not run: its started record could not be written to lease %s "
                         + "(a run without it could be repeated by the next leader)", spec.id(), slot, elector.lease());
                 skip = Optional.of("record-not-written");
@@ -307,29 +287,8 @@ public final class JobRunner implements Overruns {
     }
 
     private Optional<String> alreadyRun(JobSpec spec, Instant slot, Term term) {
-        Optional<JobRecord> last = lastRecord(spec);
-        if (last.isPresent() && last.get().epoch() > term.epoch()) {
-            // Epochs only grow and this term is the Lease's latest: a record from a later epoch was not written by
-            // a Baton leader (hand-edited, or restored from elsewhere). Trusting it could stop the job for good.
-            if (reportedUnreadable.add(spec.id() + "\nepoch " + last.get().epoch())) {
-                LOG.warnf("Singleton job %s: its record claims epoch %d, later than the current term's %d; it was "
-                        + "not written by a leader and is ignored (replaced by the next run's record)", spec.id(),
-                        last.get().epoch(), term.epoch());
-            }
-            last = Optional.empty();
-        }
-        if (last.isPresent() && inFuture(last.get())) {
-            if (reportedUnreadable.add(spec.id() + "\nslot " + last.get().slot())) {
-                LOG.warnf("Singleton job %s: its record names slot %s, more than %s ahead of this replica's clock; "
-                        + "ignored (a clock far ahead, or a hand edit), and replaced by the next run's record",
-                        spec.id(), last.get().slot(), FUTURE_TOLERANCE);
-            }
-            last = Optional.empty();
-        }
-        if (last.isPresent() && !last.get().slot().isBefore(slot)) {
-            return Optional.of("already-run");
-        }
-        return Optional.empty();
+        Optional<JobRecord> last = records.believed(spec, term);
+        return last.isPresent() && !last.get().slot().isBefore(slot) ? Optional.of("already-run") : Optional.empty();
     }
 
     private void finish(Run run, Throwable failure, LeaderElector elector) {
@@ -362,81 +321,10 @@ public final class JobRunner implements Overruns {
             LOG.infof("Singleton job %s: slot %s ended %s after its term (epoch %d) ended; not recorded",
                     spec.id(), run.slot, outcome, run.term.epoch());
         } else if (run.blocking) {
-            write(spec, elector, run.term, record);
+            writer.write(spec, elector, run.term, record);
         } else {
-            writeAsync(spec, elector, run.term, record);
+            writer.writeAsync(spec, elector, run.term, record);
         }
-    }
-
-    /**
-     * Writes and waits. A caller that gives up (timeout, interrupt) on a started record cancels the write if it has
-     * not been sent yet, so that it cannot land for a slot that was not run. A final record is left to land however
-     * late: for a job without catch-up it is the only thing that keeps the next leader from running the slot again.
-     */
-    private boolean write(JobSpec spec, LeaderElector elector, Term term, JobRecord record) {
-        java.util.concurrent.atomic.AtomicBoolean abandoned = new java.util.concurrent.atomic.AtomicBoolean();
-        boolean withdrawIfLate = record.outcome() == Outcome.RUNNING;
-        try {
-            return writeAsync(spec, elector, term, record, abandoned).get(writeTimeout.toMillis(),
-                    TimeUnit.MILLISECONDS);
-        } catch (InterruptedException e) {
-            abandoned.set(withdrawIfLate);
-            Thread.currentThread().interrupt();
-            return false;
-        } catch (Exception e) {
-            abandoned.set(withdrawIfLate);
-            return false;
-        }
-    }
-
-    private CompletableFuture<Boolean> writeAsync(JobSpec spec, LeaderElector elector, Term term, JobRecord record) {
-        return writeAsync(spec, elector, term, record, new java.util.concurrent.atomic.AtomicBoolean());
-    }
-
-    /**
-     * Writes {@code record} unless the Lease already shows a newer slot of the job (two runs overlapped and the older
-     * one finished last: the newer slot is what guards against reruns) or already carries the maximum number of
-     * records of this application's jobs. Both are decided on the elector's thread, on the version that is written.
-     */
-    private CompletableFuture<Boolean> writeAsync(JobSpec spec, LeaderElector elector, Term term, JobRecord record,
-            java.util.concurrent.atomic.AtomicBoolean abandoned) {
-        String key = spec.recordKey();
-        AtomicReference<String> refused = new AtomicReference<>();
-        return elector.updateAnnotations(term, annotations -> {
-            if (abandoned.get()) {
-                refused.set("its writer gave up waiting");
-                return null;
-            }
-            Optional<JobRecord> current = JobRecord.parse(annotations.get(key))
-                    .filter(r -> r.epoch() <= term.epoch() && !inFuture(r));
-            if (current.isPresent() && current.get().slot().isAfter(record.slot())) {
-                refused.set("slot " + current.get().slot() + " is already recorded");
-                return null;
-            }
-            long others = annotations.keySet().stream().filter(k -> k.startsWith(JobRecord.PREFIX) && !k.equals(key)
-                    && jobs.containsKey(k.substring(JobRecord.PREFIX.length()))).count();
-            if (!annotations.containsKey(key) && others >= maxRecords) {
-                refused.set("the Lease already carries " + others + " job records (baton.jobs.max-records)");
-                return null;
-            }
-            return Map.of(key, record.toJson());
-        }).whenComplete((ok, e) -> {
-            if (!Boolean.TRUE.equals(ok)) {
-                String why = refused.get();
-                if (why != null && record.outcome() != Outcome.RUNNING) {
-                    LOG.debugf("Singleton job %s: record for slot %s (%s) not written: %s", spec.id(), record.slot(),
-                            record.outcome(), why);
-                } else {
-                    LOG.infof("Singleton job %s: record for slot %s (%s) not written to lease %s%s", spec.id(),
-                            record.slot(), record.outcome(), elector.lease(), why == null ? "" : ": " + why);
-                }
-            }
-        });
-    }
-
-    /** A slot later than this replica's clock allows: written by a replica with a clock far ahead, or by hand. */
-    private boolean inFuture(JobRecord r) {
-        return r.slot().isAfter(clock.instant().plus(FUTURE_TOLERANCE));
     }
 
     private static Object skippedResult(Class<?> returnType) {
