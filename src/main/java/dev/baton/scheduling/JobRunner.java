@@ -47,7 +47,6 @@ import dev.baton.DaemonThreads;
 public final class JobRunner implements Overruns {
 
     static final ThreadLocal<Run> CURRENT = new ThreadLocal<>();
-    private static final ThreadLocal<Instant> CATCH_UP_SLOT = new ThreadLocal<>();
     private static final Logger LOG = Logger.getLogger(JobRunner.class);
 
     private final String identity;
@@ -60,7 +59,8 @@ public final class JobRunner implements Overruns {
     private final Set<Term> watchedTerms = ConcurrentHashMap.newKeySet();
     private final RecordReader records;
     private final RecordWriter writer;
-    private final ExecutorService catchUps;
+    private final JobMetrics metrics;
+    private final CatchUps catchUps;
     /** Where runs are stopped when their term ends: off the elector's threads, which a job's cancel hook could block. */
     private final ExecutorService stops;
     private volatile boolean draining;
@@ -83,8 +83,8 @@ public final class JobRunner implements Overruns {
         this.sidecar = sidecar;
         this.records = new RecordReader(electors, clock);
         this.writer = new RecordWriter(clock, maxRecords, writeTimeout, jobs::containsKey);
-        // One thread per catch-up while it runs, so a long job does not hold back the others of the same term.
-        this.catchUps = Executors.newCachedThreadPool(DaemonThreads.named("baton-jobs-catch-up"));
+        this.metrics = new JobMetrics(meters);
+        this.catchUps = new CatchUps(jobs.values(), electors, clock, records, metrics);
         // Not shut down by the drain: a run that outlives it must still be told when its term ends.
         this.stops = Executors.newCachedThreadPool(DaemonThreads.named("baton-jobs-stop"));
     }
@@ -125,8 +125,7 @@ public final class JobRunner implements Overruns {
 
     /** Counts a skip, e.g. decided by the skip predicate. */
     public void skipped(JobSpec spec, String reason) {
-        Counter.builder("baton.job.skips").description("Singleton job fires that did not run, by reason")
-                .tag("job", spec.id()).tag("reason", reason).register(meters).increment();
+        metrics.skipped(spec, reason);
     }
 
     /** The job's last run as recorded in its Lease (as last seen by this replica). */
@@ -306,10 +305,7 @@ public final class JobRunner implements Overruns {
         long durationNanos = System.nanoTime() - run.startNanos;
         running.remove(run);
         JobSpec spec = run.spec;
-        Counter.builder("baton.job.runs").description("Singleton job runs, by outcome")
-                .tag("job", spec.id()).tag("outcome", outcome.name().toLowerCase()).register(meters).increment();
-        Timer.builder("baton.job.duration").description("How long singleton job runs take")
-                .tag("job", spec.id()).register(meters).record(durationNanos, TimeUnit.NANOSECONDS);
+        metrics.ran(spec, outcome, durationNanos);
         if (outcome == Outcome.INTERRUPTED) {
             LOG.infof("Singleton job %s: run for slot %s stopped (%s)", spec.id(), run.slot,
                     run.stopReason == null ? String.valueOf(cause) : run.stopReason);
@@ -341,65 +337,17 @@ public final class JobRunner implements Overruns {
 
     /**
      * A term began on {@code term.lease()}: for each job of that Lease, look for a slot missed since its record and
-     * apply the job's policy. Returns at once; the work runs on the catch-up thread.
+     * apply the job's policy. Returns at once; the work runs on the catch-up threads.
      */
     public void termStarted(Term term) {
-        if (sidecar) {
-            return;
-        }
-        try {
-            catchUps.execute(() -> catchUp(term));
-        } catch (RuntimeException e) {
-            // shutting down
+        if (!sidecar) {
+            catchUps.termStarted(term);
         }
     }
 
     /** The slot a catch-up invoker is asked to run; read by whoever ends up in {@link #run}. */
     public static Optional<Instant> pendingCatchUpSlot() {
-        return Optional.ofNullable(CATCH_UP_SLOT.get());
-    }
-
-    private void catchUp(Term term) {
-        for (RegisteredJob job : jobs.values()) {
-            JobSpec spec = job.spec;
-            LeaderElector elector = electors.apply(spec.leaseName());
-            if (elector == null || !elector.lease().equals(term.lease()) || spec.cron().isEmpty() || !term.isValid()) {
-                continue;
-            }
-            Instant now = clock.instant();
-            Optional<Instant> latest = spec.cron().get().latestAtOrBefore(now);
-            Optional<JobRecord> last = lastRecord(spec);
-            if (latest.isEmpty() || last.isEmpty() || !latest.get().isAfter(last.get().slot())) {
-                continue; // nothing known to be missed
-            }
-            Instant slot = latest.get();
-            if (spec.catchUp() == CatchUp.SKIP) {
-                LOG.infof("Singleton job %s: slot %s was missed (last run: %s); skipped (catchUp = SKIP)", spec.id(),
-                        slot, last.get().slot());
-                skipped(spec, "missed");
-                continue;
-            }
-            if (spec.startingDeadline().isPresent() && slot.plus(spec.startingDeadline().get()).isBefore(now)) {
-                LOG.infof("Singleton job %s: missed slot %s is older than its starting deadline (%s); skipped",
-                        spec.id(), slot, spec.startingDeadline().get());
-                skipped(spec, "past-deadline");
-                continue;
-            }
-            try {
-                catchUps.execute(() -> {
-                    CATCH_UP_SLOT.set(slot);
-                    try {
-                        job.invoker.apply(slot);
-                    } catch (RuntimeException e) {
-                        LOG.errorf(e, "Singleton job %s: catching up slot %s failed", spec.id(), slot);
-                    } finally {
-                        CATCH_UP_SLOT.remove();
-                    }
-                });
-            } catch (RuntimeException e) {
-                return; // shutting down
-            }
-        }
+        return CatchUps.pendingSlot();
     }
 
     // ------------------------------------------------------------------ drain and health
@@ -429,7 +377,7 @@ public final class JobRunner implements Overruns {
             }
         }
         keep.forEach(e -> e.close(false, Duration.ofSeconds(2)));
-        catchUps.shutdownNow();
+        catchUps.shutdown();
     }
 
     private void awaitIdle(Duration timeout) {
