@@ -133,6 +133,17 @@ public class Elections {
         closing.forEach((e, done) -> e.awaitClosed(done, Duration.ofNanos(Math.max(0, deadline - System.nanoTime()))));
     }
 
+    /**
+     * Stops the electors of {@code leases} now, without releasing the Leases: standbys take them only when they
+     * expire. For work that may still act under a term that has ended (a singleton run that ignored being stopped at
+     * shutdown), which a release would let a standby overlap with at once. The shutdown that follows leaves them be.
+     */
+    public void closeWithoutRelease(Collection<LeaseRef> leases) {
+        for (LeaseRef lease : leases) {
+            existing(lease.name()).ifPresent(e -> e.close(false, Duration.ofSeconds(2)));
+        }
+    }
+
     /** The service-wide election. */
     @Produces
     @Singleton

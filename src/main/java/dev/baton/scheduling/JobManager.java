@@ -108,7 +108,8 @@ public class JobManager implements Overruns {
                 elector.stopAcquiring();
             }
         });
-        runner.drain(jobsConfig.drainTimeout());
+        // A run that ignored being stopped may still act: its Lease is closed without release, left to expire.
+        elections.closeWithoutRelease(runner.drain(jobsConfig.drainTimeout()));
     }
 
     /** Finds and checks every {@code @SingletonJob} method of every bean; idempotent. */

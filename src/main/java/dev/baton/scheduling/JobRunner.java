@@ -23,6 +23,7 @@ import java.util.function.Function;
 
 import org.jboss.logging.Logger;
 
+import dev.baton.LeaseRef;
 import dev.baton.Term;
 import dev.baton.election.LeaderElector;
 import dev.baton.scheduling.JobRecord.Outcome;
@@ -55,15 +56,11 @@ public final class JobRunner implements Overruns {
     private final MeterRegistry meters;
     private final boolean sidecar;
     private final Map<String, RegisteredJob> jobs = new ConcurrentHashMap<>();
-    private final Set<Run> running = ConcurrentHashMap.newKeySet();
-    private final Set<Term> watchedTerms = ConcurrentHashMap.newKeySet();
+    private final RunsInProgress runs = new RunsInProgress();
     private final RecordReader records;
     private final RecordWriter writer;
     private final JobMetrics metrics;
     private final CatchUps catchUps;
-    /** Where runs are stopped when their term ends: off the elector's threads, which a job's cancel hook could block. */
-    private final ExecutorService stops;
-    private volatile boolean draining;
 
     /**
      * @param identity this replica's identity, written to records
@@ -85,8 +82,6 @@ public final class JobRunner implements Overruns {
         this.writer = new RecordWriter(clock, maxRecords, writeTimeout, jobs::containsKey);
         this.metrics = new JobMetrics(meters);
         this.catchUps = new CatchUps(jobs.values(), electors, clock, records, metrics);
-        // Not shut down by the drain: a run that outlives it must still be told when its term ends.
-        this.stops = Executors.newCachedThreadPool(DaemonThreads.named("baton-jobs-stop"));
     }
 
     /**
@@ -116,7 +111,7 @@ public final class JobRunner implements Overruns {
         if (sidecar) {
             return Optional.of("sidecar");
         }
-        if (draining) {
+        if (runs.draining()) {
             return Optional.of("draining");
         }
         LeaderElector elector = electors.apply(spec.leaseName());
@@ -169,10 +164,9 @@ public final class JobRunner implements Overruns {
         // Nor a @NonBlocking job's thread: it is the event loop too, and its record is then written without waiting.
         boolean mayBlock = !declaredAsync && !io.vertx.core.Context.isOnEventLoopThread();
         Run run = new Run(spec, slot, catchUp, term, mayBlock ? Thread.currentThread() : null, System.nanoTime());
-        running.add(run);
-        watch(term);
+        runs.add(run);
         boolean startedRecorded = false;
-        if (draining) {
+        if (runs.draining()) {
             skip = Optional.of("draining"); // the drain may have looked before this run was registered
         } else if (spec.catchUp() == CatchUp.RUN_LATEST && !mayBlock) {
             LOG.warnf("Singleton job %s: slot %s not run: catch-up jobs wait for their started record, which cannot "
@@ -198,14 +192,14 @@ public final class JobRunner implements Overruns {
         }
         // Once its started record has landed a slot runs even if a drain began meanwhile: it was registered
         // before, so the drain waits for it, and skipping would leave a RUNNING record for a slot never run.
-        if (!startedRecorded && skip.isEmpty() && draining) {
+        if (!startedRecorded && skip.isEmpty() && runs.draining()) {
             skip = Optional.of("draining");
         } else if (!startedRecorded && skip.isEmpty() && !run.isValid()) {
             skip = Optional.of("not-leader");
         }
         if (skip.isPresent()) {
             boolean stopped = run.finish();
-            running.remove(run);
+            runs.remove(run);
             claim.rollBack(); // nothing recorded this slot: a later fire of it may still run it
             if (mayBlock && stopped) {
                 Thread.interrupted(); // our stop, come while waiting, must not hit the thread's next task
@@ -268,23 +262,6 @@ public final class JobRunner implements Overruns {
         return skippedResult(returnType);
     }
 
-    /**
-     * One listener per term (not per run, which would pile up on a long term): when it ends, every run still
-     * bound to it is stopped.
-     */
-    private void watch(Term term) {
-        if (watchedTerms.add(term)) {
-            term.ended().thenAcceptAsync(reason -> {
-                watchedTerms.remove(term);
-                for (Run r : running) {
-                    if (r.term == term) {
-                        r.stop("its term (epoch " + term.epoch() + ") ended: " + reason);
-                    }
-                }
-            }, stops);
-        }
-    }
-
     private Optional<String> alreadyRun(JobSpec spec, Instant slot, Term term) {
         Optional<JobRecord> last = records.believed(spec, term);
         return last.isPresent() && !last.get().slot().isBefore(slot) ? Optional.of("already-run") : Optional.empty();
@@ -303,7 +280,7 @@ public final class JobRunner implements Overruns {
                 ? Outcome.INTERRUPTED
                 : cause == null ? Outcome.SUCCEEDED : Outcome.FAILED;
         long durationNanos = System.nanoTime() - run.startNanos;
-        running.remove(run);
+        runs.remove(run);
         JobSpec spec = run.spec;
         metrics.ran(spec, outcome, durationNanos);
         if (outcome == Outcome.INTERRUPTED) {
@@ -355,64 +332,28 @@ public final class JobRunner implements Overruns {
     /**
      * Stops starting singleton runs, waits up to {@code timeout} for the running ones, then stops (interrupts or
      * cancels) those still going and gives them a moment to record their outcome while the term is still held.
+     *
+     * @return the Leases of runs that ignored being stopped and still go on: the caller asks the election layer to
+     *         stop their electors without releasing them, so standbys wait for them to expire instead of overlapping
      */
-    public void drain(Duration timeout) {
-        draining = true;
-        if (!running.isEmpty()) {
-            LOG.infof("Draining %d singleton job run(s) for up to %s", running.size(), timeout);
-        }
-        awaitIdle(timeout);
-        for (Run run : List.copyOf(running)) {
-            run.stop("the application is shutting down and the drain timeout (" + timeout + ") passed");
-        }
-        awaitIdle(Duration.ofSeconds(2));
-        // A run that ignores being stopped may still act: releasing its Lease would let a standby start at once and
-        // overlap with it. Close that elector without releasing, so standbys wait for the Lease to expire.
-        java.util.Set<LeaderElector> keep = new java.util.LinkedHashSet<>();
-        for (Run run : List.copyOf(running)) {
-            LeaderElector elector = electors.apply(run.spec.leaseName());
-            if (elector != null && keep.add(elector)) {
-                LOG.warnf("Singleton job %s ignored being stopped and still runs; lease %s is not released, standbys "
-                        + "take it when it expires", run.spec.id(), elector.lease());
-            }
-        }
-        keep.forEach(e -> e.close(false, Duration.ofSeconds(2)));
+    public Set<LeaseRef> drain(Duration timeout) {
+        Set<LeaseRef> keep = runs.drain(timeout);
         catchUps.shutdown();
-    }
-
-    private void awaitIdle(Duration timeout) {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (!running.isEmpty() && System.nanoTime() - deadline < 0) {
-            try {
-                Thread.sleep(20);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
-            }
-        }
+        return keep;
     }
 
     /** True once {@link #drain} began. */
     public boolean draining() {
-        return draining;
+        return runs.draining();
     }
 
     /** Runs in progress on this replica. */
     public List<SingletonRun> running() {
-        return List.copyOf(running);
+        return runs.list();
     }
 
     @Override
     public List<Overrun> overruns() {
-        long now = System.nanoTime();
-        List<Overrun> list = new ArrayList<>();
-        for (Run run : running) {
-            long since = run.stoppedAtNanos;
-            if (since != 0) {
-                list.add(new Overrun(run.spec.id(), run.term.lease(), run.term.epoch(), Duration.ofNanos(now - since)));
-            }
-        }
-        list.sort(Comparator.comparing(Overrun::sinceTermEnded).reversed());
-        return list;
+        return runs.overruns();
     }
 }

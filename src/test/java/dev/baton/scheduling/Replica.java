@@ -8,6 +8,7 @@ import java.util.Queue;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 
+import dev.baton.LeaseRef;
 import dev.baton.Term;
 import dev.baton.election.ElectionObserver;
 import dev.baton.election.ElectionSettings;
@@ -82,6 +83,16 @@ final class Replica implements AutoCloseable {
     boolean leads(String lease) {
         LeaderElector e = electors.get(lease);
         return e != null && e.isLeader();
+    }
+
+    /**
+     * The application's shutdown as {@code JobManager} does it: drains the runs, then closes the electors of runs
+     * that ignored being stopped without releasing their Leases (what {@code Elections.closeWithoutRelease} does).
+     */
+    void drain(Duration timeout) {
+        for (LeaseRef lease : runner.drain(timeout)) {
+            electors.get(lease.name()).close(false, Duration.ofSeconds(2));
+        }
     }
 
     /** Registers a job whose catch-up runs go through the runner, as the CDI interceptor's do. */

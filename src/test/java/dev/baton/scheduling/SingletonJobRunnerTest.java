@@ -533,7 +533,7 @@ class SingletonJobRunnerTest {
         pool.submit(() -> a.fire(job, at("10:00:00"), ran));
         assertTrue(running.await(10, TimeUnit.SECONDS));
 
-        a.runner.drain(Duration.ofMillis(200));
+        a.drain(Duration.ofMillis(200));
         a.electors.get(lease).close(true, Duration.ofSeconds(2)); // what Elections does next: release if it can
         Lease l = admin.leases().inNamespace(NS).withName(lease).get();
         assertEquals("a", l.getSpec().getHolderIdentity(), "the Lease is left to expire, not handed over");
@@ -553,7 +553,7 @@ class SingletonJobRunnerTest {
         a.bodies.put(job.id(), (replica, run) -> work.minimalCompletionStage());
         CompletionStage<?> result = (CompletionStage<?>) a.fire(job, at("10:00:00"), ran);
 
-        a.runner.drain(Duration.ofMillis(200));
+        a.drain(Duration.ofMillis(200));
         a.electors.get(lease).close(true, Duration.ofSeconds(2));
         assertThrows(Exception.class, () -> result.toCompletableFuture().get(10, TimeUnit.SECONDS),
                 "the caller is told the run was stopped");
