@@ -3,41 +3,26 @@ package dev.baton.scheduling;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CancellationException;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
-import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
-
-import org.jboss.logging.Logger;
+import java.util.function.UnaryOperator;
 
 import dev.baton.LeaseRef;
 import dev.baton.Term;
 import dev.baton.election.LeaderElector;
-import dev.baton.scheduling.JobRecord.Outcome;
 import dev.baton.scheduling.SingletonJob.CatchUp;
-import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.Timer;
-import io.smallrye.mutiny.Uni;
-import dev.baton.DaemonThreads;
 
 /**
- * The policy of singleton jobs, free of CDI so that several replicas can be run in one test: the gate (a run needs a
- * valid term of its Lease), the binding of a run to its term (told to stop when the term ends), the records in the
- * Lease, catch-up when a term begins, and the drain at shutdown.
+ * The policy of singleton jobs, free of CDI so that several replicas can be run in one test. It holds the registered
+ * jobs and the pieces of a run, and answers four calls: {@link #run} (one fire, through the chain of
+ * {@link RunLink}s listed in {@link #chainFor}), {@link #termStarted} (catch-up), {@link #drain} (shutdown) and
+ * {@link #skipReason} (the gate, for {@link LeaderOnly} and {@code GET /jobs}).
  * <p>
  * A slot runs at most once per replica (an in-memory claim) and is not run by a replica that reads it in the
  * job's record, written by whichever leader ran it. For {@link CatchUp#RUN_LATEST} jobs the record is written
@@ -47,20 +32,18 @@ import dev.baton.DaemonThreads;
  */
 public final class JobRunner implements Overruns {
 
-    static final ThreadLocal<Run> CURRENT = new ThreadLocal<>();
-    private static final Logger LOG = Logger.getLogger(JobRunner.class);
-
     private final String identity;
     private final Function<String, LeaderElector> electors;
     private final Clock clock;
-    private final MeterRegistry meters;
-    private final boolean sidecar;
     private final Map<String, RegisteredJob> jobs = new ConcurrentHashMap<>();
     private final RunsInProgress runs = new RunsInProgress();
+    private final JobGate gate;
     private final RecordReader records;
     private final RecordWriter writer;
     private final JobMetrics metrics;
+    private final RunEnd end;
     private final CatchUps catchUps;
+    private final boolean sidecar;
 
     /**
      * @param identity this replica's identity, written to records
@@ -76,11 +59,12 @@ public final class JobRunner implements Overruns {
         this.identity = identity;
         this.electors = electors;
         this.clock = clock;
-        this.meters = meters;
         this.sidecar = sidecar;
+        this.gate = new JobGate(sidecar, runs::draining, electors);
         this.records = new RecordReader(electors, clock);
         this.writer = new RecordWriter(clock, maxRecords, writeTimeout, jobs::containsKey);
         this.metrics = new JobMetrics(meters);
+        this.end = new RunEnd(identity, clock, runs, writer, metrics);
         this.catchUps = new CatchUps(jobs.values(), electors, clock, records, metrics);
     }
 
@@ -108,14 +92,7 @@ public final class JobRunner implements Overruns {
      * skip predicate on the event loop.
      */
     public Optional<String> skipReason(JobSpec spec) {
-        if (sidecar) {
-            return Optional.of("sidecar");
-        }
-        if (runs.draining()) {
-            return Optional.of("draining");
-        }
-        LeaderElector elector = electors.apply(spec.leaseName());
-        return elector != null && elector.isLeader() ? Optional.empty() : Optional.of("not-leader");
+        return gate.skipReason(spec);
     }
 
     /** Counts a skip, e.g. decided by the skip predicate. */
@@ -138,176 +115,32 @@ public final class JobRunner implements Overruns {
      */
     public Object run(JobSpec spec, Instant slot, boolean catchUp, Class<?> returnType, Callable<Object> body)
             throws Exception {
-        Optional<String> skip = skipReason(spec);
-        LeaderElector elector = electors.apply(spec.leaseName());
-        Term term = elector == null ? null : elector.currentTerm().orElse(null);
-        if (skip.isEmpty() && term == null) {
-            skip = Optional.of("not-leader");
-        }
-        if (skip.isEmpty()) {
-            skip = alreadyRun(spec, slot, term);
-        }
-        Claim claim = null;
-        if (skip.isEmpty()) {
-            claim = Claim.take(jobs.get(spec.id()), slot);
-            skip = claim == null ? Optional.of("already-run") : skip;
-        }
-        if (skip.isPresent()) {
-            return skip(spec, slot, skip.get(), returnType);
-        }
-
-        // Registered before the started record and the last checks, so a drain that begins meanwhile either waits
-        // for this run or is seen by it.
-        // A method declared to return Uni or CompletionStage may be called on the event loop: never interrupt that.
-        boolean declaredAsync = returnType != null && (Uni.class.isAssignableFrom(returnType)
-                || CompletionStage.class.isAssignableFrom(returnType));
-        // Nor a @NonBlocking job's thread: it is the event loop too, and its record is then written without waiting.
-        boolean mayBlock = !declaredAsync && !io.vertx.core.Context.isOnEventLoopThread();
-        Run run = new Run(spec, slot, catchUp, term, mayBlock ? Thread.currentThread() : null, System.nanoTime());
-        runs.add(run);
-        boolean startedRecorded = false;
-        if (runs.draining()) {
-            skip = Optional.of("draining"); // the drain may have looked before this run was registered
-        } else if (spec.catchUp() == CatchUp.RUN_LATEST && !mayBlock) {
-            LOG.warnf("Singleton job %s: slot %s not run: catch-up jobs wait for their started record, which cannot "
-                    + "be done on the event loop (make the method blocking)", spec.id(), slot);
-            skip = Optional.of("record-not-written");
-        } else if (spec.catchUp() == CatchUp.RUN_LATEST) {
-            JobRecord started = new JobRecord(slot, identity, term.epoch(), Outcome.RUNNING, null, clock.instant(),
-                    catchUp ? Boolean.TRUE : null, null);
-            if (!writer.write(spec, elector, term, started)) {
-                LOG.warnf("Singleton job %s: slot %s not run: its started record could not be written to lease %s "
-                        + "(a run without it could be repeated by the next leader)", spec.id(), slot, elector.lease());
-                skip = Optional.of("record-not-written");
-            } else {
-                startedRecorded = true;
-            }
-        }
-        if (startedRecorded && !run.isValid()) {
-            // The Lease now says this slot started: no later leader runs it, so record truthfully that it did not
-            // (written only while the term is still valid).
-            finish(run, new CancellationException("stopped before it began: " + (run.stopReason != null
-                    ? run.stopReason : "its term (epoch " + term.epoch() + ") ended")), elector);
-            return skippedResult(returnType);
-        }
-        // Once its started record has landed a slot runs even if a drain began meanwhile: it was registered
-        // before, so the drain waits for it, and skipping would leave a RUNNING record for a slot never run.
-        if (!startedRecorded && skip.isEmpty() && runs.draining()) {
-            skip = Optional.of("draining");
-        } else if (!startedRecorded && skip.isEmpty() && !run.isValid()) {
-            skip = Optional.of("not-leader");
-        }
-        if (skip.isPresent()) {
-            boolean stopped = run.finish();
-            runs.remove(run);
-            claim.rollBack(); // nothing recorded this slot: a later fire of it may still run it
-            if (mayBlock && stopped) {
-                Thread.interrupted(); // our stop, come while waiting, must not hit the thread's next task
-            }
-            return skip(spec, slot, skip.get(), returnType);
-        }
-        if (catchUp) {
-            LOG.infof("Singleton job %s: catching up missed slot %s (epoch %d)", spec.id(), slot, term.epoch());
-        }
-        Object result;
-        CURRENT.set(run);
-        try {
-            result = body.call();
-        } catch (Throwable t) {
-            finish(run, t, elector);
-            throw t;
-        } finally {
-            CURRENT.remove();
-        }
-        if (result instanceof Uni<?> uni) {
-            run.detachThread();
-            Uni<String> stopped = Uni.createFrom().completionStage(run.stopped)
-                    .onItem().failWith(why -> new CancellationException("singleton run stopped: " + why));
-            // Finished by the job's own Uni (its end or its cancellation), not by the combination around it.
-            @SuppressWarnings("unchecked")
-            Uni<Object> job = ((Uni<Object>) uni).onTermination().invoke((item, failure, cancelled) -> finish(run,
-                    cancelled ? new CancellationException("subscription cancelled") : failure, elector));
-            return Uni.combine().any().of(job, stopped.onItem().castTo(Object.class));
-        }
-        if (result instanceof CompletionStage<?> stage) {
-            run.detachThread();
-            // Cancelling a stage is only a request (a derived future may complete while the work goes on): the run
-            // stays registered until the job's own stage completes, so a drain sees it and keeps the Lease.
-            stage.whenComplete((v, failure) -> finish(run, failure, elector));
-            CompletableFuture<Object> returned = new CompletableFuture<>();
-            stage.whenComplete((v, failure) -> {
-                if (failure != null) {
-                    returned.completeExceptionally(failure);
-                } else {
-                    returned.complete(v);
-                }
-            });
-            run.onStop(() -> {
-                returned.completeExceptionally(new CancellationException("singleton run stopped: " + run.stopReason));
-                try {
-                    stage.toCompletableFuture().cancel(true);
-                } catch (UnsupportedOperationException e) {
-                    // a stage that offers no future to cancel: the caller is told, the work runs its course
-                }
-            });
-            return returned;
-        }
-        finish(run, null, elector);
-        return result;
+        return chainFor(spec).invoke(new Fire(spec, slot, catchUp, returnType, body));
     }
 
-    private Object skip(JobSpec spec, Instant slot, String reason, Class<?> returnType) {
-        LOG.debugf("Singleton job %s: slot %s skipped (%s)", spec.id(), slot, reason);
-        skipped(spec, reason);
-        return skippedResult(returnType);
-    }
-
-    private Optional<String> alreadyRun(JobSpec spec, Instant slot, Term term) {
-        Optional<JobRecord> last = records.believed(spec, term);
-        return last.isPresent() && !last.get().slot().isBefore(slot) ? Optional.of("already-run") : Optional.empty();
-    }
-
-    private void finish(Run run, Throwable failure, LeaderElector elector) {
-        boolean stopped = run.finish();
-        if (run.blocking && stopped) {
-            // Our interrupt must not hit the thread's next task; one from anyone else is theirs to see.
-            Thread.interrupted();
+    /**
+     * The links a fire of {@code spec} passes through, outermost first; each is one small class that says why it
+     * is there. A job option that changes how a run happens is a new link in this list, chosen from the spec as
+     * the started record is (Quarkus's {@code SimpleScheduler} builds its invoker the same way). Built per fire:
+     * a handful of small objects, and never stale.
+     */
+    private RunLink chainFor(JobSpec spec) {
+        List<UnaryOperator<RunLink>> links = List.of(
+                next -> new SkipReportLink(next, metrics),
+                next -> new GateLink(next, gate, electors),
+                next -> new RecordedSlotLink(next, records),
+                next -> new ClaimLink(next, jobs::get),
+                next -> new BindToTermLink(next, runs),
+                spec.catchUp() == CatchUp.RUN_LATEST
+                        ? next -> new StartedRecordLink(next, identity, clock, writer, end)
+                        : next -> new StillValidLink(next, runs),
+                next -> new FinalRecordLink(next, end),
+                CurrentRunLink::new);
+        RunLink chain = RunLink.BODY;
+        for (int i = links.size() - 1; i >= 0; i--) {
+            chain = links.get(i).apply(chain);
         }
-        Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause()
-                : failure;
-        // A job told to stop that swallowed the interrupt and returned did not necessarily finish its work.
-        Outcome outcome = stopped || cause instanceof InterruptedException || cause instanceof CancellationException
-                ? Outcome.INTERRUPTED
-                : cause == null ? Outcome.SUCCEEDED : Outcome.FAILED;
-        long durationNanos = System.nanoTime() - run.startNanos;
-        runs.remove(run);
-        JobSpec spec = run.spec;
-        metrics.ran(spec, outcome, durationNanos);
-        if (outcome == Outcome.INTERRUPTED) {
-            LOG.infof("Singleton job %s: run for slot %s stopped (%s)", spec.id(), run.slot,
-                    run.stopReason == null ? String.valueOf(cause) : run.stopReason);
-        }
-        JobRecord record = new JobRecord(run.slot, identity, run.term.epoch(), outcome,
-                Duration.ofNanos(durationNanos).toMillis(), clock.instant(), run.catchUp ? Boolean.TRUE : null,
-                JobRecord.describe(cause));
-        if (!run.term.isValid()) {
-            LOG.infof("Singleton job %s: slot %s ended %s after its term (epoch %d) ended; not recorded",
-                    spec.id(), run.slot, outcome, run.term.epoch());
-        } else if (run.blocking) {
-            writer.write(spec, elector, run.term, record);
-        } else {
-            writer.writeAsync(spec, elector, run.term, record);
-        }
-    }
-
-    private static Object skippedResult(Class<?> returnType) {
-        if (returnType != null && Uni.class.isAssignableFrom(returnType)) {
-            return Uni.createFrom().voidItem();
-        }
-        if (returnType != null && CompletionStage.class.isAssignableFrom(returnType)) {
-            return CompletableFuture.completedFuture(null);
-        }
-        return null;
+        return chain;
     }
 
     // ------------------------------------------------------------------ catch-up

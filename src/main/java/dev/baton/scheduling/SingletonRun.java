@@ -35,6 +35,6 @@ public interface SingletonRun {
 
     /** The run on the current thread, if the current thread is executing a singleton job. */
     static Optional<SingletonRun> current() {
-        return Optional.ofNullable(JobRunner.CURRENT.get());
+        return CurrentRunLink.current();
     }
 }

@@ -579,11 +579,11 @@ class SingletonJobRunnerTest {
         JobSpec job = runLatest("started", lease);
         a.register(job, ran, null);
         AtomicBoolean armed = new AtomicBoolean(true);
-        // The drain begins just as the run stamps its started record (the only clock read of run() itself).
+        // The drain begins just as the run stamps its started record (the only clock read of that link).
         clock.onRead = () -> {
             boolean fromRun = StackWalker.getInstance().walk(frames -> frames.skip(2).findFirst())
-                    .map(f -> f.getClassName().equals(JobRunner.class.getName())
-                            && f.getMethodName().equals("run"))
+                    .map(f -> f.getClassName().equals(StartedRecordLink.class.getName())
+                            && f.getMethodName().equals("invoke"))
                     .orElse(false);
             if (fromRun && armed.compareAndSet(true, false)) {
                 pool.submit(() -> a.runner.drain(PATIENCE));

@@ -1,0 +1,58 @@
+package dev.baton.scheduling;
+
+import java.time.Instant;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+
+import dev.baton.Term;
+import dev.baton.election.LeaderElector;
+import io.smallrye.mutiny.Uni;
+
+/**
+ * One fire of a singleton job on its way through the {@link RunLink}s: what the scheduler (or a catch-up) asked
+ * for, and what the links find out on the way. Confined to the thread that fired; the links fill in the fields in
+ * chain order, so a link reads only what the links above it set.
+ */
+final class Fire {
+
+    final JobSpec spec;
+    final Instant slot;
+    /** True when a catch-up, not the scheduler, fired it. */
+    final boolean catchUp;
+    /** The method's declared return type; null when unknown. */
+    final Class<?> returnType;
+    final Callable<Object> body;
+
+    /** The elector of the job's Lease and the valid term it showed: set by {@link GateLink}. */
+    LeaderElector elector;
+    Term term;
+    /** The run bound to that term, and whether its thread may be blocked and interrupted: set by {@link BindToTermLink}. */
+    Run run;
+    boolean mayBlock;
+
+    Fire(JobSpec spec, Instant slot, boolean catchUp, Class<?> returnType, Callable<Object> body) {
+        this.spec = spec;
+        this.slot = slot;
+        this.catchUp = catchUp;
+        this.returnType = returnType;
+        this.body = body;
+    }
+
+    /** True when the method is declared to return a {@code Uni} or a {@code CompletionStage}. */
+    boolean declaredAsync() {
+        return returnType != null && (Uni.class.isAssignableFrom(returnType)
+                || CompletionStage.class.isAssignableFrom(returnType));
+    }
+
+    /** What the method returns when it did not run: a void {@code Uni}, a completed stage, or null. */
+    Object skippedResult() {
+        if (returnType != null && Uni.class.isAssignableFrom(returnType)) {
+            return Uni.createFrom().voidItem();
+        }
+        if (returnType != null && CompletionStage.class.isAssignableFrom(returnType)) {
+            return CompletableFuture.completedFuture(null);
+        }
+        return null;
+    }
+}

@@ -1,0 +1,28 @@
+package dev.baton.scheduling;
+
+import java.util.Optional;
+
+/**
+ * A slot recorded in the Lease never runs again: the record, written by whichever leader ran it, names this slot or
+ * a later one. Also when this replica's scheduler fires that slot late after a handover. Only records this replica
+ * can believe count ({@link RecordReader#believed}).
+ */
+final class RecordedSlotLink implements RunLink {
+
+    private final RunLink next;
+    private final RecordReader records;
+
+    RecordedSlotLink(RunLink next, RecordReader records) {
+        this.next = next;
+        this.records = records;
+    }
+
+    @Override
+    public Object invoke(Fire fire) throws Exception {
+        Optional<JobRecord> last = records.believed(fire.spec, fire.term);
+        if (last.isPresent() && !last.get().slot().isBefore(fire.slot)) {
+            return new NotRun("already-run");
+        }
+        return next.invoke(fire);
+    }
+}

@@ -1,0 +1,84 @@
+package dev.baton.scheduling;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletionException;
+
+import org.jboss.logging.Logger;
+
+import dev.baton.election.LeaderElector;
+import dev.baton.scheduling.JobRecord.Outcome;
+
+/**
+ * How a run ends, whichever link ends it: it is unregistered, its outcome decided ({@link #outcome}), counted and,
+ * while its term is still valid, written to the Lease as the job's final record. A blocking run waits for that
+ * write (its thread is its own); a run that ended on the event loop or in an async callback does not.
+ */
+final class RunEnd {
+
+    private static final Logger LOG = Logger.getLogger(RunEnd.class);
+
+    private final String identity;
+    private final Clock clock;
+    private final RunsInProgress runs;
+    private final RecordWriter writer;
+    private final JobMetrics metrics;
+
+    RunEnd(String identity, Clock clock, RunsInProgress runs, RecordWriter writer, JobMetrics metrics) {
+        this.identity = identity;
+        this.clock = clock;
+        this.runs = runs;
+        this.writer = writer;
+        this.metrics = metrics;
+    }
+
+    /**
+     * The outcome of a run that ended with {@code failure} (null: it returned normally). A run that had been told
+     * to stop is INTERRUPTED even if it returned normally: a job that swallowed the interrupt did not necessarily
+     * finish its work.
+     *
+     * @param stopped whether the run had been told to stop
+     */
+    static Outcome outcome(boolean stopped, Throwable failure) {
+        Throwable cause = unwrap(failure);
+        if (stopped || cause instanceof InterruptedException || cause instanceof CancellationException) {
+            return Outcome.INTERRUPTED;
+        }
+        return cause == null ? Outcome.SUCCEEDED : Outcome.FAILED;
+    }
+
+    private static Throwable unwrap(Throwable failure) {
+        return failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
+    }
+
+    /** Ends {@code run}, which failed with {@code failure} (null: it returned normally). */
+    void end(Run run, LeaderElector elector, Throwable failure) {
+        boolean stopped = run.finish();
+        if (run.blocking && stopped) {
+            // Our interrupt must not hit the thread's next task; one from anyone else is theirs to see.
+            Thread.interrupted();
+        }
+        Throwable cause = unwrap(failure);
+        Outcome outcome = outcome(stopped, failure);
+        long durationNanos = System.nanoTime() - run.startNanos;
+        runs.remove(run);
+        JobSpec spec = run.spec;
+        metrics.ran(spec, outcome, durationNanos);
+        if (outcome == Outcome.INTERRUPTED) {
+            LOG.infof("Singleton job %s: run for slot %s stopped (%s)", spec.id(), run.slot,
+                    run.stopReason == null ? String.valueOf(cause) : run.stopReason);
+        }
+        JobRecord record = new JobRecord(run.slot, identity, run.term.epoch(), outcome,
+                Duration.ofNanos(durationNanos).toMillis(), clock.instant(), run.catchUp ? Boolean.TRUE : null,
+                JobRecord.describe(cause));
+        if (!run.term.isValid()) {
+            LOG.infof("Singleton job %s: slot %s ended %s after its term (epoch %d) ended; not recorded",
+                    spec.id(), run.slot, outcome, run.term.epoch());
+        } else if (run.blocking) {
+            writer.write(spec, elector, run.term, record);
+        } else {
+            writer.writeAsync(spec, elector, run.term, record);
+        }
+    }
+}

@@ -1,0 +1,28 @@
+package dev.baton.scheduling;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletionException;
+
+import org.junit.jupiter.api.Test;
+
+import dev.baton.scheduling.JobRecord.Outcome;
+
+/** How a run's end is named in its record and in {@code baton.job.runs}: one call per case. */
+class RunOutcomeTest {
+
+    @Test
+    void eachEndHasItsOutcome() {
+        assertEquals(Outcome.SUCCEEDED, RunEnd.outcome(false, null));
+        assertEquals(Outcome.FAILED, RunEnd.outcome(false, new IllegalStateException("boom")));
+        assertEquals(Outcome.FAILED, RunEnd.outcome(false, new CompletionException(new IllegalStateException())),
+                "an async failure is judged by its cause");
+        assertEquals(Outcome.INTERRUPTED, RunEnd.outcome(false, new InterruptedException()));
+        assertEquals(Outcome.INTERRUPTED, RunEnd.outcome(false, new CancellationException()));
+        assertEquals(Outcome.INTERRUPTED, RunEnd.outcome(false, new CompletionException(new CancellationException())));
+        assertEquals(Outcome.INTERRUPTED, RunEnd.outcome(true, null),
+                "told to stop and returned normally: it may have swallowed the interrupt, not finished its work");
+        assertEquals(Outcome.INTERRUPTED, RunEnd.outcome(true, new IllegalStateException("boom")));
+    }
+}
