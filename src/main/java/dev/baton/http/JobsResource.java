@@ -1,9 +1,7 @@
 package dev.baton.http;
 
-import java.lang.reflect.Method;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
@@ -20,15 +18,14 @@ import dev.baton.scheduling.JobRecord;
 import dev.baton.scheduling.JobSpec;
 import dev.baton.scheduling.LeaderOnly;
 import dev.baton.scheduling.JobManager;
-import io.quarkus.scheduler.Scheduled;
 import io.quarkus.scheduler.Scheduler;
 import io.quarkus.scheduler.Trigger;
-import io.quarkus.scheduler.common.runtime.util.SchedulerUtils;
 
 /**
  * {@code GET /jobs}: every scheduled job of this replica, what kind it is, who holds its Lease, its last recorded
  * run and whether this replica would run it now. Reads only in-memory state (what this replica last saw of each
- * Lease), so it is cheap and never calls the API server.
+ * Lease, the jobs and {@code @Scheduled} declarations discovered at start-up), so it is cheap and never calls the
+ * API server.
  */
 @Path("/jobs")
 @Produces(MediaType.APPLICATION_JSON)
@@ -101,7 +98,7 @@ public class JobsResource {
     private JobView gated(JobSpec spec, Trigger trigger, String method) {
         Optional<String> notHere = jobs.runner().skipReason(spec);
         LeaderElector elector = jobs.elector(spec.leaseName());
-        return new JobView(trigger.getId(), method, method == null ? "programmatic" : schedule(method), "leader-only",
+        return new JobView(trigger.getId(), method, schedule(method), "leader-only",
                 lease(elector, spec), elector == null ? null : elector.leader().orElse(null), null, null,
                 trigger.getNextFireTime(), notHere.isEmpty(), notHere.orElse(null));
     }
@@ -114,41 +111,10 @@ public class JobsResource {
         if (method == null) {
             return jobs.seenByLeaderOnly(triggerId);
         }
-        return scheduledOf(method).stream().anyMatch(s -> s.skipExecutionIf() == LeaderOnly.class);
+        return jobs.scheduledMethods().gatedByLeaderOnly(method);
     }
 
-    private static String schedule(String method) {
-        if (method == null) {
-            return "programmatic";
-        }
-        return scheduledOf(method).stream()
-                .map(s -> !s.cron().isEmpty() ? "cron " + resolve(s.cron()) : "every " + resolve(s.every()))
-                .reduce((a, b) -> a + ", " + b).orElse("unknown");
-    }
-
-    /** As the scheduler reads it: {@code ${key}} and {@code {key}} come from the configuration. */
-    private static String resolve(String value) {
-        try {
-            return SchedulerUtils.isConfigValue(value) ? SchedulerUtils.lookUpPropertyValue(value) : value;
-        } catch (RuntimeException e) {
-            return value;
-        }
-    }
-
-    private static List<Scheduled> scheduledOf(String method) {
-        int hash = method.indexOf('#');
-        try {
-            Class<?> c = Class.forName(method.substring(0, hash), false, Thread.currentThread().getContextClassLoader());
-            String name = method.substring(hash + 1);
-            List<Scheduled> found = new ArrayList<>();
-            for (Method m : c.getDeclaredMethods()) {
-                if (m.getName().equals(name)) {
-                    found.addAll(Arrays.asList(m.getAnnotationsByType(Scheduled.class)));
-                }
-            }
-            return found;
-        } catch (ClassNotFoundException | RuntimeException e) {
-            return List.of();
-        }
+    private String schedule(String method) {
+        return method == null ? "programmatic" : jobs.scheduledMethods().schedule(method);
     }
 }

@@ -11,13 +11,12 @@ import java.util.concurrent.CompletionStage;
 import dev.baton.scheduling.SingletonJob.CatchUp;
 import io.quarkus.runtime.configuration.DurationConverter;
 import io.quarkus.scheduler.Scheduled;
-import io.quarkus.scheduler.common.runtime.util.SchedulerUtils;
 import io.smallrye.mutiny.Uni;
 
 /**
  * Turns a {@link SingletonJob} method into a {@link JobSpec}, or fails naming the method and what is wrong. Reads
- * the method's {@code @Scheduled} with Quarkus's own property resolution, so {@code ${...}} expressions and
- * {@code off} mean what they mean to the scheduler.
+ * the method's {@code @Scheduled} by the scheduler's rules ({@link ScheduleValues}), so {@code ${...}} expressions
+ * and {@code off} mean what they mean to the scheduler.
  */
 final class JobDiscovery {
 
@@ -61,7 +60,7 @@ final class JobDiscovery {
         String schedule;
         try {
             String cronExpr = resolve(first.cron());
-            if (!cronExpr.isEmpty() && !SchedulerUtils.isOff(cronExpr)) {
+            if (!cronExpr.isEmpty() && !ScheduleValues.isOff(cronExpr)) {
                 ZoneId zone = first.timeZone().equals(Scheduled.DEFAULT_TIMEZONE) ? ZoneId.systemDefault()
                         : ZoneId.of(resolve(first.timeZone()));
                 cron = Optional.of(new CronSlots(cronExpr, cronType, zone));
@@ -70,7 +69,7 @@ final class JobDiscovery {
                 schedule = "off";
             } else {
                 String every = resolve(first.every());
-                schedule = every.isEmpty() || SchedulerUtils.isOff(every) ? "off" : "every " + every;
+                schedule = every.isEmpty() || ScheduleValues.isOff(every) ? "off" : "every " + every;
             }
             if (schedules.size() > 1) {
                 schedule = schedule + " (+" + (schedules.size() - 1) + " more)";
@@ -97,6 +96,6 @@ final class JobDiscovery {
         if (value == null || value.isEmpty()) {
             return "";
         }
-        return SchedulerUtils.isConfigValue(value) ? SchedulerUtils.lookUpPropertyValue(value) : value;
+        return ScheduleValues.isConfigValue(value) ? ScheduleValues.lookUp(value) : value;
     }
 }

@@ -58,6 +58,7 @@ public class JobManager implements Overruns {
     private final Set<String> jobLeases = ConcurrentHashMap.newKeySet();
     private final Map<String, Instant> firedSlots = new ConcurrentHashMap<>();
     private final Map<String, JobSpec> gateOnly = new ConcurrentHashMap<>();
+    private final ScheduledMethods scheduledMethods = new ScheduledMethods();
     private volatile boolean discovered;
 
     JobManager(Elections elections, BatonConfig config, JobsConfig jobsConfig, BeanManager beans,
@@ -112,7 +113,10 @@ public class JobManager implements Overruns {
         elections.closeWithoutRelease(runner.drain(jobsConfig.drainTimeout()));
     }
 
-    /** Finds and checks every {@code @SingletonJob} method of every bean; idempotent. */
+    /**
+     * Finds and checks every {@code @SingletonJob} method of every bean, and reads every bean's {@code @Scheduled}
+     * methods for {@code GET /jobs}; idempotent.
+     */
     synchronized void discover() {
         if (discovered) {
             return;
@@ -121,6 +125,7 @@ public class JobManager implements Overruns {
                 .orElse("quartz");
         Map<String, String> ids = new LinkedHashMap<>();
         for (Bean<?> bean : beans.getBeans(Object.class, Any.Literal.INSTANCE)) {
+            scheduledMethods.readBeanClass(bean.getBeanClass());
             if (bean.getBeanClass().isAnnotationPresent(SingletonJob.class)
                     && !bean.getBeanClass().isAnnotationPresent(jakarta.interceptor.Interceptor.class)) {
                 throw new IllegalStateException("@SingletonJob on class " + bean.getBeanClass().getName()
@@ -298,6 +303,14 @@ public class JobManager implements Overruns {
             discover();
         }
         return Map.copyOf(byMethod);
+    }
+
+    /** The {@code @Scheduled} declarations of every bean's methods, as discovered at start-up. */
+    public ScheduledMethods scheduledMethods() {
+        if (!discovered) {
+            discover();
+        }
+        return scheduledMethods;
     }
 
     public JobRunner runner() {
