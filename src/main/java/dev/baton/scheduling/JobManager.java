@@ -32,13 +32,13 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
-import io.quarkus.scheduler.ScheduledExecution;
 
 /**
- * The application's singleton jobs: finds every {@link SingletonJob} method at start-up (failing boot, naming the
- * method, for a bad one), starts the electors of per-job Leases one after another, and connects the
- * {@link JobRunner} to CDI: term starts trigger catch-up, shutdown drains before {@link Elections}
- * releases the Leases.
+ * The CDI side of the application's singleton jobs (the {@link JobRunner} holds their policy and knows no CDI):
+ * finds every {@link SingletonJob} method at start-up (failing boot, naming the method, for a bad one) and reads
+ * every bean's {@code @Scheduled} declarations, starts the electors of per-job Leases one after another, and
+ * connects the runner to CDI: term starts trigger catch-up, shutdown drains before {@link Elections} releases the
+ * Leases. {@link LeaderOnly}, the interceptor and {@code GET /jobs} look jobs up here.
  */
 @Singleton
 public class JobManager implements Overruns {
@@ -56,7 +56,7 @@ public class JobManager implements Overruns {
     private final Map<String, JobSpec> byMethod = new ConcurrentHashMap<>();
     private final Map<String, LeaderElector> started = new ConcurrentHashMap<>();
     private final Set<String> jobLeases = ConcurrentHashMap.newKeySet();
-    private final Map<String, Instant> firedSlots = new ConcurrentHashMap<>();
+    private final FiredSlots firedSlots = new FiredSlots();
     private final Map<String, JobSpec> gateOnly = new ConcurrentHashMap<>();
     private final ScheduledMethods scheduledMethods = new ScheduledMethods();
     private volatile boolean discovered;
@@ -199,7 +199,7 @@ public class JobManager implements Overruns {
             // Called on the proxy, so the interceptor runs; virtual dispatch reaches the override even when the
             // method is package-private.
             method.setAccessible(true);
-            Object[] args = method.getParameterCount() == 1 ? new Object[] { catchUpExecution(method, slot) }
+            Object[] args = method.getParameterCount() == 1 ? new Object[] { new CatchUpExecution(method, slot) }
                     : new Object[0];
             return method.invoke(instance, args);
         } catch (java.lang.reflect.InvocationTargetException e) {
@@ -209,51 +209,6 @@ public class JobManager implements Overruns {
         } finally {
             context.release(); // a @Dependent job bean made for this call is destroyed with it
         }
-    }
-
-    private static ScheduledExecution catchUpExecution(Method method, Instant slot) {
-        Instant now = Instant.now();
-        return new ScheduledExecution() {
-            @Override
-            public io.quarkus.scheduler.Trigger getTrigger() {
-                return new io.quarkus.scheduler.Trigger() {
-                    @Override
-                    public String getId() {
-                        return "catch-up:" + JobDiscovery.describe(method);
-                    }
-
-                    @Override
-                    public Instant getNextFireTime() {
-                        return null;
-                    }
-
-                    @Override
-                    public Instant getPreviousFireTime() {
-                        return slot;
-                    }
-
-                    @Override
-                    public boolean isOverdue() {
-                        return false;
-                    }
-
-                    @Override
-                    public String getMethodDescription() {
-                        return JobDiscovery.describe(method);
-                    }
-                };
-            }
-
-            @Override
-            public Instant getFireTime() {
-                return now;
-            }
-
-            @Override
-            public Instant getScheduledFireTime() {
-                return slot;
-            }
-        };
     }
 
     // ------------------------------------------------------------------ for the gate, the interceptor and /jobs
@@ -288,13 +243,9 @@ public class JobManager implements Overruns {
         });
     }
 
-    /** Remembers the slot the scheduler fires for a job, for a method that does not take the execution. */
-    void fired(JobSpec spec, Instant scheduledFireTime) {
-        firedSlots.put(spec.id(), scheduledFireTime);
-    }
-
-    Optional<Instant> takeFiredSlot(JobSpec spec) {
-        return Optional.ofNullable(firedSlots.remove(spec.id()));
+    /** Where {@link LeaderOnly} leaves the slot of a fire it let through, for the interceptor. */
+    FiredSlots firedSlots() {
+        return firedSlots;
     }
 
     /** Every discovered singleton job, by method description. */

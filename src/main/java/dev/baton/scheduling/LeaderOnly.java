@@ -1,5 +1,7 @@
 package dev.baton.scheduling;
 
+import java.util.Optional;
+
 import jakarta.inject.Singleton;
 
 import io.quarkus.scheduler.Scheduled;
@@ -12,8 +14,10 @@ import io.quarkus.scheduler.ScheduledExecution;
  * service-wide one, or the {@link SingletonJob#lease()} of the method), the application is not draining, and the
  * process is not a sidecar.
  * <p>
- * A non-blocking read of in-memory state (the elector's current term), so it is safe where Quarkus calls it on the
- * event loop for reactive jobs. Quarkus then fires a {@code SkippedExecution} event for the skip.
+ * The decision is {@link JobGate}'s, a non-blocking read of in-memory state (the elector's current term), so it is
+ * safe where Quarkus calls it on the event loop for reactive jobs; Quarkus then fires a {@code SkippedExecution}
+ * event for the skip. Around it, two things the predicate is the only place to do: count a skip in
+ * {@code baton.job.skips}, and hand the slot of a fire it lets through to the interceptor ({@link FiredSlots}).
  */
 @Singleton
 public class LeaderOnly implements Scheduled.SkipPredicate {
@@ -28,12 +32,12 @@ public class LeaderOnly implements Scheduled.SkipPredicate {
     public boolean test(ScheduledExecution execution) {
         JobSpec spec = jobs.forMethod(execution.getTrigger().getMethodDescription())
                 .orElseGet(() -> jobs.gateOnly(execution.getTrigger().getId()));
-        var reason = jobs.runner().skipReason(spec);
-        if (reason.isPresent()) {
-            jobs.runner().skipped(spec, reason.get());
+        Optional<String> skip = jobs.runner().skipReason(spec);
+        if (skip.isPresent()) {
+            jobs.runner().skipped(spec, skip.get());
             return true;
         }
-        jobs.fired(spec, execution.getScheduledFireTime());
+        jobs.firedSlots().put(spec, execution.getScheduledFireTime());
         return false;
     }
 }

@@ -43,7 +43,7 @@ public class SingletonJobInterceptor {
         }
         Optional<Instant> catchUp = JobRunner.pendingCatchUpSlot();
         Instant slot = catchUp.or(() -> execution(ctx).map(ScheduledExecution::getScheduledFireTime))
-                .or(() -> jobs.takeFiredSlot(spec))
+                .or(() -> jobs.firedSlots().take(spec))
                 .orElseGet(() -> Instant.now().truncatedTo(ChronoUnit.MILLIS));
         if (spec.cron().isPresent()) {
             // Quarkus may report a fire time a little after the slot: name the run by its cron slot.

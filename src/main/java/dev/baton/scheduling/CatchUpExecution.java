@@ -1,0 +1,64 @@
+package dev.baton.scheduling;
+
+import java.lang.reflect.Method;
+import java.time.Instant;
+
+import io.quarkus.scheduler.ScheduledExecution;
+import io.quarkus.scheduler.Trigger;
+
+/**
+ * What a job method that takes a {@link ScheduledExecution} is given when it is invoked to catch up a slot rather
+ * than fired by the scheduler: the slot as its scheduled fire time (and previous fire time), a trigger id of
+ * {@code catch-up:Class#method}, and no next fire time.
+ */
+final class CatchUpExecution implements ScheduledExecution {
+
+    private final Method method;
+    private final Instant slot;
+    private final Instant fireTime = Instant.now();
+
+    CatchUpExecution(Method method, Instant slot) {
+        this.method = method;
+        this.slot = slot;
+    }
+
+    @Override
+    public Trigger getTrigger() {
+        return new Trigger() {
+            @Override
+            public String getId() {
+                return "catch-up:" + JobDiscovery.describe(method);
+            }
+
+            @Override
+            public Instant getNextFireTime() {
+                return null;
+            }
+
+            @Override
+            public Instant getPreviousFireTime() {
+                return slot;
+            }
+
+            @Override
+            public boolean isOverdue() {
+                return false;
+            }
+
+            @Override
+            public String getMethodDescription() {
+                return JobDiscovery.describe(method);
+            }
+        };
+    }
+
+    @Override
+    public Instant getFireTime() {
+        return fireTime;
+    }
+
+    @Override
+    public Instant getScheduledFireTime() {
+        return slot;
+    }
+}
