@@ -4,12 +4,19 @@
  *
  * <h2>The pieces</h2>
  * <ul>
- * <li>{@link dev.baton.scheduling.LeaderOnly}: the skip predicate, a non-blocking read of the elector's term.</li>
- * <li>{@link dev.baton.scheduling.SingletonJob}: the interceptor binding for the full contract; the interceptor hands
- * each call to the {@link dev.baton.scheduling.JobRunner}, which holds the policy and knows no CDI, so tests
- * run several replicas of it in one JVM against one API server.</li>
- * <li>{@link dev.baton.scheduling.JobManager}: finds and checks the jobs at start-up, starts per-job Leases, and
- * connects term starts (catch-up) and shutdown (drain) to the runner.</li>
+ * <li>Public API: {@link dev.baton.scheduling.SingletonJob} (the interceptor binding for the full contract),
+ * {@link dev.baton.scheduling.SingletonRun} (the run in progress, with its term and epoch),
+ * {@link dev.baton.scheduling.LeaderOnly} (the skip predicate, a non-blocking read of the elector's term).</li>
+ * <li>{@link dev.baton.scheduling.JobManager}: the CDI side. Finds and checks the jobs and reads the
+ * {@code @Scheduled} declarations once at start-up, starts per-job Leases, and connects term starts (catch-up) and
+ * shutdown (drain, then {@code Elections.closeWithoutRelease} for runs that ignored it) to the runner.</li>
+ * <li>{@link dev.baton.scheduling.JobRunner}: the policy, knowing no CDI, so tests run several replicas of it in one
+ * JVM against one API server. A fire goes through a chain of small {@link dev.baton.scheduling.RunLink}s, one idea
+ * each, as Quarkus builds its invoker from decorators: skip report, gate, recorded slot, claim, bind to term, started
+ * record or still valid, final record, current run. A new job option is a new link.</li>
+ * <li>Pure pieces, tested by calling one method: {@link dev.baton.scheduling.CatchUpDecision} (the catch-up rule),
+ * {@code RecordWriter.refusal} and {@code RecordReader.believable} (what a record may replace, which are believed),
+ * {@code RunEnd.outcome}.</li>
  * </ul>
  *
  * <h2>What is guaranteed, and why</h2>
