@@ -31,7 +31,7 @@ import io.quarkus.test.kubernetes.client.KubernetesServer;
  * --election=worker-election --http=HOST:PORT}, with POD_NAME and POD_NAMESPACE from the (here, simulated)
  * downward API, against the test API server. It serves leader-elector's answer, writes the leader file, sends no
  * request about pods, contests no job Lease, and on SIGTERM releases the Lease. The jar of the pod-role-label build
- * (built by the pom before the integration tests) labels its pod.
+ * (which the pom builds too, into target/pod-role-label/) labels its pod.
  */
 class SidecarJarIT {
 
@@ -94,7 +94,7 @@ class SidecarJarIT {
 
     /** Starts {@code jar} as the sidecar and waits until it answers that it leads; returns its base URL. */
     private String start(Path jar, Path leaderFile, Path log) throws Exception {
-        assertTrue(Files.exists(jar), jar + " is built by ./mvnw verify");
+        assertTrue(Files.exists(jar), jar + " is built by ./mvnw package");
         Files.createDirectories(DIR);
         Files.deleteIfExists(leaderFile);
         int port = freePort();
