@@ -24,12 +24,19 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
+import io.quarkus.arc.profile.IfBuildProfile;
 import io.quarkus.runtime.StartupEvent;
 import dev.baton.DaemonThreads;
 
 /**
  * Keeps this replica's own pod labelled {@code role=leader} or {@code role=standby} for the service-wide Lease, so
  * that {@code kubectl get pods -L role} shows the seed's ROLE column and a Service can select the leader.
+ * <p>
+ * <b>Only in a build with the {@value #BUILD_PROFILE} profile</b> ({@code ./mvnw package
+ * -Dquarkus.profile=pod-role-label}). Labelling needs {@code get} and {@code patch} on pods, which RBAC cannot limit
+ * to one pod (pod names are generated): a replica that can label its own pod can replace the image of any pod in
+ * the namespace. The default build therefore has no such bean, and its generated Role no pods rule; the same build
+ * profile adds both, so the code and the manifests never disagree (a runtime switch could not change the Role).
  * <p>
  * The pod is {@code POD_NAME} in {@code POD_NAMESPACE} (the downward API; config keys {@code pod.name},
  * {@code pod.namespace}). Labelling is a JSON merge patch sent from its own thread, never the elector's, and it
@@ -41,7 +48,11 @@ import dev.baton.DaemonThreads;
  * until it reaches the API again (its readiness and term have ended by then).
  */
 @Singleton
+@IfBuildProfile(PodRoleLabeler.BUILD_PROFILE)
 public class PodRoleLabeler implements ElectionObserver {
+
+    /** The build profile that builds this labeller and grants its pods rule (application.properties). */
+    public static final String BUILD_PROFILE = "pod-role-label";
 
     /** The label's key, as in the seed's {@code kubectl get pods -L role}. */
     public static final String LABEL = "role";
@@ -121,8 +132,7 @@ public class PodRoleLabeler implements ElectionObserver {
         String pod = podName.orElseThrow();
         try {
             kubernetes.get().pods().inNamespace(namespace).withName(pod)
-                    .patch(PatchContext.of(PatchType.JSON_MERGE),
-                            "{\"metadata\":{\"labels\":{\"" + LABEL + "\":\"" + role + "\"}}}");
+                    .patch(PatchContext.of(PatchType.JSON_MERGE), rolePatch(role));
             applied = role;
             if (failing) {
                 failing = false;
@@ -140,6 +150,14 @@ public class PodRoleLabeler implements ElectionObserver {
         }
     }
 
+    /**
+     * The JSON merge patch that sets the label: nothing else of the pod is touched, which the optional admission
+     * policy (src/main/kubernetes/pod-role-label/admission-policy.yml) also enforces.
+     */
+    public static String rolePatch(String role) {
+        return "{\"metadata\":{\"labels\":{\"" + LABEL + "\":\"" + role + "\"}}}";
+    }
+
     private String currentRole() {
         boolean leader = elections.existing(elections.settings().leaseName()).map(LeaderElector::isLeader)
                 .orElse(false);
@@ -149,7 +167,10 @@ public class PodRoleLabeler implements ElectionObserver {
     private static String why(RuntimeException e) {
         if (e instanceof KubernetesClientException k) {
             return switch (k.getCode()) {
-                case 403 -> "403 forbidden: grant verbs 'get' and 'patch' on resource 'pods' to the ServiceAccount";
+                // RBAC (the Role of a default build has no pods rule) or the optional admission policy.
+                case 403 -> "403 forbidden: " + (k.getStatus() == null ? k.getMessage() : k.getStatus().getMessage())
+                        + "; the ServiceAccount needs verbs 'get' and 'patch' on resource 'pods', which only the "
+                        + BUILD_PROFILE + " build's Role grants";
                 case 404 -> "404: no such pod; is POD_NAME the pod's own name?";
                 default -> k.getCode() + " " + k.getMessage();
             };

@@ -14,6 +14,7 @@ import jakarta.inject.Inject;
 import org.junit.jupiter.api.Test;
 
 import dev.baton.Leadership;
+import dev.baton.observability.PodRoleLabeler;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
@@ -28,6 +29,12 @@ class PodLabelFailureTest {
     static final Path LOG = Path.of("target", "pod-label-failure-test.log");
 
     public static class NoSuchPod implements QuarkusTestProfile {
+        /** The labeller exists only in the pod-role-label build; the test profile last, so its keys win. */
+        @Override
+        public String getConfigProfile() {
+            return PodRoleLabeler.BUILD_PROFILE + ",test";
+        }
+
         @Override
         public Map<String, String> getConfigOverrides() {
             // Short timings: the label is retried every lease duration (2 s) while it fails.

@@ -23,6 +23,7 @@ import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import io.fabric8.kubernetes.api.model.coordination.v1.LeaseBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import dev.baton.observability.PodRoleLabeler;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
@@ -45,6 +46,12 @@ class PodRoleAndEventsTest {
     static final String ELECTION = "checks.find { it.name == 'baton-election' }.";
 
     public static class AsPod implements QuarkusTestProfile {
+        /** The labeller exists only in the pod-role-label build; the test profile last, so its keys win. */
+        @Override
+        public String getConfigProfile() {
+            return PodRoleLabeler.BUILD_PROFILE + ",test";
+        }
+
         @Override
         public Map<String, String> getConfigOverrides() {
             return Map.of("baton.store", "kubernetes", "baton.identity", POD, "baton.lease-name", LEASE,
