@@ -12,7 +12,8 @@ import dev.baton.election.Ticker;
  *
  * @param source where the value comes from; only {@link Source#MEASURED} carries an offset
  * @param offset this replica's clock minus the cluster's (positive: ahead); {@link Duration#ZERO} unless measured
- * @param uncertainty half the width of the interval known to contain the true offset
+ * @param uncertainty half the width of the interval known to contain the true offset, as of the moment the estimate
+ *        was read (it grows between answers by the drift allowance)
  * @param samples the answers this estimate rests on (those since the last detected step)
  * @param lastSampleNanos when the newest of them arrived, on the monotonic clock ({@link Ticker})
  * @param stepsDetected how many times an answer contradicted the earlier ones (the local clock was stepped) since
@@ -49,6 +50,17 @@ public record ClockEstimate(Source source, Duration offset, Duration uncertainty
     public Optional<Duration> lastSampleAge(Ticker ticker) {
         return measured() ? Optional.of(Duration.ofNanos(Math.max(0, ticker.nanos() - lastSampleNanos)))
                 : Optional.empty();
+    }
+
+    /** This estimate at {@code nowNanos}: the uncertainty grows by the drift allowance since the newest answer. */
+    ClockEstimate agedTo(long nowNanos) {
+        if (!measured()) {
+            return this;
+        }
+        long drift = ClockOffsetEstimator.drift(nowNanos - lastSampleNanos);
+        return drift == 0 ? this
+                : new ClockEstimate(source, offset, uncertainty.plusNanos(drift), samples, lastSampleNanos,
+                        stepsDetected);
     }
 
     /** For people: {@code +0.12s ±0.30s (12 samples)}, or why there is no value. */

@@ -84,9 +84,12 @@ public final class ClockOffsetEstimator {
         });
     }
 
-    /** The latest estimate; never blocks. */
+    /**
+     * The estimate as of now; never blocks. Its uncertainty includes the drift allowance for the time since the newest
+     * answer: a standby that only watches gets few answers, and what it measured an hour ago may be off by 1.8 s now.
+     */
     public ClockEstimate estimate() {
-        return current;
+        return current.agedTo(ticker.nanos());
     }
 
     private synchronized void add(Interval newest) {
@@ -101,7 +104,7 @@ public final class ClockOffsetEstimator {
                 dropRest(it);
                 break;
             }
-            long drift = Math.max(0, age) / 1_000_000 * DRIFT_PPM;
+            long drift = drift(age);
             long l = Math.max(low, i.low() - drift);
             long h = Math.min(high, i.high() + drift);
             if (l > h) {
@@ -116,6 +119,11 @@ public final class ClockOffsetEstimator {
         long half = (high - low) / 2;
         current = new ClockEstimate(ClockEstimate.Source.MEASURED, Duration.ofNanos(low + half),
                 Duration.ofNanos(half), used, newest.receivedNanos(), steps);
+    }
+
+    /** How far two clocks may move apart in {@code elapsedNanos}. */
+    static long drift(long elapsedNanos) {
+        return Math.max(0, elapsedNanos) / 1_000_000 * DRIFT_PPM;
     }
 
     /** Removes the interval last returned by {@code it} and all older ones. */

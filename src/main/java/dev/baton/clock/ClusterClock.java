@@ -17,8 +17,8 @@ import io.quarkus.runtime.Startup;
  * This replica's wall-clock offset from the cluster's, for anyone to read: health, metrics, the job gate. Every read
  * is a volatile read of an immutable {@link ClockEstimate}, safe on the event loop and in a skip predicate.
  * <p>
- * Fed by the Kubernetes client's answers ({@link MeasuredKubernetesClientProducer} adds {@link #interceptor()}). With the
- * embedded store there is no cluster: the estimate is {@link ClockEstimate#NO_CLUSTER}.
+ * Fed by the Kubernetes client's answers ({@link MeasuredKubernetesClientProducer} adds {@link #interceptor()}).
+ * With the embedded store there is no cluster: the estimate is {@link ClockEstimate#NO_CLUSTER}.
  * <p>
  * Created at start-up ({@link Startup}) so that a negative {@code baton.jobs.max-clock-skew} fails the boot, naming
  * the key, before any job runs.

@@ -30,6 +30,9 @@
  * an answer contradicts the old ones; a larger one is seen at the next answer, and the estimate restarts from it.</li>
  * <li>Behind a load balancer over API servers whose clocks disagree, answers contradict each other and the
  * estimate keeps restarting: the uncertainty then stays near a second.</li>
+ * <li>Nothing between answers: the uncertainty grows by the drift allowance (500 ppm) from the newest answer on. A
+ * leader renews every retry period, so its estimate stays fresh; a standby that only watches gets an answer when the
+ * watch reconnects, and its uncertainty shows that.</li>
  * <li>The embedded store (dev mode, tests) has no cluster and no cluster clock: the estimate says so.</li>
  * </ul>
  *

@@ -133,6 +133,17 @@ class ClockOffsetEstimatorTest {
     }
 
     @Test
+    void anEstimateWithoutNewAnswersGrowsMoreUncertain() {
+        SimulatedClocks clocks = new SimulatedClocks();
+        ClockOffsetEstimator estimator = new ClockOffsetEstimator(clocks.wall, clocks.ticker);
+        clocks.exchange(estimator, 0.1, Duration.ofMillis(2), null);
+        Duration fresh = estimator.estimate().uncertainty();
+        clocks.advance(Duration.ofHours(1)); // a standby that only watched: no answers for an hour
+        // 500 ppm of an hour: the clocks may have moved 1.8 s apart since the answer
+        assertEquals(fresh.plusMillis(1800), estimator.estimate().uncertainty());
+    }
+
+    @Test
     void theLastSampleAgeIsOnTheMonotonicClock() {
         SimulatedClocks clocks = new SimulatedClocks();
         ClockOffsetEstimator estimator = new ClockOffsetEstimator(clocks.wall, clocks.ticker);
