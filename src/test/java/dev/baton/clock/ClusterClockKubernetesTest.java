@@ -91,7 +91,8 @@ class ClusterClockKubernetesTest {
         // Readiness shows it and stays UP: the election does not depend on wall clocks.
         given().get("/q/health/ready").then().statusCode(200)
                 .body(ELECTION + "status", is("UP"))
-                .body(ELECTION + "data.clockOffset", matchesPattern("-(89|90)\\.\\d\\ds ±0\\.\\d\\ds \\(\\d+ samples\\)"));
+                .body(ELECTION + "data.clockOffset",
+                        matchesPattern("-(89|90)\\.\\d\\ds ±0\\.\\d\\ds \\(\\d+ samples\\)"));
 
         String metrics = given().get("/q/metrics").then().statusCode(200).extract().asString();
         double gauge = gauge(metrics, "baton_clock_offset_seconds");

@@ -68,8 +68,8 @@ public class DateStampingApiServer implements QuarkusTestResourceLifecycleManage
     public static KubernetesMockServer start(Duration ahead) {
         Map<ServerRequest, Queue<ServerResponse>> responses = new HashMap<>();
         Dispatcher crud = new KubernetesMixedDispatcher(responses, Collections.emptyList());
-        KubernetesMockServer server = new KubernetesMockServer(new io.fabric8.mockwebserver.Context(), new MockWebServer(), responses,
-                new Stamping(crud, ahead), false);
+        KubernetesMockServer server = new KubernetesMockServer(new io.fabric8.mockwebserver.Context(),
+                new MockWebServer(), responses, new Stamping(crud, ahead), false);
         server.init(InetAddress.getLoopbackAddress(), 0);
         return server;
     }
