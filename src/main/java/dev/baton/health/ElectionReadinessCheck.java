@@ -10,6 +10,7 @@ import org.eclipse.microprofile.health.HealthCheckResponseBuilder;
 import org.eclipse.microprofile.health.Readiness;
 
 import dev.baton.Term;
+import dev.baton.clock.ClusterClock;
 import dev.baton.election.Elections;
 import dev.baton.election.LeaderElector;
 import dev.baton.store.LeaseRecord;
@@ -19,6 +20,9 @@ import dev.baton.store.LeaseSnapshot;
  * Readiness, carrying the election as the seed's {@code kubectl} views show it: role, Lease, holder, epoch, last
  * renewal, and where the Lease lives. A standby is ready (a rolling update must not wait for leadership) unless
  * {@code baton.health.ready-only-when-leader} says otherwise. Names and times only: nothing here is secret.
+ * <p>
+ * {@code clockOffset} shows this replica's wall-clock offset from the cluster's. It never makes the check DOWN: the
+ * election does not depend on wall clocks, and a replica with a wrong clock still serves and still elects.
  */
 @Readiness
 @Singleton
@@ -28,10 +32,12 @@ public class ElectionReadinessCheck implements HealthCheck {
 
     private final Elections elections;
     private final HealthConfig config;
+    private final ClusterClock clock;
 
-    ElectionReadinessCheck(Elections elections, HealthConfig config) {
+    ElectionReadinessCheck(Elections elections, HealthConfig config, ClusterClock clock) {
         this.elections = elections;
         this.config = config;
+        this.clock = clock;
     }
 
     @Override
@@ -41,7 +47,8 @@ public class ElectionReadinessCheck implements HealthCheck {
         HealthCheckResponseBuilder response = HealthCheckResponse.named(NAME)
                 .status(!config.readyOnlyWhenLeader() || role.equals("leader"))
                 .withData("role", role)
-                .withData("identity", elections.identity());
+                .withData("identity", elections.identity())
+                .withData("clockOffset", clock.current().describe());
         if (config.readyOnlyWhenLeader()) {
             response.withData("readyOnlyWhenLeader", true);
         }

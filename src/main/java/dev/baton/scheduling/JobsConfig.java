@@ -32,6 +32,19 @@ public interface JobsConfig {
     @WithDefault("64")
     int maxRecords();
 
+    /**
+     * The largest offset of this replica's wall clock from the cluster's (measured from the API server's
+     * {@code Date} headers, see {@code dev.baton.clock}) at which it still names cron slots. A clock is judged off
+     * only when it is beyond this even after subtracting the measurement's uncertainty. The default, 2 s, is about
+     * the finest the header allows: it has whole seconds, so one answer bounds the offset to about ±0.5 s and only
+     * many answers narrow it further; a tighter limit would rest on luck, not on measurement. Two seconds is still
+     * far above what NTP keeps nodes within (milliseconds), so a refused replica has a broken clock. {@code 0s}
+     * refuses any provable offset; negative values fail start-up.
+     */
+    @WithName("max-clock-skew")
+    @WithDefault("2s")
+    Duration maxClockSkew();
+
     /** The schedules of the example jobs in {@code dev.baton.examples}; {@code off} removes one. */
     Examples examples();
 

@@ -41,7 +41,8 @@ class LeaderHealthTest {
                 .body(ELECTION + "data.lease", is(leadership.lease().toString()))
                 .body(ELECTION + "data.epoch", equalTo((int) epoch))
                 .body(ELECTION + "data.lastRenewal", notNullValue())
-                .body(ELECTION + "data.store", containsString("embedded"));
+                .body(ELECTION + "data.store", containsString("embedded"))
+                .body(ELECTION + "data.clockOffset", is("no cluster clock (embedded store)"));
     }
 
     @Test
@@ -58,6 +59,7 @@ class LeaderHealthTest {
         await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> given().get("/q/metrics").then().statusCode(200)
                 .body(containsString("baton_leader{lease=\"baton-leader\"} 1.0"))
                 .body(containsString("baton_leadership_transitions_total{lease=\"baton-leader\"}"))
-                .body(containsString("baton_lease_renew_seconds_count{lease=\"baton-leader\",outcome=\"success\"}")));
+                .body(containsString("baton_lease_renew_seconds_count{lease=\"baton-leader\",outcome=\"success\"}"))
+                .body(containsString("baton_clock_offset_seconds NaN")));
     }
 }

@@ -1,0 +1,76 @@
+package dev.baton.clock;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Optional;
+
+import jakarta.inject.Inject;
+import jakarta.inject.Singleton;
+
+import dev.baton.config.BatonConfig;
+import dev.baton.election.Ticker;
+import dev.baton.scheduling.JobsConfig;
+import io.fabric8.kubernetes.client.http.Interceptor;
+import io.quarkus.runtime.Startup;
+
+/**
+ * This replica's wall-clock offset from the cluster's, for anyone to read: health, metrics, the job gate. Every read
+ * is a volatile read of an immutable {@link ClockEstimate}, safe on the event loop and in a skip predicate.
+ * <p>
+ * Fed by the Kubernetes client's answers ({@link MeasuredKubernetesClientProducer} adds {@link #interceptor()}).
+ * With the embedded store there is no cluster: the estimate is {@link ClockEstimate#NO_CLUSTER}.
+ * <p>
+ * Created at start-up ({@link Startup}) so that a negative {@code baton.jobs.max-clock-skew} fails the boot, naming
+ * the key, before any job runs.
+ */
+@Startup
+@Singleton
+public class ClusterClock {
+
+    private final boolean embedded;
+    private final Duration maxSkew;
+    private final ClockOffsetEstimator estimator;
+    private final Ticker ticker;
+
+    @Inject
+    ClusterClock(BatonConfig config, JobsConfig jobs) {
+        this(config.store() == BatonConfig.StoreKind.EMBEDDED, jobs.maxClockSkew(), Clock.systemUTC(), Ticker.SYSTEM);
+    }
+
+    /** For tests: any store kind, limit and clocks. */
+    public ClusterClock(boolean embedded, Duration maxSkew, Clock wall, Ticker ticker) {
+        if (maxSkew.isNegative()) {
+            throw new IllegalStateException("Invalid configuration baton.jobs.max-clock-skew: " + maxSkew
+                    + " is negative; use 0s (refuse any provable offset) or more (default 2s)");
+        }
+        this.embedded = embedded;
+        this.maxSkew = maxSkew;
+        this.estimator = new ClockOffsetEstimator(wall, ticker);
+        this.ticker = ticker;
+    }
+
+    /** The current estimate (offset, uncertainty, samples); never blocks. */
+    public ClockEstimate current() {
+        return embedded ? ClockEstimate.NO_CLUSTER : estimator.estimate();
+    }
+
+    /** How long ago the newest answer arrived; empty until one did. */
+    public Optional<Duration> lastSampleAge() {
+        return current().lastSampleAge(ticker);
+    }
+
+    /** Whether this clock may name cron slots now, under {@code baton.jobs.max-clock-skew}. */
+    public ClockTrust trust() {
+        return ClockTrust.judge(current(), maxSkew);
+    }
+
+    /** {@code baton.jobs.max-clock-skew}. */
+    public Duration maxSkew() {
+        return maxSkew;
+    }
+
+    /** The hook that measures: add it to the HTTP client of every Kubernetes client whose answers should count. */
+    public Interceptor interceptor() {
+        return new DateHeaderInterceptor(estimator, ticker);
+    }
+}
