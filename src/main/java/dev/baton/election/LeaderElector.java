@@ -320,7 +320,7 @@ public final class LeaderElector implements Leadership, AutoCloseable {
         return settings;
     }
 
-    /** The store's description, e.g. the API server's URL or "embedded". */
+    /** The store this elector writes to ({@link LeaseStore#describe()} names it for people). */
     public LeaseStore store() {
         return store;
     }
