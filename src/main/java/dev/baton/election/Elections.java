@@ -264,33 +264,25 @@ public class Elections {
 
         @Override
         public void leadershipAcquired(Term term) {
-            fire(() -> acquired.fire(new LeadershipAcquired(term.lease(), term.holder(), term)));
-            beans().forEach(o -> fire(() -> o.leadershipAcquired(term)));
+            Safely.run(term.lease(), () -> acquired.fire(new LeadershipAcquired(term.lease(), term.holder(), term)));
+            beans().forEach(o -> Safely.run(term.lease(), () -> o.leadershipAcquired(term)));
         }
 
         @Override
         public void leadershipLost(LeadershipLost event) {
-            fire(() -> lost.fire(event));
-            beans().forEach(o -> fire(() -> o.leadershipLost(event)));
+            Safely.run(event.lease(), () -> lost.fire(event));
+            beans().forEach(o -> Safely.run(event.lease(), () -> o.leadershipLost(event)));
         }
 
         @Override
         public void leaderChanged(LeaderChanged event) {
-            fire(() -> changed.fire(event));
-            beans().forEach(o -> fire(() -> o.leaderChanged(event)));
+            Safely.run(event.lease(), () -> changed.fire(event));
+            beans().forEach(o -> Safely.run(event.lease(), () -> o.leaderChanged(event)));
         }
 
         @Override
         public void attempted(LeaseRef lease, boolean asLeader, Duration latency, LeaseStoreException failure) {
-            beans().forEach(o -> fire(() -> o.attempted(lease, asLeader, latency, failure)));
-        }
-
-        private void fire(Runnable call) {
-            try {
-                call.run();
-            } catch (RuntimeException e) {
-                LOG.warnf(e, "An observer of leadership events failed; the election goes on");
-            }
+            beans().forEach(o -> Safely.run(lease, () -> o.attempted(lease, asLeader, latency, failure)));
         }
     }
 

@@ -388,7 +388,7 @@ public final class LeaderElector implements Leadership, AutoCloseable {
         }
         boolean asLeader = leading != null;
         LeaseStoreException reported = failure;
-        safely(() -> observer.attempted(leaseRef, asLeader, Duration.ofNanos(ticker.nanos() - sentAt), reported));
+        Safely.run(leaseRef, () -> observer.attempted(leaseRef, asLeader, Duration.ofNanos(ticker.nanos() - sentAt), reported));
 
         if (leading != null) {
             if (success) {
@@ -513,8 +513,8 @@ public final class LeaderElector implements Leadership, AutoCloseable {
         }
         armDeadline(started);
         LOG.infof("Lease %s: %s became leader (epoch %d)", leaseRef, settings.identity(), epoch);
-        safely(() -> observer.leadershipAcquired(started));
-        safely(() -> store.recordEvent(settings.leaseName(), "LeaderElection",
+        Safely.run(leaseRef, () -> observer.leadershipAcquired(started));
+        Safely.run(leaseRef, () -> store.recordEvent(settings.leaseName(), "LeaderElection",
                 settings.identity() + " became leader (epoch " + epoch + ")"));
     }
 
@@ -540,11 +540,11 @@ public final class LeaderElector implements Leadership, AutoCloseable {
             case SHUTDOWN -> "shutting down";
         };
         LOG.infof("Lease %s: %s stopped leading (epoch %d): %s", leaseRef, settings.identity(), ending.epoch(), why);
-        safely(() -> observer.leadershipLost(new LeadershipLost(leaseRef, settings.identity(), ending.epoch(), reason,
+        Safely.run(leaseRef, () -> observer.leadershipLost(new LeadershipLost(leaseRef, settings.identity(), ending.epoch(), reason,
                 Optional.ofNullable(newHolder))));
         if (!closed && !loop.isShutdown()) {
             try {
-                loop.execute(() -> safely(() -> store.recordEvent(settings.leaseName(), "LeaderElection",
+                loop.execute(() -> Safely.run(leaseRef, () -> store.recordEvent(settings.leaseName(), "LeaderElection",
                         settings.identity() + " stopped leading (epoch " + ending.epoch() + "): " + why)));
             } catch (RuntimeException e) {
                 // the loop stopped meanwhile; the log line above is the record
@@ -787,7 +787,7 @@ public final class LeaderElector implements Leadership, AutoCloseable {
         if (!Objects.equals(before, after) && (previous != null || after != null)) {
             LOG.infof("Lease %s: leader is now %s (was %s)", leaseRef, after == null ? "nobody" : after,
                     before == null ? "nobody" : before);
-            safely(() -> observer.leaderChanged(new LeaderChanged(leaseRef, Optional.ofNullable(before),
+            Safely.run(leaseRef, () -> observer.leaderChanged(new LeaderChanged(leaseRef, Optional.ofNullable(before),
                     Optional.ofNullable(after))));
         }
         return true;
@@ -807,7 +807,7 @@ public final class LeaderElector implements Leadership, AutoCloseable {
         if (!previous.record().isFree()) {
             String before = previous.record().holderIdentity();
             LOG.infof("Lease %s: deleted (it was held by %s)", leaseRef, before);
-            safely(() -> observer.leaderChanged(new LeaderChanged(leaseRef, Optional.of(before), Optional.empty())));
+            Safely.run(leaseRef, () -> observer.leaderChanged(new LeaderChanged(leaseRef, Optional.of(before), Optional.empty())));
         }
     }
 
@@ -899,14 +899,6 @@ public final class LeaderElector implements Leadership, AutoCloseable {
             }
         } else {
             LOG.debugf("Lease %s: still failing (%d in a row): %s", leaseRef, consecutiveFailures, e.getMessage());
-        }
-    }
-
-    private void safely(Runnable call) {
-        try {
-            call.run();
-        } catch (RuntimeException e) {
-            LOG.warnf(e, "Lease %s: an observer failed; the election goes on", leaseRef);
         }
     }
 }
