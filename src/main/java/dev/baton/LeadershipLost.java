@@ -12,7 +12,7 @@ public record LeadershipLost(LeaseRef lease, String identity, long epoch, Reason
 
     /** Why a term ended. */
     public enum Reason {
-        /** This replica gave the Lease up on purpose (e.g. {@code Elections#release}). */
+        /** This replica gave the Lease up on purpose ({@code LeaderElector#releaseNow()}). */
         RELEASED,
         /** No renewal succeeded within the renew deadline (API unreachable, too slow, 5xx, 403...). */
         RENEW_DEADLINE_PASSED,

@@ -8,7 +8,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.function.UnaryOperator;
 
 import jakarta.annotation.Priority;
 import jakarta.enterprise.event.Event;
@@ -161,14 +160,14 @@ public class Elections {
      * Throws {@link ElectionSettings.InvalidSettingException} for a name that is not a valid Lease name.
      */
     public LeaderElector forLease(String leaseName) {
-        return forLease(leaseName, UnaryOperator.identity());
+        return forLease(leaseName, PauseBeforeTaking.NONE);
     }
 
     /**
-     * As {@link #forLease(String)}, the elector talking to the store through {@code storeWrapper} when this call
-     * creates it (the job gate uses it to pace acquisitions of per-job Leases so they spread across replicas).
+     * As {@link #forLease(String)}, the elector pausing before each take as {@code pauseBeforeTaking} says when this
+     * call creates it (per-job Leases use {@link LeaseSpreading} so they spread across replicas).
      */
-    public LeaderElector forLease(String leaseName, UnaryOperator<LeaseStore> storeWrapper) {
+    public LeaderElector forLease(String leaseName, PauseBeforeTaking pauseBeforeTaking) {
         LeaderElector existing = electors.get(leaseName);
         if (existing != null) {
             return existing;
@@ -177,8 +176,8 @@ public class Elections {
             return electors.computeIfAbsent(leaseName, name -> {
                 ElectionSettings settings = new ElectionSettings(name, identity, serviceSettings.leaseDuration(),
                         serviceSettings.renewDeadline(), serviceSettings.retryPeriod());
-                LeaderElector elector = new LeaderElector(storeWrapper.apply(store()), settings, new Bridge(),
-                        Ticker.SYSTEM);
+                LeaderElector elector = new LeaderElector(store(), settings, new Bridge(), Ticker.SYSTEM,
+                        pauseBeforeTaking);
                 if (config.enabled() && !stopping) {
                     elector.start();
                 }
@@ -275,33 +274,25 @@ public class Elections {
 
         @Override
         public void leadershipAcquired(Term term) {
-            fire(() -> acquired.fire(new LeadershipAcquired(term.lease(), term.holder(), term)));
-            beans().forEach(o -> fire(() -> o.leadershipAcquired(term)));
+            Safely.run(term.lease(), () -> acquired.fire(new LeadershipAcquired(term.lease(), term.holder(), term)));
+            beans().forEach(o -> Safely.run(term.lease(), () -> o.leadershipAcquired(term)));
         }
 
         @Override
         public void leadershipLost(LeadershipLost event) {
-            fire(() -> lost.fire(event));
-            beans().forEach(o -> fire(() -> o.leadershipLost(event)));
+            Safely.run(event.lease(), () -> lost.fire(event));
+            beans().forEach(o -> Safely.run(event.lease(), () -> o.leadershipLost(event)));
         }
 
         @Override
         public void leaderChanged(LeaderChanged event) {
-            fire(() -> changed.fire(event));
-            beans().forEach(o -> fire(() -> o.leaderChanged(event)));
+            Safely.run(event.lease(), () -> changed.fire(event));
+            beans().forEach(o -> Safely.run(event.lease(), () -> o.leaderChanged(event)));
         }
 
         @Override
         public void attempted(LeaseRef lease, boolean asLeader, Duration latency, LeaseStoreException failure) {
-            beans().forEach(o -> fire(() -> o.attempted(lease, asLeader, latency, failure)));
-        }
-
-        private void fire(Runnable call) {
-            try {
-                call.run();
-            } catch (RuntimeException e) {
-                LOG.warnf(e, "An observer of leadership events failed; the election goes on");
-            }
+            beans().forEach(o -> Safely.run(lease, () -> o.attempted(lease, asLeader, latency, failure)));
         }
     }
 

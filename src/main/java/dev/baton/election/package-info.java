@@ -36,5 +36,14 @@
  * sends nothing in steady state: each renewal arrives as a watch event and pushes its single expiry timer
  * further; a release or deletion wakes it at once. Without the watch verb (the seed's Role) it polls with a GET
  * every retry period.
+ *
+ * <h2>Where things are</h2>
+ * {@link dev.baton.election.LeaderElector} runs one Lease's election on its thread and answers reads; the decisions
+ * are {@code ElectorStateMachine}'s (its numbered {@code tryAcquireOrRenew} is the place to start), with one small
+ * class per concern: {@code ObservedLease} (what was seen, and when, on the monotonic clock), {@code LeaseRecords}
+ * (the records this process writes), {@code Pacing} (when the next round is due), {@code HoldBack} (stepping aside,
+ * pausing before a take), {@code CurrentTerm} (a term's life and its deadline watchdog), {@code Announcer} (logs,
+ * observers, Kubernetes Events), {@code Failures}, {@code WatchSupervisor} and {@code LeaseAnnotations} (the job
+ * runner's records in the Lease). {@link dev.baton.election.Elections} wires them into the application.
  */
 package dev.baton.election;

@@ -162,11 +162,10 @@ public class JobManager implements Overruns {
         if (leases.isEmpty()) {
             return;
         }
-        SpreadingLeaseStore.startOneByOne(leases, jobsConfig.spreadStep().multipliedBy(4), lease -> {
+        dev.baton.election.LeaseSpreading.startOneByOne(leases, jobsConfig.spreadStep().multipliedBy(4), lease -> {
             if (!runner.draining()) {
-                started.put(lease, elections.forLease(lease,
-                        store -> new SpreadingLeaseStore(store, this::jobLeasesHeld, jobsConfig.spreadStep(),
-                                config.retryPeriod().dividedBy(2), runner::draining)));
+                started.put(lease, elections.forLease(lease, dev.baton.election.LeaseSpreading
+                        .pausePerLeaseHeld(this::jobLeasesHeld, jobsConfig.spreadStep())));
             }
         });
     }

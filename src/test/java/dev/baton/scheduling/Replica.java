@@ -13,6 +13,8 @@ import dev.baton.Term;
 import dev.baton.election.ElectionObserver;
 import dev.baton.election.ElectionSettings;
 import dev.baton.election.LeaderElector;
+import dev.baton.election.LeaseSpreading;
+import dev.baton.election.PauseBeforeTaking;
 import dev.baton.election.Ticker;
 import dev.baton.store.KubernetesLeaseStore;
 import dev.baton.store.LeaseStore;
@@ -44,7 +46,6 @@ final class Replica implements AutoCloseable {
     final Map<String, LeaderElector> electors = new ConcurrentHashMap<>();
     final Map<String, Body> bodies = new ConcurrentHashMap<>();
     final Queue<Term> termsStarted = new ConcurrentLinkedQueue<>();
-    volatile boolean stopping;
 
     Replica(String name, KubernetesClient admin, String namespace, MutableClock clock, int maxRecords) {
         this.name = name;
@@ -56,25 +57,24 @@ final class Replica implements AutoCloseable {
 
     /** Starts competing for {@code lease}. */
     LeaderElector elect(String lease) {
-        return elect(lease, store);
+        return elect(lease, PauseBeforeTaking.NONE);
     }
 
     /** Starts competing for {@code lease} as a job Lease, paced by how many job Leases this replica holds. */
     LeaderElector electSpreading(String lease, Duration step) {
-        return elect(lease, new SpreadingLeaseStore(store,
-                () -> (int) electors.values().stream().filter(LeaderElector::isLeader).count(), step,
-                RETRY.dividedBy(2), () -> stopping));
+        return elect(lease, LeaseSpreading.pausePerLeaseHeld(
+                () -> (int) electors.values().stream().filter(LeaderElector::isLeader).count(), step));
     }
 
-    private LeaderElector elect(String lease, LeaseStore through) {
-        LeaderElector elector = new LeaderElector(through, new ElectionSettings(lease, name, LEASE, DEADLINE, RETRY),
+    private LeaderElector elect(String lease, PauseBeforeTaking pause) {
+        LeaderElector elector = new LeaderElector(store, new ElectionSettings(lease, name, LEASE, DEADLINE, RETRY),
                 new ElectionObserver() {
                     @Override
                     public void leadershipAcquired(Term term) {
                         termsStarted.add(term);
                         runner.termStarted(term);
                     }
-                }, Ticker.SYSTEM);
+                }, Ticker.SYSTEM, pause);
         electors.put(lease, elector);
         elector.start();
         return elector;
@@ -128,7 +128,6 @@ final class Replica implements AutoCloseable {
 
     @Override
     public void close() {
-        stopping = true;
         electors.values().forEach(e -> e.close(true, DEADLINE));
         client.close();
     }

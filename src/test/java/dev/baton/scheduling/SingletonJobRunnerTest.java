@@ -399,7 +399,8 @@ class SingletonJobRunnerTest {
         List<Replica> all = List.of(replica("a"), replica("b"), replica("c"));
         Duration step = Duration.ofMillis(100);
         Duration stagger = Duration.ofSeconds(1);
-        all.forEach(r -> SpreadingLeaseStore.startOneByOne(leases, stagger, lease -> r.electSpreading(lease, step)));
+        all.forEach(r -> dev.baton.election.LeaseSpreading.startOneByOne(leases, stagger,
+                lease -> r.electSpreading(lease, step)));
         for (String lease : leases) {
             awaitLeader(all, lease);
         }

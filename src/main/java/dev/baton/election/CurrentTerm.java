@@ -1,0 +1,123 @@
+package dev.baton.election;
+
+import java.time.Instant;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+
+import dev.baton.DaemonThreads;
+import dev.baton.LeaseRef;
+import dev.baton.LeadershipLost.Reason;
+import dev.baton.store.LeaseRecord;
+
+/**
+ * The life of an elector's terms: one begins on a win, valid until the renew deadline counted from when the
+ * winning write was sent; each renewal extends it the same way; it ends once, for one reason, and is announced.
+ * <p>
+ * A watchdog with a thread of its own (one per elector) ends a term at its deadline, so it ends on time even while
+ * the elector's thread is stuck in a slow API call, and a slow observer of one Lease's loss cannot delay another
+ * Lease's deadline. A term may thus end on either thread: beginning, extending and ending share one lock.
+ */
+final class CurrentTerm {
+
+    private final LeaseRef lease;
+    private final ElectionSettings settings;
+    private final Ticker ticker;
+    private final Announcer announcer;
+    private final BooleanSupplier stopping;
+    private final ScheduledExecutorService watchdog;
+    private final Object lock = new Object();
+    private volatile ElectionTerm term;
+    private ScheduledFuture<?> timer;
+
+    /** @param stopping true once the elector closes (a term ending then records no Kubernetes Event) */
+    CurrentTerm(LeaseRef lease, ElectionSettings settings, Ticker ticker, Announcer announcer,
+            BooleanSupplier stopping) {
+        this.lease = lease;
+        this.settings = settings;
+        this.ticker = ticker;
+        this.announcer = announcer;
+        this.stopping = stopping;
+        this.watchdog = Executors.newSingleThreadScheduledExecutor(
+                DaemonThreads.named("baton-deadline-" + lease.name()));
+    }
+
+    /** The term in progress, or null: none, or it has just ended. Any thread. */
+    ElectionTerm get() {
+        ElectionTerm t = term;
+        return t == null || t.isEnded() ? null : t;
+    }
+
+    /** A write sent at {@code sentAtNanos} won the Lease, now showing {@code won}: its term begins. */
+    ElectionTerm begin(LeaseRecord won, long sentAtNanos) {
+        long epoch = won.leaseTransitions() == null ? 0 : won.leaseTransitions();
+        ElectionTerm started = new ElectionTerm(lease, settings.identity(), epoch,
+                won.acquireTime() == null ? Instant.now() : won.acquireTime(), ticker, deadlineFor(sentAtNanos));
+        synchronized (lock) {
+            term = started;
+        }
+        arm(started);
+        announcer.began(started);
+        return started;
+    }
+
+    /**
+     * A renewal sent at {@code sentAtNanos} succeeded. False when the term had already reported itself invalid (its
+     * deadline passed while the answer was on its way): it is over, and the caller ends it.
+     */
+    boolean extend(ElectionTerm t, long sentAtNanos) {
+        if (!t.extend(deadlineFor(sentAtNanos))) {
+            return false;
+        }
+        arm(t);
+        return true;
+    }
+
+    /** Ends {@code ending} for {@code reason}, once, whichever thread gets here first, and announces it. */
+    void end(ElectionTerm ending, Reason reason, String newHolder) {
+        synchronized (lock) {
+            if (!ending.end(reason)) {
+                return;
+            }
+            if (term == ending) {
+                term = null;
+            }
+            if (timer != null) {
+                timer.cancel(false);
+            }
+        }
+        // Outside the lock: the term's listeners (e.g. the job runner stopping runs) must never hold up the elector.
+        ending.announceEnd();
+        announcer.ended(ending, reason, newHolder, stopping.getAsBoolean());
+    }
+
+    /** Stops the watchdog's thread; a term still in progress stays valid until its deadline passes. */
+    void shutdown() {
+        watchdog.shutdownNow();
+    }
+
+    private long deadlineFor(long sentAtNanos) {
+        return sentAtNanos + settings.renewDeadline().toNanos();
+    }
+
+    private void arm(ElectionTerm t) {
+        synchronized (lock) {
+            if (timer != null) {
+                timer.cancel(false);
+            }
+            long delay = Math.max(0, t.deadlineNanos() - ticker.nanos());
+            try {
+                timer = watchdog.schedule(() -> {
+                    if (!t.isEnded() && !t.isValid()) {
+                        end(t, Reason.RENEW_DEADLINE_PASSED, null);
+                    }
+                }, delay, TimeUnit.NANOSECONDS);
+            } catch (RejectedExecutionException e) {
+                // shut down: the elector is closing, and the term's validity still ends by the clock
+            }
+        }
+    }
+}

@@ -1,0 +1,24 @@
+package dev.baton.election;
+
+import java.time.Duration;
+
+/**
+ * How long a candidate waits before it takes a Lease that no valid holder has (free, expired, or absent and about
+ * to be created), given to an elector when it is built. Electors of several Leases use it to share them out over
+ * replicas (see {@link LeaseSpreading}). It is never asked before a renewal, a release, or a leader recreating its
+ * own deleted Lease: those are not takes.
+ * <p>
+ * The pause does not block the elector's thread: the round that found the Lease free ends without writing, and
+ * the next round, after the pause, reads again and takes the Lease unless another replica took it meanwhile. A
+ * pause is capped at half the retry period (a paced take should still come within one period), and abandoned when
+ * the elector stops acquiring or closes. Called on the elector's thread; must not block.
+ */
+@FunctionalInterface
+public interface PauseBeforeTaking {
+
+    /** Never pauses: a candidate takes a free Lease at once. */
+    PauseBeforeTaking NONE = () -> Duration.ZERO;
+
+    /** The pause before this take; zero or negative for none. */
+    Duration beforeTaking();
+}

@@ -1,0 +1,102 @@
+package dev.baton.election;
+
+import static dev.baton.election.ExpectingStore.Verb.CREATE;
+import static dev.baton.election.ExpectingStore.Verb.GET;
+import static dev.baton.election.ExpectingStore.Verb.UPDATE;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import dev.baton.LeaseRef;
+import dev.baton.LeadershipLost.Reason;
+import dev.baton.Term;
+import dev.baton.store.LeaseRecord;
+
+/** Writes of annotations within a term: one conditional request, one re-read after a conflict, none without a term. */
+class LeaseAnnotationsTest {
+
+    final FakeTicker ticker = new FakeTicker();
+    final ExpectingStore store = new ExpectingStore();
+    final RecordingObserver observer = new RecordingObserver();
+    final ElectorStateMachine machine = new ElectorStateMachine(store, new ElectionSettings(ExpectingStore.NAME, "me",
+            Duration.ofSeconds(15), Duration.ofSeconds(10), Duration.ofSeconds(2)), observer, ticker,
+            PauseBeforeTaking.NONE, () -> 0.0, Runnable::run, () -> false);
+    final LeaseAnnotations annotations = new LeaseAnnotations(Runnable::run, store, new LeaseRef("test",
+            ExpectingStore.NAME), machine::heldIn, machine::observe,
+            () -> machine.changed(store.get(ExpectingStore.NAME)));
+    Term term;
+
+    @BeforeEach
+    void lead() {
+        store.expect(GET, CREATE);
+        machine.attempt();
+        store.verify();
+        term = machine.currentTerm().orElseThrow();
+    }
+
+    @AfterEach
+    void stopWatchdog() {
+        machine.stopWatchdog();
+    }
+
+    @Test
+    void aWriteIsOneConditionalUpdateThatKeepsTheRecord() {
+        store.expect(UPDATE);
+        assertTrue(annotations.update(term, current -> Map.of("baton.dev/job.a", "1")).join());
+        assertEquals(List.of(UPDATE), store.verify());
+        LeaseRecord stored = store.stored().orElseThrow();
+        assertEquals("1", stored.annotation("baton.dev/job.a"));
+        assertEquals(machine.instanceId(), stored.annotation(LeaderElector.INSTANCE_ANNOTATION));
+
+        Map<String, String> remove = new HashMap<>();
+        remove.put("baton.dev/job.a", null);
+        store.expect(UPDATE);
+        assertTrue(annotations.update(term, current -> remove).join());
+        assertEquals(null, store.stored().orElseThrow().annotation("baton.dev/job.a"), "null removes");
+    }
+
+    @Test
+    void aConflictIsReadAgainOnceAndTheChangeComputedOnTheFreshVersion() {
+        LeaseRecord ours = store.stored().orElseThrow();
+        Map<String, String> edited = new HashMap<>(ours.annotations());
+        edited.put("team.example/owner", "payments");
+        store.seed(new LeaseRecord(ours.holderIdentity(), ours.leaseDurationSeconds(), ours.acquireTime(),
+                ours.renewTime(), ours.leaseTransitions(), edited));
+        List<Map<String, String>> seen = new java.util.ArrayList<>();
+        store.expect(UPDATE, GET, UPDATE);
+        assertTrue(annotations.update(term, current -> {
+            seen.add(current);
+            return Map.of("baton.dev/job.a", "1");
+        }).join());
+        assertEquals(List.of(UPDATE, GET, UPDATE), store.verify());
+        assertEquals("payments", seen.get(1).get("team.example/owner"), "decided on the version written");
+        assertEquals("payments", store.stored().orElseThrow().annotation("team.example/owner"));
+    }
+
+    @Test
+    void aLeaseTakenMeanwhileEndsTheTermAndWritesNothing() {
+        store.seed(ElectorStateMachineTest.heldBy("intruder", 15, 9));
+        store.expect(UPDATE, GET);
+        assertFalse(annotations.update(term, current -> Map.of("baton.dev/job.a", "1")).join());
+        assertEquals(List.of(UPDATE, GET), store.verify());
+        assertEquals(Reason.TAKEN, observer.lost(0).event().reason());
+    }
+
+    @Test
+    void withoutAValidTermOrWhenDeclinedNothingIsSent() {
+        assertFalse(annotations.update(term, current -> null).join());
+        ticker.advance(Duration.ofSeconds(10));
+        assertFalse(term.isValid());
+        assertFalse(annotations.update(term, current -> Map.of("k", "v")).join());
+        assertEquals(List.of(), store.verify());
+    }
+}
