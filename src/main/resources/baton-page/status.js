@@ -7,6 +7,12 @@
   const BASE = document.body.dataset.base || '/';
   const POLL_MS = 3000;
   const WINDOW_MS = 60 * 60 * 1000;
+  // The picture's spans: the hour, and closer looks for jobs that run every few seconds. Tick every, unit.
+  const SPANS = {
+    3600000: { title: 'Last hour', tick: 600000, unit: 60000, name: 'min' },
+    600000: { title: 'Last 10 minutes', tick: 120000, unit: 60000, name: 'min' },
+    60000: { title: 'Last minute', tick: 10000, unit: 1000, name: 's' },
+  };
   // Runs seen since the page opened, per job: /jobs carries the last run (and, with history, the last few), so
   // the picture of the hour is what this page has seen plus what the Lease still holds.
   const KEEP_RUNS = 2000;
@@ -20,6 +26,7 @@
   let skewMs = 0;                // the serving replica's clock minus this browser's
   let timer = null;
   let last = null;               // {state, jobs} of the last successful poll
+  let spanMs = WINDOW_MS;        // what the picture shows
 
   // ------------------------------------------------------------------ DOM helpers
 
@@ -322,27 +329,32 @@
     const rowH = 30;
     const top = 22;
     const height = top + rows.length * rowH + 6;
+    const span = SPANS[spanMs];
     const t1 = now();
-    const t0 = t1 - WINDOW_MS;
-    const x = t => labelW + ((t - t0) / WINDOW_MS) * (width - labelW - right);
+    const t0 = t1 - spanMs;
+    const x = t => labelW + ((t - t0) / spanMs) * (width - labelW - right);
+    setText('h-timeline', span.title);
     const root = svg('svg', { width, height, viewBox: `0 0 ${width} ${height}`, role: 'img',
-      'aria-label': 'Runs of the last hour, one row per job, each run a mark coloured by outcome' });
-    for (let m = 60; m >= 0; m -= 10) {
-      const tx = x(t1 - m * 60000);
+      'aria-label': `Runs of the ${span.title.toLowerCase()}, one row per job, each a mark coloured by outcome` });
+    for (let back = spanMs; back >= 0; back -= span.tick) {
+      const tx = x(t1 - back);
+      const anchor = back === 0 ? 'end' : back === spanMs ? 'start' : 'middle';
       root.append(svg('line', { class: 'tick', x1: tx, x2: tx, y1: top - 4, y2: height - 4 }),
-        svg('text', { class: 'tick-label', x: tx, y: 12, 'text-anchor': m === 0 ? 'end' : m === 60 ? 'start' : 'middle' },
-          m === 0 ? 'now' : `−${m} min`));
+        svg('text', { class: 'tick-label', x: tx, y: 12, 'text-anchor': anchor },
+          back === 0 ? 'now' : `−${back / span.unit} ${span.name}`));
     }
     rows.forEach((job, i) => {
       const y = top + i * rowH;
       const suspendedBy = suspension(job, leaseOf(job));
       const label = job.id.length > 26 ? `${job.id.slice(0, 25)}…` : job.id;
+      // A suspended job says so under its name, clear of the marks.
       const g = svg('g', { class: suspendedBy ? 'row suspended' : 'row', 'data-job': job.id },
-        svg('text', { class: 'row-label', x: 2, y: y + rowH / 2 + 4 }, svg('title', {}, job.id), label),
+        svg('text', { class: 'row-label', x: 2, y: suspendedBy ? y + 13 : y + rowH / 2 + 4 },
+          svg('title', {}, job.id), label),
         svg('line', { class: 'baseline', x1: labelW, x2: width - right, y1: y + rowH / 2, y2: y + rowH / 2 }));
       if (suspendedBy) {
-        g.append(svg('text', { class: 'row-note', x: width - right, y: y + rowH - 2, 'text-anchor': 'end' },
-          `suspended (${suspendedBy})`));
+        g.append(svg('text', { class: 'row-note', x: 2, y: y + 26 }, svg('title', {}, `suspended by ${suspendedBy}`),
+          'suspended'));
       }
       let lastLabel = -Infinity;
       knownRuns(job).filter(run => at(run) >= t0).reverse().forEach(run => {
@@ -432,10 +444,21 @@
     timer = setTimeout(poll, ms);
   }
 
-  window.addEventListener('resize', () => {
+  function redrawTimeline() {
     if (last) drawTimeline(last.state, last.jobs.filter(job => job.schedule !== 'off'), job => last.state.leases
       .find(lease => lease.lease === job.lease) || null);
-  });
+  }
+
+  window.addEventListener('resize', redrawTimeline);
+  for (const button of document.querySelectorAll('#range button')) {
+    button.addEventListener('click', () => {
+      spanMs = Number(button.dataset.span);
+      for (const other of document.querySelectorAll('#range button')) {
+        other.setAttribute('aria-pressed', String(other === button));
+      }
+      redrawTimeline();
+    });
+  }
 
   poll();
 })();

@@ -11,7 +11,7 @@ final class PageProfiles {
     }
 
     static Map<String, String> config() {
-        // page-flaky fails every third run on purpose: the scheduler's error log of each would drown the test's.
+        // page-flaky fails every other run on purpose: the scheduler's error log of each would drown the test's.
         return Map.of("test.page.every", "1s",
                 "quarkus.log.category.\"io.quarkus.scheduler.common.runtime.StatusEmitterInvoker\".level", "OFF");
     }
