@@ -8,7 +8,9 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
-import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.extension.ConditionEvaluationResult;
+import org.junit.jupiter.api.extension.ExecutionCondition;
+import org.junit.jupiter.api.extension.ExtensionContext;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
@@ -17,29 +19,46 @@ import org.openqa.selenium.chrome.ChromeOptions;
 /**
  * Debian's Chromium and its chromedriver ({@code apt-get install chromium chromium-driver}; {@code .ci/run} installs
  * them), both given by path so that Selenium never looks for, or downloads, a browser or a driver of its own.
- * Other paths: {@code -Dbaton.test.chromium=... -Dbaton.test.chromedriver=...}.
+ * Other paths: {@code -Dbrowser.chromium=... -Dbrowser.chromedriver=...}.
  */
 final class HeadlessChromium {
 
-    static final Path BROWSER = Path.of(System.getProperty("baton.test.chromium", "/usr/bin/chromium"));
-    static final Path DRIVER = Path.of(System.getProperty("baton.test.chromedriver", "/usr/bin/chromedriver"));
+    static final Path BROWSER = Path.of(System.getProperty("browser.chromium", "/usr/bin/chromium"));
+    static final Path DRIVER = Path.of(System.getProperty("browser.chromedriver", "/usr/bin/chromedriver"));
 
     private HeadlessChromium() {
     }
 
     /**
-     * A headless browser with a fresh profile in {@code profile}. Without Chromium the test is skipped, saying why,
-     * except in CI ({@code CI=true}), where the browser test must run: there it fails.
+     * Skips a browser test, saying why, when Chromium is not installed, except in CI ({@code CI=true}), where the
+     * browser test must run: there it runs and {@link #start} fails, naming what is missing. Evaluated before the
+     * application starts, so a skipped test costs nothing.
      */
-    static WebDriver start(Path profile) {
-        if (!Files.isExecutable(BROWSER) || !Files.isExecutable(DRIVER)) {
-            String missing = "The status page's browser test needs Chromium and chromedriver, not found at " + BROWSER
-                    + " and " + DRIVER + ": apt-get install chromium chromium-driver (or set -Dbaton.test.chromium and "
-                    + "-Dbaton.test.chromedriver)";
-            if ("true".equals(System.getenv("CI"))) {
-                fail(missing + ". CI must run it: .ci/run installs both when they are missing");
+    static final class Installed implements ExecutionCondition {
+        @Override
+        public ConditionEvaluationResult evaluateExecutionCondition(ExtensionContext context) {
+            if (installed() || "true".equals(System.getenv("CI"))) {
+                return ConditionEvaluationResult.enabled("Chromium and chromedriver at " + BROWSER + ", " + DRIVER);
             }
-            Assumptions.abort("SKIPPED: " + missing);
+            System.err.println("SKIPPED " + context.getDisplayName() + ": " + missing());
+            return ConditionEvaluationResult.disabled(missing());
+        }
+    }
+
+    static boolean installed() {
+        return Files.isExecutable(BROWSER) && Files.isExecutable(DRIVER);
+    }
+
+    static String missing() {
+        return "the status page's browser test needs Chromium and chromedriver, not found at " + BROWSER + " and "
+                + DRIVER + ": apt-get install chromium chromium-driver (or set -Dbrowser.chromium and "
+                + "-Dbrowser.chromedriver)";
+    }
+
+    /** A headless browser with a fresh profile in {@code profile}; fails, naming what is missing, without one. */
+    static WebDriver start(Path profile) {
+        if (!installed()) {
+            fail(missing() + ". CI must run it: .ci/run installs both when they are missing");
         }
         try {
             Files.createDirectories(profile);

@@ -27,6 +27,7 @@ import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Dimension;
 import org.openqa.selenium.JavascriptExecutor;
@@ -50,6 +51,7 @@ import io.quarkus.test.junit.TestProfile;
  * suspended by an annotation on its Lease (written as {@code kubectl annotate} would) shown as suspended, and the
  * dev build's buttons writing their annotations. A screenshot goes to {@code target/screenshots/baton-status.png}.
  */
+@ExtendWith(HeadlessChromium.Installed.class)
 @QuarkusTest
 @TestProfile(PageProfiles.DevBuild.class)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
