@@ -126,8 +126,9 @@ class StatusPageBrowserTest {
         browser.findElement(By.cssSelector("#kubectl summary")).click();
     }
 
+    /** Last, so that the page has been open a while and the screenshot shows some runs. */
     @Test
-    @Order(2)
+    @Order(4)
     void aJobSuspendedOnItsLeaseIsShownSuspendedAndTheOthersNot() throws IOException {
         open();
         String lease = elections.settings().leaseName();
@@ -154,7 +155,7 @@ class StatusPageBrowserTest {
     }
 
     @Test
-    @Order(3)
+    @Order(2)
     void suspendingAWholeLeaseShowsEachOfItsJobsSuspended() {
         open();
         KubectlAnnotate.annotate(store(), PageJobs.REPORT_LEASE, "baton.dev/suspend", "true");
@@ -169,7 +170,7 @@ class StatusPageBrowserTest {
     }
 
     @Test
-    @Order(4)
+    @Order(3)
     void theDevButtonsWriteTheAnnotations() throws Exception {
         open();
         String lease = elections.settings().leaseName();
