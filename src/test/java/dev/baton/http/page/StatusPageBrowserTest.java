@@ -61,6 +61,7 @@ class StatusPageBrowserTest {
     static final Pattern SLOT = Pattern.compile("slot (\\S+)");
 
     static WebDriver browser;
+    static Path profile;
 
     @TestHTTPResource("/baton")
     URL page;
@@ -70,13 +71,19 @@ class StatusPageBrowserTest {
 
     @BeforeAll
     static void startBrowser() throws IOException {
-        browser = HeadlessChromium.start(Files.createTempDirectory("baton-chromium-"));
+        profile = Files.createTempDirectory("baton-chromium-");
+        browser = HeadlessChromium.start(profile);
     }
 
     @AfterAll
-    static void stopBrowser() {
+    static void stopBrowser() throws IOException {
         if (browser != null) {
             browser.quit();
+        }
+        if (profile != null) {
+            try (var paths = Files.walk(profile)) {
+                paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            }
         }
     }
 
