@@ -87,7 +87,7 @@ class UnauthenticatedEndpointsTest {
         String path = System.getenv("PATH");
         List<Response> responses = new ArrayList<>();
         for (String url : List.of("/jobs", "/q/health", "/q/health/ready", "/q/health/live", "/q/health/started",
-                "/q/metrics", "/", "/no-such-page")) {
+                "/q/metrics", "/", "/no-such-page", "/baton", "/baton/state")) {
             responses.add(given().get(url));
         }
         responses.add(given().post("/jobs")); // a method the resource does not have

@@ -1,0 +1,114 @@
+package dev.baton.http.page;
+
+import java.security.SecureRandom;
+import java.util.HexFormat;
+import java.util.Map;
+import java.util.Optional;
+
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+
+import dev.baton.election.Elections;
+import dev.baton.scheduling.JobManager;
+import dev.baton.scheduling.JobSpec;
+import dev.baton.store.LeaseStore;
+import io.quarkus.arc.profile.IfBuildProfile;
+
+/**
+ * The job controls of {@code ./mvnw quarkus:dev}, where there is no cluster and so no {@code kubectl}: the status
+ * page's buttons write the same Lease annotations an operator writes with {@code kubectl annotate}, on the embedded
+ * store's Lease, with a conditional update, touching no other annotation.
+ * <ul>
+ * <li>{@code POST /baton/dev/jobs/<id>/suspend}: {@code baton.dev/suspend.<id>=true}</li>
+ * <li>{@code POST /baton/dev/jobs/<id>/resume}: removes it</li>
+ * <li>{@code POST /baton/dev/jobs/<id>/run}: {@code baton.dev/run.<id>=<a new token>}</li>
+ * </ul>
+ * The body is JSON, {@code {"key": "..."}} optionally naming the key {@code GET /jobs} gives for the job
+ * ({@code controls}; a long id has a short form). Requiring JSON also keeps other web sites out: a browser sends a
+ * cross-site JSON POST only after a CORS preflight, which this application does not answer.
+ * <p>
+ * <b>Only in the dev build</b> ({@link IfBuildProfile}): a prod or test build has no such bean and answers 404.
+ * In a cluster the control is {@code kubectl} and RBAC decides who may use it; a write endpoint here would let
+ * anyone who reaches the port do what the Role was meant to limit. Even in dev it refuses a store other than the
+ * embedded one, for a developer who points dev mode at a real cluster.
+ */
+@Path("/baton/dev/jobs/{id}")
+@IfBuildProfile("dev")
+@Consumes(MediaType.APPLICATION_JSON)
+@Produces(MediaType.APPLICATION_JSON)
+public class DevControlsResource {
+
+    /** The optional body: the annotation key {@code GET /jobs} names for this control. */
+    public record Control(String key) {
+    }
+
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    private final Elections elections;
+    private final JobManager jobs;
+
+    DevControlsResource(Elections elections, JobManager jobs) {
+        this.elections = elections;
+        this.jobs = jobs;
+    }
+
+    @POST
+    @Path("suspend")
+    public Response suspend(@PathParam("id") String id, Control body) {
+        return write(id, ControlKeys.SUSPEND_PREFIX, body, "true");
+    }
+
+    @POST
+    @Path("resume")
+    public Response resume(@PathParam("id") String id, Control body) {
+        return write(id, ControlKeys.SUSPEND_PREFIX, body, null);
+    }
+
+    @POST
+    @Path("run")
+    public Response run(@PathParam("id") String id, Control body) {
+        // A new token per request: the scheduler runs each token once, so a second click is a second run.
+        return write(id, ControlKeys.RUN_PREFIX, body, "dev-" + Long.toString(System.currentTimeMillis(), 36) + "-"
+                + HexFormat.of().toHexDigits((short) RANDOM.nextInt()));
+    }
+
+    private Response write(String id, String prefix, Control body, String value) {
+        Optional<JobSpec> job = jobs.runner().job(id);
+        if (job.isEmpty()) {
+            return error(Response.Status.NOT_FOUND, "No singleton job '" + id + "' in this application");
+        }
+        String requested = body == null ? null : body.key();
+        Optional<String> key = requested == null ? ControlKeys.plain(prefix, id)
+                : Optional.of(requested).filter(k -> ControlKeys.isValid(prefix, k));
+        if (key.isEmpty()) {
+            return error(Response.Status.BAD_REQUEST, requested == null
+                    ? "Job id '" + id + "' is too long for " + prefix + "<id>: pass the key GET /jobs names for it"
+                    : "'" + requested + "' is not an annotation key starting with " + prefix);
+        }
+        LeaseStore store = elections.store();
+        String lease = job.get().leaseName();
+        if (!store.embedded()) {
+            return error(Response.Status.CONFLICT, "Dev controls write the embedded store only; on a cluster: "
+                    + "kubectl annotate lease -n " + store.namespace() + " " + lease + " " + key.get() + "="
+                    + (value == null ? "-" : value));
+        }
+        LeaseControls.Result result = new LeaseControls(store).annotate(lease, key.get(), value);
+        if (result instanceof LeaseControls.Written written) {
+            return Response.ok(written).build();
+        }
+        if (result instanceof LeaseControls.NoLease) {
+            return error(Response.Status.NOT_FOUND, "Lease " + lease + " does not exist (yet): its elector creates it");
+        }
+        return error(Response.Status.CONFLICT, "Lease " + lease + " changed on every one of "
+                + LeaseControls.ATTEMPTS + " attempts; try again");
+    }
+
+    private static Response error(Response.Status status, String message) {
+        return Response.status(status).entity(Map.of("error", message)).type(MediaType.APPLICATION_JSON).build();
+    }
+}
