@@ -94,6 +94,12 @@ class HistoryRulesTest {
         // 500 jobs on one Lease, each writing the largest entries there can be, round after round: the histories
         // together stay within their budget.
         Map<String, String> lease = new HashMap<>();
+        // A few jobs first, whose histories fill up; then many more arrive, each wanting its share.
+        for (int round = 0; round < 12; round++) {
+            for (int job = 0; job < 16; job++) {
+                add(lease, ControlKeys.of(ControlKeys.HISTORY, "job-" + job), largest(round), 10);
+            }
+        }
         for (int round = 0; round < 12; round++) {
             for (int job = 0; job < 500; job++) {
                 add(lease, ControlKeys.of(ControlKeys.HISTORY, "job-" + job), largest(round), 10);
