@@ -3,7 +3,6 @@ package dev.baton.scheduling;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -11,14 +10,10 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.function.Function;
 import java.util.function.UnaryOperator;
-
-import org.jboss.logging.Logger;
 
 import dev.baton.DaemonThreads;
 import dev.baton.LeaseRef;
@@ -27,7 +22,6 @@ import dev.baton.election.LeaderElector;
 import dev.baton.scheduling.SingletonJob.CatchUp;
 import dev.baton.scheduling.SingletonJob.Overlap;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.smallrye.mutiny.Uni;
 
 /**
  * The policy of singleton jobs, free of CDI so that several replicas can be run in one test. It holds the registered
@@ -49,8 +43,6 @@ public final class JobRunner implements Overruns {
     /** {@code baton.jobs.history}'s default. */
     public static final int DEFAULT_HISTORY = 10;
 
-    private static final Logger LOG = Logger.getLogger(JobRunner.class);
-
     private final String identity;
     private final Function<String, LeaderElector> electors;
     private final Clock clock;
@@ -66,8 +58,7 @@ public final class JobRunner implements Overruns {
     private final LeaseControls controls;
     /** The fire that holds each job while it runs, for {@code overlap = SKIP} ({@link NoOverlapLink}). */
     private final Map<String, Fire> active = new ConcurrentHashMap<>();
-    /** Where run requests run: threads of Baton's own, never the scheduler's or the elector's. */
-    private final ExecutorService requests = Executors.newCachedThreadPool(DaemonThreads.named("baton-jobs-request"));
+    private final RequestStarter requests;
     /** Where timeouts stop runs. */
     private final ScheduledExecutorService timeouts = Executors
             .newSingleThreadScheduledExecutor(DaemonThreads.named("baton-jobs-timeout"));
@@ -111,8 +102,9 @@ public final class JobRunner implements Overruns {
         this.metrics = new JobMetrics(meters);
         this.end = new RunEnd(identity, clock, runs, writer, metrics);
         this.catchUps = new CatchUps(jobs.values(), electors, clock, records, metrics);
+        this.requests = new RequestStarter(clock);
         this.controls = new LeaseControls(jobs.values(), electors, writer, suspensions, active::containsKey,
-                this::startRequested);
+                requests);
     }
 
     /**
@@ -233,49 +225,6 @@ public final class JobRunner implements Overruns {
         return chain;
     }
 
-    /**
-     * Starts the run a request asks for, on a request thread: the job is invoked as a catch-up is, with the request
-     * pending ({@link PendingFire}), so that it goes through the interceptor and the chain like any fire. A returned
-     * {@code Uni} is subscribed (nobody else would); a failure was recorded by the run's links and is logged here, as
-     * the scheduler logs the failures of the runs it fires.
-     */
-    private void startRequested(RegisteredJob job, String token, Runnable done) {
-        try {
-            requests.execute(() -> {
-                Instant slot = clock.instant().truncatedTo(ChronoUnit.MILLIS);
-                try {
-                    Object result = new PendingFire(job.spec.id(), slot, RunTrigger.MANUAL, token)
-                            .during(() -> job.invoker.apply(slot));
-                    if (result instanceof Uni<?> uni) {
-                        uni.subscribe().with(item -> {
-                        }, failure -> LOG.warnf("Singleton job %s: the run of request %s failed: %s", job.spec.id(),
-                                token, failure));
-                    }
-                } catch (RuntimeException e) {
-                    if (stoppedByUs(e)) {
-                        LOG.debugf("Singleton job %s: the run of request %s was stopped: %s", job.spec.id(), token, e);
-                    } else {
-                        LOG.warnf(e, "Singleton job %s: the run of request %s failed", job.spec.id(), token);
-                    }
-                } finally {
-                    done.run();
-                }
-            });
-        } catch (RejectedExecutionException e) {
-            done.run(); // shutting down: nothing more is started
-        }
-    }
-
-    /** An interruption or cancellation (the run's stop, already logged by {@link RunEnd}), however wrapped. */
-    private static boolean stoppedByUs(Throwable e) {
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof InterruptedException || t instanceof java.util.concurrent.CancellationException) {
-                return true;
-            }
-        }
-        return false;
-    }
-
     // ------------------------------------------------------------------ catch-up
 
     /**
@@ -309,14 +258,14 @@ public final class JobRunner implements Overruns {
         controls.stop(); // no run request is started from here on
         Set<LeaseRef> keep = runs.drain(timeout);
         catchUps.shutdown();
-        requests.shutdownNow();
+        requests.shutdown();
         return keep;
     }
 
     /** Stops this runner's own threads (controls, requests, timeouts) without draining; for tests' replicas. */
     public void close() {
         controls.stop();
-        requests.shutdownNow();
+        requests.shutdown();
         timeouts.shutdownNow();
         catchUps.shutdown();
     }
