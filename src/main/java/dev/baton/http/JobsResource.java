@@ -9,7 +9,9 @@ import java.util.Optional;
 import java.util.Set;
 
 import jakarta.ws.rs.GET;
+import jakarta.ws.rs.NotFoundException;
 import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 
@@ -23,9 +25,10 @@ import io.quarkus.scheduler.Trigger;
 
 /**
  * {@code GET /jobs}: every scheduled job of this replica, what kind it is, who holds its Lease, its last recorded
- * run and whether this replica would run it now. Reads only in-memory state (what this replica last saw of each
- * Lease, the jobs and {@code @Scheduled} declarations discovered at start-up), so it is cheap and never calls the
- * API server.
+ * run, its history, whether it is suspended, the exact annotation keys of its controls, and whether this replica
+ * would run it now; {@code GET /jobs/<id>} one of them. Reads only in-memory state (what this replica last saw of
+ * each Lease, the jobs and {@code @Scheduled} declarations discovered at start-up), so it is cheap, never calls the
+ * API server, and any replica shows the cluster's view of the Leases it watches.
  */
 @Path("/jobs")
 @Produces(MediaType.APPLICATION_JSON)
@@ -46,9 +49,26 @@ public class JobsResource {
      * @param nextFireTime when this replica's scheduler fires it next
      * @param runsHere whether this replica would run it if it fired now
      * @param notHereBecause why not, when it would not
+     * @param suspended whether its Lease suspends it (singleton jobs only)
+     * @param suspendedBy the annotation that does ({@code baton.dev/suspend.<id>} or {@code baton.dev/suspend})
+     * @param controls the exact annotation keys that suspend it or ask for a run (singleton jobs only)
+     * @param history its last runs as its Lease keeps them, newest first (empty for other kinds)
+     * @param lastRequest the last run request the holder claimed or answered, with its outcome
      */
     public record JobView(String id, String method, String schedule, String kind, String lease, String holder,
-            String catchUp, JobRecord lastRun, Instant nextFireTime, boolean runsHere, String notHereBecause) {
+            String catchUp, JobRecord lastRun, Instant nextFireTime, boolean runsHere, String notHereBecause,
+            boolean suspended, String suspendedBy, Controls controls, List<JobRecord> history,
+            JobRecord lastRequest) {
+    }
+
+    /**
+     * The annotations an operator sets on the job's Lease: {@code kubectl annotate lease <lease> <suspend>=true}
+     * (remove it to resume), {@code kubectl annotate --overwrite lease <lease> <run>=<token>}.
+     *
+     * @param suspend the key that suspends this job
+     * @param run the key that asks for one run now
+     */
+    public record Controls(String suspend, String run) {
     }
 
     private final Scheduler scheduler;
@@ -57,6 +77,14 @@ public class JobsResource {
     JobsResource(Scheduler scheduler, JobManager jobs) {
         this.scheduler = scheduler;
         this.jobs = jobs;
+    }
+
+    /** One job (the same view as in the list, its whole history), or 404 for an id no job of this replica has. */
+    @GET
+    @Path("{id}")
+    public JobView one(@PathParam("id") String id) {
+        return list().stream().filter(v -> v.id().equals(id)).findFirst()
+                .orElseThrow(() -> new NotFoundException("No scheduled job has the id " + id));
     }
 
     @GET
@@ -74,7 +102,8 @@ public class JobsResource {
             } else {
                 boolean runs = scheduler.isRunning() && !scheduler.isPaused(trigger.getId());
                 views.add(new JobView(trigger.getId(), method, schedule(method), "per-replica", null, null, null, null,
-                        trigger.getNextFireTime(), runs, runs ? null : "scheduler paused"));
+                        trigger.getNextFireTime(), runs, runs ? null : "scheduler paused", false, null, null, List.of(),
+                        null));
             }
         }
         jobs.jobs().forEach((method, spec) -> {
@@ -89,10 +118,13 @@ public class JobsResource {
     private JobView singleton(JobSpec spec, String method, Trigger trigger) {
         Optional<String> notHere = trigger == null ? Optional.of("not scheduled") : jobs.runner().skipReason(spec);
         LeaderElector elector = jobs.elector(spec.leaseName());
+        Optional<String> suspendedBy = jobs.runner().suspendedBy(spec);
         return new JobView(spec.id(), method, spec.schedule(), "singleton", lease(elector, spec),
                 elector == null ? null : elector.leader().orElse(null), spec.catchUp().name(),
                 jobs.runner().lastRecord(spec).orElse(null), trigger == null ? null : trigger.getNextFireTime(),
-                notHere.isEmpty(), notHere.orElse(null));
+                notHere.isEmpty(), notHere.orElse(null), suspendedBy.isPresent(), suspendedBy.orElse(null),
+                new Controls(spec.suspendKey(), spec.runKey()), jobs.runner().history(spec),
+                jobs.runner().lastRequest(spec).orElse(null));
     }
 
     private JobView gated(JobSpec spec, Trigger trigger, String method) {
@@ -100,7 +132,8 @@ public class JobsResource {
         LeaderElector elector = jobs.elector(spec.leaseName());
         return new JobView(trigger.getId(), method, schedule(method), "leader-only",
                 lease(elector, spec), elector == null ? null : elector.leader().orElse(null), null, null,
-                trigger.getNextFireTime(), notHere.isEmpty(), notHere.orElse(null));
+                trigger.getNextFireTime(), notHere.isEmpty(), notHere.orElse(null), false, null, null, List.of(),
+                null);
     }
 
     private static String lease(LeaderElector elector, JobSpec spec) {

@@ -22,19 +22,33 @@ final class BindToTermLink implements RunLink {
     @Override
     public Object invoke(Fire fire) throws Exception {
         fire.mayBlock = !fire.declaredAsync() && !io.vertx.core.Context.isOnEventLoopThread();
-        Run run = new Run(fire.spec, fire.slot, fire.catchUp, fire.term,
-                fire.mayBlock ? Thread.currentThread() : null, System.nanoTime());
-        fire.run = run;
-        runs.add(run);
+        Run run = bind(fire, runs);
         // The drain may have looked before this run was registered.
         Object result = runs.draining() ? new NotRun("draining") : next.invoke(fire);
         if (result instanceof NotRun) {
-            boolean stopped = run.finish();
-            runs.remove(run);
-            if (fire.mayBlock && stopped) {
-                Thread.interrupted(); // our stop, come while waiting, must not hit the thread's next task
-            }
+            unbind(fire.run, fire.mayBlock, runs);
         }
         return result;
+    }
+
+    /**
+     * Makes the run of {@code fire}'s current attempt and registers it, bound to the fire's term: here for the first
+     * attempt, by {@link RetryLink} for each further one (each attempt is a run of its own: its own duration, stop
+     * and record).
+     */
+    static Run bind(Fire fire, RunsInProgress runs) {
+        Run run = new Run(fire, fire.term, fire.mayBlock ? Thread.currentThread() : null, System.nanoTime());
+        fire.run = run;
+        runs.add(run);
+        return run;
+    }
+
+    /** A run that was bound but never began: unregistered, and our stop, if one came, kept from the thread. */
+    static void unbind(Run run, boolean mayBlock, RunsInProgress runs) {
+        boolean stopped = run.finish();
+        runs.remove(run);
+        if (mayBlock && stopped) {
+            Thread.interrupted(); // our stop, come while waiting, must not hit the thread's next task
+        }
     }
 }

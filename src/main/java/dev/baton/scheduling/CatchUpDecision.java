@@ -12,7 +12,7 @@ import dev.baton.scheduling.SingletonJob.CatchUp;
  *
  * @param verdict what to do
  * @param slot the missed slot; null when nothing was missed
- * @param lastSlot the slot of the job's record; null when it has none
+ * @param lastSlot the latest slot the job's record settles ({@link JobRecord#handledThrough()}); null when it has none
  */
 record CatchUpDecision(Verdict verdict, Instant slot, Instant lastSlot) {
 
@@ -24,6 +24,11 @@ record CatchUpDecision(Verdict verdict, Instant slot, Instant lastSlot) {
         SKIP("missed"),
         /** {@link CatchUp#RUN_LATEST}, but the missed slot is older than the job's starting deadline. */
         PAST_DEADLINE("past-deadline"),
+        /**
+         * The record says a holder saw the job suspended and no holder has seen it resumed since: the missed slot may
+         * have fallen into the suspension, and slots that did are not caught up.
+         */
+        SUSPENDED("suspended"),
         /** {@link CatchUp#RUN_LATEST}: run {@link #slot()} now. */
         RUN(null);
 
@@ -41,7 +46,7 @@ record CatchUpDecision(Verdict verdict, Instant slot, Instant lastSlot) {
      * @param now the wall clock when the term began
      */
     static CatchUpDecision decide(JobSpec spec, Optional<JobRecord> last, Instant now) {
-        Instant lastSlot = last.map(JobRecord::slot).orElse(null);
+        Instant lastSlot = last.map(JobRecord::handledThrough).orElse(null);
         if (spec.cron().isEmpty()) {
             // 'every' slots count from each replica's own start: a missed one cannot be named across replicas.
             return new CatchUpDecision(Verdict.NOTHING_MISSED, null, lastSlot);
@@ -52,6 +57,9 @@ record CatchUpDecision(Verdict verdict, Instant slot, Instant lastSlot) {
             return new CatchUpDecision(Verdict.NOTHING_MISSED, null, lastSlot);
         }
         Instant slot = latest.get();
+        if (last.get().suspendedSince() != null) {
+            return new CatchUpDecision(Verdict.SUSPENDED, slot, lastSlot);
+        }
         if (spec.catchUp() == CatchUp.SKIP) {
             return new CatchUpDecision(Verdict.SKIP, slot, lastSlot);
         }

@@ -7,19 +7,22 @@ import io.quarkus.scheduler.ScheduledExecution;
 import io.quarkus.scheduler.Trigger;
 
 /**
- * What a job method that takes a {@link ScheduledExecution} is given when it is invoked to catch up a slot rather
- * than fired by the scheduler: the slot as its scheduled fire time (and previous fire time), a trigger id of
- * {@code catch-up:Class#method}, and no next fire time.
+ * What a job method that takes a {@link ScheduledExecution} is given when Baton invokes it rather than the
+ * scheduler (to catch up a slot, or for a run request): the slot as its scheduled fire time (and previous fire
+ * time), a trigger id of {@code catch-up:Class#method} (or {@code manual:Class#method}), and no next fire time.
  */
 final class CatchUpExecution implements ScheduledExecution {
 
     private final Method method;
     private final Instant slot;
+    private final String kind;
     private final Instant fireTime = Instant.now();
 
-    CatchUpExecution(Method method, Instant slot) {
+    /** @param trigger what made Baton fire it */
+    CatchUpExecution(Method method, Instant slot, RunTrigger trigger) {
         this.method = method;
         this.slot = slot;
+        this.kind = trigger.value;
     }
 
     @Override
@@ -27,7 +30,7 @@ final class CatchUpExecution implements ScheduledExecution {
         return new Trigger() {
             @Override
             public String getId() {
-                return "catch-up:" + JobDiscovery.describe(method);
+                return kind + ":" + JobDiscovery.describe(method);
             }
 
             @Override

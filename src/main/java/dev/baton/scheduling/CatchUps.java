@@ -3,7 +3,6 @@ package dev.baton.scheduling;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.Collection;
-import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.function.Function;
@@ -23,8 +22,6 @@ import dev.baton.election.LeaderElector;
 final class CatchUps {
 
     private static final Logger LOG = Logger.getLogger(CatchUps.class);
-    /** The slot a catch-up invoker is asked to run, for whoever ends up in {@link JobRunner#run}. */
-    private static final ThreadLocal<Instant> PENDING = new ThreadLocal<>();
 
     private final Collection<RegisteredJob> jobs;
     private final Function<String, LeaderElector> electors;
@@ -44,11 +41,6 @@ final class CatchUps {
         this.clock = clock;
         this.records = records;
         this.metrics = metrics;
-    }
-
-    /** The slot being caught up on this thread, if any. */
-    static Optional<Instant> pendingSlot() {
-        return Optional.ofNullable(PENDING.get());
     }
 
     /** A term began: looks for missed slots of its Lease's jobs. Returns at once. */
@@ -79,6 +71,9 @@ final class CatchUps {
                         spec.id(), slot, decision.lastSlot());
                 case PAST_DEADLINE -> LOG.infof("Singleton job %s: missed slot %s is older than its starting deadline "
                         + "(%s); skipped", spec.id(), slot, spec.startingDeadline().orElseThrow());
+                case SUSPENDED -> LOG.infof("Singleton job %s: slot %s was missed while the job was suspended (since %s);"
+                        + " not caught up", spec.id(), slot, records.last(spec).map(JobRecord::suspendedSince)
+                                .orElse(null));
                 case RUN -> {
                     if (!submit(() -> invoke(job, slot), "Singleton job " + spec.id() + ": catching up slot " + slot)) {
                         return; // shutting down
@@ -91,12 +86,7 @@ final class CatchUps {
     }
 
     private static void invoke(RegisteredJob job, Instant slot) {
-        PENDING.set(slot);
-        try {
-            job.invoker.apply(slot);
-        } finally {
-            PENDING.remove();
-        }
+        new PendingFire(job.spec.id(), slot, RunTrigger.CATCH_UP, null).during(() -> job.invoker.apply(slot));
     }
 
     /**

@@ -18,8 +18,12 @@ final class Fire {
 
     final JobSpec spec;
     final Instant slot;
+    /** What fired it: the scheduler, a catch-up, or a run request. */
+    final RunTrigger trigger;
     /** True when a catch-up, not the scheduler, fired it. */
     final boolean catchUp;
+    /** The run request's token, for a {@link RunTrigger#MANUAL} fire; null otherwise. */
+    final String request;
     /** The method's declared return type; null when unknown. */
     final Class<?> returnType;
     final Callable<Object> body;
@@ -30,13 +34,22 @@ final class Fire {
     /** The run bound to that term, and whether its thread may be blocked and interrupted: set by {@link BindToTermLink}. */
     Run run;
     boolean mayBlock;
+    /** The attempt under way, from 1: {@link RetryLink} counts it up and binds a new run for each. */
+    int attempt = 1;
 
-    Fire(JobSpec spec, Instant slot, boolean catchUp, Class<?> returnType, Callable<Object> body) {
+    Fire(JobSpec spec, Instant slot, RunTrigger trigger, String request, Class<?> returnType, Callable<Object> body) {
         this.spec = spec;
         this.slot = slot;
-        this.catchUp = catchUp;
+        this.trigger = trigger;
+        this.catchUp = trigger == RunTrigger.CATCH_UP;
+        this.request = request;
         this.returnType = returnType;
         this.body = body;
+    }
+
+    /** True for a fire that a run request asked for, outside the schedule. */
+    boolean manual() {
+        return trigger == RunTrigger.MANUAL;
     }
 
     /** True when the method is declared to return a {@code Uni} or a {@code CompletionStage}. */

@@ -7,8 +7,8 @@ import dev.baton.Term;
 import dev.baton.election.LeaderElector;
 
 /**
- * A run needs a valid term: passes only what {@link JobGate} lets through, and takes the elector's current term,
- * the one the run will be bound to and recorded under.
+ * A run needs a valid term: passes only what {@link JobGate#termReason} lets through, and takes the elector's
+ * current term, the one the run will be bound to and recorded under.
  *
  * @see SingletonJob
  */
@@ -26,7 +26,7 @@ final class GateLink implements RunLink {
 
     @Override
     public Object invoke(Fire fire) throws Exception {
-        Optional<String> skip = gate.skipReason(fire.spec);
+        Optional<String> skip = gate.termReason(fire.spec);
         LeaderElector elector = electors.apply(fire.spec.leaseName());
         Term term = elector == null ? null : elector.currentTerm().orElse(null);
         if (skip.isEmpty() && term == null) {

@@ -57,6 +57,7 @@ final class JobDiscovery {
         String lease = resolve(singleton.lease());
         CatchUp catchUp = singleton.catchUp();
         Optional<CronSlots> cron = Optional.empty();
+        Optional<Duration> every = Optional.empty();
         String schedule;
         try {
             String cronExpr = resolve(first.cron());
@@ -68,8 +69,9 @@ final class JobDiscovery {
             } else if (!cronExpr.isEmpty()) {
                 schedule = "off";
             } else {
-                String every = resolve(first.every());
-                schedule = every.isEmpty() || ScheduleValues.isOff(every) ? "off" : "every " + every;
+                String interval = resolve(first.every());
+                schedule = interval.isEmpty() || ScheduleValues.isOff(interval) ? "off" : "every " + interval;
+                every = schedule.equals("off") ? Optional.empty() : interval(interval);
             }
             if (schedules.size() > 1) {
                 schedule = schedule + " (+" + (schedules.size() - 1) + " more)";
@@ -86,9 +88,48 @@ final class JobDiscovery {
             }
             Optional<Duration> deadline = Optional.of(resolve(singleton.startingDeadline())).filter(s -> !s.isEmpty())
                     .map(DurationConverter::parseDuration);
-            return new JobSpec(id, lease.isEmpty() ? serviceLease : lease, catchUp, deadline, schedule, cron);
+            JobOptions options = options(singleton, returns);
+            return new JobSpec(id, lease.isEmpty() ? serviceLease : lease, catchUp, deadline, schedule, cron, every,
+                    options);
         } catch (RuntimeException e) {
             throw new IllegalStateException("Invalid singleton job " + where + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Retries, timeout and overlap, checked: a bad value fails start-up (the caller names the method). */
+    private static JobOptions options(SingletonJob singleton, Class<?> returns) {
+        Duration backoff = duration("retryBackoff", singleton.retryBackoff());
+        Optional<Duration> timeout = Optional.of(resolve(singleton.timeout())).filter(s -> !s.isEmpty())
+                .map(s -> duration("timeout", s));
+        if (singleton.retries() > 0 && (Uni.class.isAssignableFrom(returns)
+                || CompletionStage.class.isAssignableFrom(returns))) {
+            throw new IllegalArgumentException("retries = " + singleton.retries() + " needs a blocking method (an "
+                    + "attempt waits for the one before, and for its backoff, on the run's thread); this one returns "
+                    + returns.getSimpleName() + " or is @NonBlocking: retry inside it (e.g. onFailure().retry())");
+        }
+        return new JobOptions(singleton.retries(), backoff, timeout, singleton.overlap());
+    }
+
+    private static Duration duration(String option, String value) {
+        String resolved = resolve(value);
+        Duration d;
+        try {
+            d = DurationConverter.parseDuration(resolved);
+        } catch (RuntimeException e) {
+            d = null;
+        }
+        if (d == null) {
+            throw new IllegalArgumentException(option + " '" + resolved + "' is not a duration (e.g. 10s, 5m, PT1H)");
+        }
+        return d;
+    }
+
+    /** An {@code every} interval; empty when the scheduler's syntax is one this does not read (it bounds retries). */
+    private static Optional<Duration> interval(String every) {
+        try {
+            return Optional.ofNullable(DurationConverter.parseDuration(every));
+        } catch (RuntimeException e) {
+            return Optional.empty();
         }
     }
 

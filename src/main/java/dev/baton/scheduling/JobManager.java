@@ -69,7 +69,8 @@ public class JobManager implements Overruns {
         this.beans = beans;
         MeterRegistry meters = registries.isResolvable() ? registries.get() : new SimpleMeterRegistry();
         this.runner = new JobRunner(elections.identity(), this::elector, Clock.systemUTC(), meters,
-                config.mode() == BatonConfig.Mode.SIDECAR, jobsConfig.maxRecords(), recordWriteTimeout(config));
+                config.mode() == BatonConfig.Mode.SIDECAR, jobsConfig.maxRecords(), jobsConfig.history(),
+                recordWriteTimeout(config));
     }
 
     /**
@@ -147,12 +148,18 @@ public class JobManager implements Overruns {
                     if (!spec.leaseName().equals(config.leaseName()) && spec.scheduled()) {
                         jobLeases.add(spec.leaseName());
                     }
-                    LOG.infof("Singleton job %s (%s) on lease %s, catch-up %s", spec.id(), spec.schedule(),
-                            spec.leaseName(), spec.catchUp());
+                    LOG.infof("Singleton job %s (%s) on lease %s, catch-up %s%s", spec.id(), spec.schedule(),
+                            spec.leaseName(), spec.catchUp(), describeOptions(spec.options()));
                 }
             }
         }
         discovered = true;
+    }
+
+    private static String describeOptions(JobOptions options) {
+        return (options.retries() > 0 ? ", " + options.retries() + " retries from " + options.retryBackoff() : "")
+                + options.timeout().map(t -> ", timeout " + t).orElse("")
+                + (options.overlap() == SingletonJob.Overlap.ALLOW ? ", overlapping runs allowed" : "");
     }
 
     /** Starts the job Leases' electors one per spread step, so replicas starting together take them in turns. */
@@ -198,7 +205,10 @@ public class JobManager implements Overruns {
             // Called on the proxy, so the interceptor runs; virtual dispatch reaches the override even when the
             // method is package-private.
             method.setAccessible(true);
-            Object[] args = method.getParameterCount() == 1 ? new Object[] { new CatchUpExecution(method, slot) }
+            RunTrigger trigger = Optional.ofNullable(byMethod.get(JobDiscovery.describe(method)))
+                    .flatMap(spec -> PendingFire.of(spec.id())).map(PendingFire::trigger).orElse(RunTrigger.CATCH_UP);
+            Object[] args = method.getParameterCount() == 1
+                    ? new Object[] { new CatchUpExecution(method, slot, trigger) }
                     : new Object[0];
             return method.invoke(instance, args);
         } catch (java.lang.reflect.InvocationTargetException e) {

@@ -10,7 +10,8 @@ import io.micrometer.core.instrument.Timer;
 
 /**
  * The singleton jobs' meters, in one place so that the run's links only say what happened: {@code baton.job.runs}
- * by outcome, {@code baton.job.skips} by reason and the {@code baton.job.duration} timer, each tagged with the job.
+ * by outcome, {@code baton.job.skips} by reason, {@code baton.job.retries} and the {@code baton.job.duration} timer,
+ * each tagged with the job.
  */
 final class JobMetrics {
 
@@ -24,6 +25,12 @@ final class JobMetrics {
     void skipped(JobSpec spec, String reason) {
         Counter.builder("baton.job.skips").description("Singleton job fires that did not run, by reason")
                 .tag("job", spec.id()).tag("reason", reason).register(meters).increment();
+    }
+
+    /** {@code spec} failed and is tried again (one more attempt in the same slot). */
+    void retried(JobSpec spec) {
+        Counter.builder("baton.job.retries").description("Singleton job attempts after a failed one, in the same slot")
+                .tag("job", spec.id()).register(meters).increment();
     }
 
     /** A run of {@code spec} that ended with {@code outcome} after {@code durationNanos}. */

@@ -44,4 +44,12 @@ public interface JobsConfig {
     @WithName("max-clock-skew")
     @WithDefault("2s")
     Duration maxClockSkew();
+
+    /**
+     * How many of its last runs each singleton job keeps in its Lease (annotation {@code baton.dev/history.<id>},
+     * newest first; 0 to 100). Bounded in bytes as well: at most 4 KiB per job and 64 KiB for all jobs of a Lease,
+     * dropping the oldest entries to fit, so no number of jobs brings a Lease near Kubernetes' 256 KiB.
+     */
+    @WithDefault("10")
+    int history();
 }

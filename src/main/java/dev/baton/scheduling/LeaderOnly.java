@@ -11,8 +11,8 @@ import io.quarkus.scheduler.ScheduledExecution;
  * Skips a scheduled execution unless this replica may run it as a cluster singleton now:
  * {@code @Scheduled(every = "10s", skipExecutionIf = LeaderOnly.class)}, or for a programmatic job
  * {@code scheduler.newJob(id).setSkipPredicate(LeaderOnly.class)}. It holds a valid term of the job's Lease (the
- * service-wide one, or the {@link SingletonJob#lease()} of the method), the application is not draining, and the
- * process is not a sidecar.
+ * service-wide one, or the {@link SingletonJob#lease()} of the method), the application is not draining, the
+ * process is not a sidecar, and a {@link SingletonJob} is not suspended on its Lease.
  * <p>
  * The decision is {@link JobGate}'s, a non-blocking read of in-memory state (the elector's current term), so it is
  * safe where Quarkus calls it on the event loop for reactive jobs; Quarkus then fires a {@code SkippedExecution}

@@ -3,6 +3,8 @@ package dev.baton.scheduling;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -51,7 +53,30 @@ final class RecordReader {
     }
 
     private static boolean isAhead(JobRecord record, Instant now) {
-        return record.slot().isAfter(now.plus(FUTURE_TOLERANCE));
+        return record.handledThrough().isAfter(now.plus(FUTURE_TOLERANCE));
+    }
+
+    /** The annotations of the job's Lease as this replica last saw them; empty before it saw the Lease. */
+    Map<String, String> annotations(JobSpec spec) {
+        LeaderElector elector = electors.apply(spec.leaseName());
+        return elector == null ? Map.of()
+                : elector.observed().map(s -> s.record().annotations()).orElse(Map.of());
+    }
+
+    /** The job's last runs as its Lease's history says, newest first; an unreadable history is logged once. */
+    List<JobRecord> history(JobSpec spec) {
+        String raw = annotations(spec).get(spec.historyKey());
+        if (JobHistory.unreadable(raw) && reportOnce(spec.id() + "\nhistory " + raw.hashCode())) {
+            LOG.warnf("Singleton job %s: annotation %s is not a job history (a JSON array of runs, at most %d "
+                    + "characters); it reads as empty and is replaced at the next run", spec.id(), spec.historyKey(),
+                    JobHistory.MAX_CHARS_PER_JOB);
+        }
+        return JobHistory.parse(raw);
+    }
+
+    /** The last run request the holder claimed or answered for the job, if its status parses. */
+    Optional<JobRecord> requestStatus(JobSpec spec) {
+        return JobRecord.parse(annotations(spec).get(spec.runStatusKey()));
     }
 
     /** The job's last run as recorded in its Lease, if it parses; an unreadable value is logged once. */
@@ -88,10 +113,10 @@ final class RecordReader {
             return Optional.empty();
         }
         if (last.isPresent() && isAhead(last.get(), clock.instant())) {
-            if (reportOnce(spec.id() + "\nslot " + last.get().slot())) {
+            if (reportOnce(spec.id() + "\nslot " + last.get().handledThrough())) {
                 LOG.warnf("Singleton job %s: its record names slot %s, more than %s ahead of this replica's clock; "
                         + "ignored (a clock far ahead, or a hand edit), and replaced by the next run's record",
-                        spec.id(), last.get().slot(), FUTURE_TOLERANCE);
+                        spec.id(), last.get().handledThrough(), FUTURE_TOLERANCE);
             }
             return Optional.empty();
         }

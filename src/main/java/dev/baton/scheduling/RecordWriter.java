@@ -3,12 +3,15 @@ package dev.baton.scheduling;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Function;
 import java.util.function.Predicate;
 
 import org.jboss.logging.Logger;
@@ -18,10 +21,19 @@ import dev.baton.election.LeaderElector;
 import dev.baton.scheduling.JobRecord.Outcome;
 
 /**
- * Writes job records into the Lease through its elector ({@link LeaderElector#updateAnnotations(Term,
- * java.util.function.Function)}): on the elector's thread, between renewals, conditional on the version this leader
- * last wrote, and only while the run's term is valid. What may replace what is decided there, on the very version
- * that is written ({@link #refusal}).
+ * Writes what the holder keeps of its jobs in their Lease through its elector ({@link LeaderElector#updateAnnotations(
+ * Term, java.util.function.Function)}): on the elector's thread, between renewals, conditional on the version this
+ * leader last wrote, and only while the run's term is valid. What may replace what is decided there, on the very
+ * version that is written, so nothing another writer changed meanwhile is overwritten, and only the job's own
+ * annotations are ever changed:
+ * <ul>
+ * <li>the record ({@code baton.dev/job.<id>}): a started record, or a run's final record together with its history
+ * entry ({@link #write}); never back to an older slot, and within the bound ({@link #refusal});</li>
+ * <li>the run status ({@code baton.dev/run-status.<id>}): a run request claimed before its run
+ * ({@link #claimRequest}), then answered with the run's outcome, or refused ({@link #answerRequest}), each time only
+ * for the token the Lease still shows;</li>
+ * <li>the suspension marks in the record ({@link #markSuspended}, {@link #markResumed}).</li>
+ * </ul>
  */
 final class RecordWriter {
 
@@ -29,21 +41,27 @@ final class RecordWriter {
 
     private final Clock clock;
     private final int maxRecords;
+    private final int historySize;
     private final Duration writeTimeout;
     private final Predicate<String> isJobOfThisApp;
 
     /**
      * @param clock wall clock, to judge a recorded slot against
-     * @param maxRecords how many job records one Lease may carry
+     * @param maxRecords how many job records (and run statuses) one Lease may carry
+     * @param historySize how many runs each job's history keeps (0: none)
      * @param writeTimeout how long {@link #write} waits
      * @param isJobOfThisApp whether a job id is one of this application's jobs (only those count against the bound)
      */
-    RecordWriter(Clock clock, int maxRecords, Duration writeTimeout, Predicate<String> isJobOfThisApp) {
+    RecordWriter(Clock clock, int maxRecords, int historySize, Duration writeTimeout,
+            Predicate<String> isJobOfThisApp) {
         this.clock = clock;
         this.maxRecords = maxRecords;
+        this.historySize = historySize;
         this.writeTimeout = writeTimeout;
         this.isJobOfThisApp = isJobOfThisApp;
     }
+
+    // ------------------------------------------------------------------ the rules (pure)
 
     /**
      * Why {@code record} must not be written over {@code annotations} (the Lease's, as about to be written) inside a
@@ -57,39 +75,63 @@ final class RecordWriter {
      */
     static String refusal(Map<String, String> annotations, String key, JobRecord record, long epoch, Instant now,
             int maxRecords, Predicate<String> isJobOfThisApp) {
-        Optional<JobRecord> current = JobRecord.parse(annotations.get(key))
-                .filter(r -> RecordReader.believable(r, epoch, now));
+        String older = olderSlot(annotations, key, record, epoch, now);
+        return older != null ? older : overBound(annotations, key, JobRecord.PREFIX, maxRecords, isJobOfThisApp);
+    }
+
+    private static String olderSlot(Map<String, String> annotations, String key, JobRecord record, long epoch,
+            Instant now) {
+        Optional<JobRecord> current = believed(annotations, key, epoch, now);
         if (current.isPresent() && current.get().slot().isAfter(record.slot())) {
             return "slot " + current.get().slot() + " is already recorded";
-        }
-        long others = annotations.keySet().stream().filter(k -> k.startsWith(JobRecord.PREFIX) && !k.equals(key)
-                && isJobOfThisApp.test(k.substring(JobRecord.PREFIX.length()))).count();
-        if (!annotations.containsKey(key) && others >= maxRecords) {
-            return "the Lease already carries " + others + " job records (baton.jobs.max-records)";
         }
         return null;
     }
 
+    /** The bound of {@link #refusal}, for the annotations of one kind ({@code prefix}). */
+    static String overBound(Map<String, String> annotations, String key, String prefix, int maxRecords,
+            Predicate<String> isJobOfThisApp) {
+        long others = annotations.keySet().stream().filter(k -> k.startsWith(prefix) && !k.equals(key)
+                && isJobOfThisApp.test(k.substring(prefix.length()))).count();
+        if (!annotations.containsKey(key) && others >= maxRecords) {
+            return "the Lease already carries " + others + " " + (prefix.equals(JobRecord.PREFIX) ? "job records"
+                    : "annotations " + prefix + "*") + " (baton.jobs.max-records)";
+        }
+        return null;
+    }
+
+    private static Optional<JobRecord> believed(Map<String, String> annotations, String key, long epoch, Instant now) {
+        return JobRecord.parse(annotations.get(key)).filter(r -> RecordReader.believable(r, epoch, now));
+    }
+
     /**
-     * Writes and waits up to the write timeout; false when the record was refused, failed or not written in time.
-     * A caller that gives up (timeout, interrupt) on a started record cancels the write if it has not been sent yet,
-     * so that it cannot land for a slot that was not run. A final record is left to land however late: for a job
-     * without catch-up it is the only thing that keeps the next leader from running the slot again.
+     * Why the run request {@code token} of {@code spec} must not be claimed (or refused) over {@code annotations},
+     * or null when it may: the Lease must still ask for that token, and no holder may have claimed or answered it
+     * (its run status, or its history, names it). So a token runs at most once, whoever holds the Lease.
+     */
+    static String requestRefusal(Map<String, String> annotations, JobSpec spec, String token) {
+        if (!token.equals(annotations.get(spec.runKey()))) {
+            return "the Lease no longer asks for " + token;
+        }
+        if (RunRequests.answered(annotations, spec, token)) {
+            return "request " + token + " was claimed already";
+        }
+        return null;
+    }
+
+    // ------------------------------------------------------------------ records
+
+    /**
+     * Writes the job's record (with its history entry, for a final record) and waits up to the write timeout; false
+     * when nothing was written, or not in time. A caller that gives up (timeout, interrupt) on a started record
+     * cancels the write if it has not been sent yet, so that it cannot land for a slot that was not run. A final record
+     * is left to land however late: for a job without catch-up it is the only thing that keeps the next leader from
+     * running the slot again.
      */
     boolean write(JobSpec spec, LeaderElector elector, Term term, JobRecord record) {
         AtomicBoolean abandoned = new AtomicBoolean();
-        boolean withdrawIfLate = record.outcome() == Outcome.RUNNING;
-        try {
-            return writeAsync(spec, elector, term, record, abandoned).get(writeTimeout.toMillis(),
-                    TimeUnit.MILLISECONDS);
-        } catch (InterruptedException e) {
-            abandoned.set(withdrawIfLate);
-            Thread.currentThread().interrupt();
-            return false;
-        } catch (Exception e) {
-            abandoned.set(withdrawIfLate);
-            return false;
-        }
+        return await(writeAsync(spec, elector, term, record, abandoned), abandoned,
+                record.outcome() == Outcome.RUNNING);
     }
 
     /** Writes without waiting: for a run that ended on the event loop, which must not block. */
@@ -100,26 +142,222 @@ final class RecordWriter {
     private CompletableFuture<Boolean> writeAsync(JobSpec spec, LeaderElector elector, Term term, JobRecord record,
             AtomicBoolean abandoned) {
         String key = spec.recordKey();
+        return submit(spec, elector, term, record, abandoned, annotations -> {
+            Instant now = clock.instant();
+            String older = olderSlot(annotations, key, record, term.epoch(), now);
+            String bound = older == null ? overBound(annotations, key, JobRecord.PREFIX, maxRecords, isJobOfThisApp)
+                    : null;
+            if (bound != null) {
+                return Refused.because(bound); // no record here, so no history either
+            }
+            Map<String, String> changes = new HashMap<>();
+            if (older == null) {
+                JobRecord current = believed(annotations, key, term.epoch(), now).orElse(null);
+                changes.put(key, record.withMarksOf(current).toJson());
+            }
+            if (record.outcome() != Outcome.RUNNING) {
+                addHistory(annotations, changes, spec, record);
+            }
+            // An overlapping run that ended after a newer slot was recorded still belongs in the history.
+            return changes.isEmpty() ? Refused.because(older) : new Changes(changes, older);
+        });
+    }
+
+    // ------------------------------------------------------------------ run requests
+
+    /**
+     * Claims the run request of {@code claim} (its {@code RUNNING} run status), waiting up to the write timeout; false
+     * when it was not claimed (answered already, withdrawn, over the bound, or the write failed or was late: a late
+     * write is cancelled if it has not been sent yet, so a token is never claimed for a run that did not happen).
+     */
+    boolean claimRequest(JobSpec spec, LeaderElector elector, Term term, JobRecord claim) {
+        String key = spec.runStatusKey();
+        AtomicBoolean abandoned = new AtomicBoolean();
+        CompletableFuture<Boolean> written = submit(spec, elector, term, claim, abandoned, annotations -> {
+            String why = requestRefusal(annotations, spec, claim.request());
+            if (why == null) {
+                why = overBound(annotations, key, ControlKeys.prefix(ControlKeys.RUN_STATUS), maxRecords,
+                        isJobOfThisApp);
+            }
+            return why != null ? Refused.because(why) : new Changes(Map.of(key, claim.toJson()), null);
+        });
+        return await(written, abandoned, true);
+    }
+
+    /**
+     * Answers a run request the holder will not run (the job is suspended): its run status and history say
+     * {@code REFUSED}, so the token is used up and the operator sees why. Waits up to the write timeout.
+     */
+    boolean answerRequest(JobSpec spec, LeaderElector elector, Term term, JobRecord refusal) {
+        String key = spec.runStatusKey();
+        AtomicBoolean abandoned = new AtomicBoolean();
+        CompletableFuture<Boolean> written = submit(spec, elector, term, refusal, abandoned, annotations -> {
+            String why = requestRefusal(annotations, spec, refusal.request());
+            if (why == null) {
+                why = overBound(annotations, key, ControlKeys.prefix(ControlKeys.RUN_STATUS), maxRecords,
+                        isJobOfThisApp);
+            }
+            if (why != null) {
+                return Refused.because(why);
+            }
+            Map<String, String> changes = new HashMap<>();
+            changes.put(key, refusal.toJson());
+            addHistory(annotations, changes, spec, refusal);
+            return new Changes(changes, null);
+        });
+        return await(written, abandoned, false);
+    }
+
+    /**
+     * Marks a requested run done: its run status takes the run's outcome, if it still shows this run's claim (with
+     * overlapping runs allowed, a newer request's claim stays), and its history gets the entry. Waits when
+     * {@code blocking}.
+     */
+    void finishRequest(JobSpec spec, LeaderElector elector, Term term, JobRecord record, boolean blocking) {
+        String key = spec.runStatusKey();
+        AtomicBoolean abandoned = new AtomicBoolean();
+        CompletableFuture<Boolean> written = submit(spec, elector, term, record, abandoned, annotations -> {
+            Map<String, String> changes = new HashMap<>();
+            Optional<JobRecord> status = JobRecord.parse(annotations.get(key));
+            String why = null;
+            if (status.isEmpty() || record.request().equals(status.get().request())) {
+                changes.put(key, record.toJson());
+            } else {
+                why = "the run status now shows request " + status.get().request();
+            }
+            addHistory(annotations, changes, spec, record);
+            return new Changes(changes, why);
+        });
+        if (blocking) {
+            await(written, abandoned, false);
+        }
+    }
+
+    // ------------------------------------------------------------------ suspension marks
+
+    /**
+     * The holder saw {@code spec} suspended: its record says so ({@code suspendedSince}), so that a new term does not
+     * catch up the slots the suspension makes it miss even if the job is resumed before that term begins. Written
+     * only if the Lease, at the version written, still suspends the job and has a record to mark (a job with no record
+     * has nothing to catch up).
+     */
+    CompletableFuture<Boolean> markSuspended(JobSpec spec, LeaderElector elector, Term term) {
+        String key = spec.recordKey();
+        return submit(spec, elector, term, null, new AtomicBoolean(), annotations -> {
+            Instant now = clock.instant();
+            Optional<JobRecord> current = believed(annotations, key, term.epoch(), now);
+            if (Suspensions.suspendedBy(spec, annotations).isEmpty() || current.isEmpty()
+                    || current.get().suspendedSince() != null) {
+                return Refused.because("nothing to mark");
+            }
+            JobRecord marked = current.get().withMarks(now.truncatedTo(ChronoUnit.MILLIS),
+                    current.get().skippedThrough());
+            return new Changes(Map.of(key, marked.toJson()), null);
+        });
+    }
+
+    /**
+     * The holder saw {@code spec} resumed: the slots up to the latest one now ({@code skippedThrough}) fell into the
+     * suspension, and are neither run late nor caught up; the suspension mark is cleared. Written only if the Lease,
+     * at the version written, no longer suspends the job.
+     */
+    CompletableFuture<Boolean> markResumed(JobSpec spec, LeaderElector elector, Term term) {
+        String key = spec.recordKey();
+        return submit(spec, elector, term, null, new AtomicBoolean(), annotations -> {
+            Instant now = clock.instant();
+            Optional<JobRecord> current = believed(annotations, key, term.epoch(), now);
+            if (Suspensions.suspendedBy(spec, annotations).isPresent() || current.isEmpty()
+                    || current.get().suspendedSince() == null) {
+                return Refused.because("nothing to mark");
+            }
+            Instant through = spec.cron().flatMap(c -> c.latestAtOrBefore(now))
+                    .orElse(now.truncatedTo(ChronoUnit.MILLIS));
+            Instant before = current.get().skippedThrough();
+            JobRecord marked = current.get().withMarks(null,
+                    before != null && before.isAfter(through) ? before : through);
+            return new Changes(Map.of(key, marked.toJson()), null);
+        });
+    }
+
+    // ------------------------------------------------------------------ the write
+
+    /** What to write (null values remove), and why part of it was not; or, with no changes, why nothing is. */
+    private record Changes(Map<String, String> changes, String refused) {
+    }
+
+    private static final class Refused {
+        static Changes because(String why) {
+            return new Changes(null, why);
+        }
+    }
+
+    /** Adds the history entry of {@code record} to {@code changes}, sized on the Lease as it will be written. */
+    private void addHistory(Map<String, String> annotations, Map<String, String> changes, JobSpec spec,
+            JobRecord record) {
+        String key = spec.historyKey();
+        Map<String, String> after = new HashMap<>(annotations);
+        changes.forEach((k, v) -> {
+            if (v == null) {
+                after.remove(k);
+            } else {
+                after.put(k, v);
+            }
+        });
+        Optional<String> history = JobHistory.with(after, key, record, historySize);
+        if (history.isPresent()) {
+            changes.put(key, history.get());
+        } else if (annotations.containsKey(key)) {
+            changes.put(key, null); // it no longer fits (or history is off): gone rather than past the bounds
+        }
+    }
+
+    private CompletableFuture<Boolean> submit(JobSpec spec, LeaderElector elector, Term term, JobRecord record,
+            AtomicBoolean abandoned, Function<Map<String, String>, Changes> compute) {
         AtomicReference<String> refused = new AtomicReference<>();
         return elector.updateAnnotations(term, annotations -> {
-            String why = abandoned.get() ? "its writer gave up waiting"
-                    : refusal(annotations, key, record, term.epoch(), clock.instant(), maxRecords, isJobOfThisApp);
-            if (why != null) {
-                refused.set(why);
+            if (abandoned.get()) {
+                refused.set("its writer gave up waiting");
                 return null;
             }
-            return Map.of(key, record.toJson());
+            Changes c = compute.apply(annotations);
+            refused.set(c.refused());
+            if (c.changes() == null) {
+                return null;
+            }
+            Map<String, String> changes = new HashMap<>(c.changes()); // null values allowed: removals
+            return changes;
         }).whenComplete((ok, e) -> {
-            if (!Boolean.TRUE.equals(ok)) {
-                String why = refused.get();
+            String why = refused.get();
+            if (record == null) {
+                return; // marks: retried by the controls at the Lease's next change
+            }
+            if (!Boolean.TRUE.equals(ok) || why != null) {
                 if (why != null && record.outcome() != Outcome.RUNNING) {
-                    LOG.debugf("Singleton job %s: record for slot %s (%s) not written: %s", spec.id(), record.slot(),
-                            record.outcome(), why);
+                    LOG.debugf("Singleton job %s: %s for %s (%s) not written: %s", spec.id(), what(record),
+                            record.request() != null ? record.request() : record.slot(), record.outcome(), why);
                 } else {
-                    LOG.infof("Singleton job %s: record for slot %s (%s) not written to lease %s%s", spec.id(),
-                            record.slot(), record.outcome(), elector.lease(), why == null ? "" : ": " + why);
+                    LOG.infof("Singleton job %s: %s for %s (%s) not written to lease %s%s", spec.id(), what(record),
+                            record.request() != null ? record.request() : record.slot(), record.outcome(),
+                            elector.lease(), why == null ? "" : ": " + why);
                 }
             }
         });
+    }
+
+    private static String what(JobRecord record) {
+        return record.request() != null ? "run status of request" : "record of slot";
+    }
+
+    private boolean await(CompletableFuture<Boolean> written, AtomicBoolean abandoned, boolean withdrawIfLate) {
+        try {
+            return written.get(writeTimeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            abandoned.set(withdrawIfLate);
+            Thread.currentThread().interrupt();
+            return false;
+        } catch (Exception e) {
+            abandoned.set(withdrawIfLate);
+            return false;
+        }
     }
 }

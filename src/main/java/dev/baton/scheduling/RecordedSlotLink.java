@@ -5,7 +5,8 @@ import java.util.Optional;
 /**
  * A slot recorded in the Lease never runs again: the record, written by whichever leader ran it, names this slot or
  * a later one. Also when this replica's scheduler fires that slot late after a handover. Only records this replica
- * can believe count ({@link RecordReader#believed}).
+ * can believe count ({@link RecordReader#believed}). A slot that fell into a suspension is settled the same way
+ * ({@link JobRecord#skippedThrough()}): resuming a job does not run the slots it missed while suspended.
  */
 final class RecordedSlotLink implements RunLink {
 
@@ -22,6 +23,9 @@ final class RecordedSlotLink implements RunLink {
         Optional<JobRecord> last = records.believed(fire.spec, fire.term);
         if (last.isPresent() && !last.get().slot().isBefore(fire.slot)) {
             return new NotRun("already-run");
+        }
+        if (last.isPresent() && !last.get().handledThrough().isBefore(fire.slot)) {
+            return new NotRun("suspended");
         }
         return next.invoke(fire);
     }

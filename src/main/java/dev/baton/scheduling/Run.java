@@ -19,41 +19,76 @@ final class Run implements SingletonRun {
     final JobSpec spec;
     final Instant slot;
     final boolean catchUp;
+    final RunTrigger trigger;
+    /** The run request's token, for a requested run. */
+    final String request;
+    /** The attempt's number, from 1. */
+    final int attempt;
     final Term term;
     /** On the monotonic clock: the run's duration is measured from here. */
     final long startNanos;
     /** Completes with the reason when the run is told to stop; an async result is bound to it. */
     final CompletableFuture<String> stopped = new CompletableFuture<>();
+    /** Completes when the run has finished (or never began), whichever thread ends it. */
+    final CompletableFuture<Void> done = new CompletableFuture<>();
     private final List<Runnable> onStop = new ArrayList<>();
     private Thread thread;
     /** True while the run's outcome belongs to the calling thread (false once an async result took it over). */
     volatile boolean blocking;
     private boolean finished;
-    /** When it was told to stop (monotonic), 0 until then: how long it has overrun its term. */
+    /**
+     * When it was told its term ended or the application drains (monotonic), 0 until then: how long it has overrun
+     * its term. A timeout alone does not set it: a run that outlives its timeout inside its term overlaps nobody.
+     */
     volatile long stoppedAtNanos;
     volatile String stopReason;
+    /** True when it was stopped because it ran past its timeout. */
+    volatile boolean timedOut;
+    /** How it ended, once {@link RunEnd} decided; null before. */
+    volatile JobRecord.Outcome outcome;
 
     /**
      * @param thread the thread to interrupt when the run is stopped; null where it must never be interrupted (the
      *        event loop, or a method whose result is async)
      */
-    Run(JobSpec spec, Instant slot, boolean catchUp, Term term, Thread thread, long startNanos) {
-        this.spec = spec;
-        this.slot = slot;
-        this.catchUp = catchUp;
+    Run(Fire fire, Term term, Thread thread, long startNanos) {
+        this.spec = fire.spec;
+        this.slot = fire.slot;
+        this.catchUp = fire.catchUp;
+        this.trigger = fire.trigger;
+        this.request = fire.request;
+        this.attempt = fire.attempt;
         this.term = term;
         this.thread = thread;
         this.blocking = thread != null;
         this.startNanos = startNanos;
     }
 
-    /** Tells the run to stop, once; a finished run is left alone. */
+    /** Tells the run to stop because its term ended or the application drains, once; a finished run is left alone. */
     synchronized void stop(String why) {
+        if (finished) {
+            return;
+        }
+        if (stoppedAtNanos == 0) {
+            stoppedAtNanos = System.nanoTime(); // also when a timeout stopped it already: it now outlives its term
+        }
+        interrupt(why);
+    }
+
+    /** Tells the run to stop because it ran past its timeout; recorded TIMED_OUT. */
+    synchronized void timeOut(String why) {
         if (finished || stopReason != null) {
             return;
         }
+        timedOut = true;
+        interrupt(why);
+    }
+
+    private void interrupt(String why) {
+        if (stopReason != null) {
+            return;
+        }
         stopReason = why;
-        stoppedAtNanos = System.nanoTime();
         if (thread != null) {
             thread.interrupt();
         }
@@ -80,6 +115,7 @@ final class Run implements SingletonRun {
     synchronized boolean finish() {
         finished = true;
         thread = null;
+        done.complete(null);
         return stopReason != null;
     }
 

@@ -12,8 +12,9 @@ import dev.baton.scheduling.JobRecord.Outcome;
 
 /**
  * How a run ends, whichever link ends it: it is unregistered, its outcome decided ({@link #outcome}), counted and,
- * while its term is still valid, written to the Lease as the job's final record. A blocking run waits for that
- * write (its thread is its own); a run that ended on the event loop or in an async callback does not.
+ * while its term is still valid, written to the Lease: as the job's final record and history entry, or for a run
+ * request as its run status and history entry. A blocking run waits for that write (its thread is its own); a run
+ * that ended on the event loop or in an async callback does not.
  */
 final class RunEnd {
 
@@ -41,6 +42,19 @@ final class RunEnd {
      * @param stopped whether the run had been told to stop
      */
     static Outcome outcome(boolean stopped, Throwable failure) {
+        return outcome(stopped, false, failure);
+    }
+
+    /**
+     * As {@link #outcome(boolean, Throwable)}; a run stopped because it ran past its timeout is TIMED_OUT, however it
+     * then ended (the interrupt it was sent explains an InterruptedException or a cancellation).
+     *
+     * @param timedOut whether the stop came from the run's timeout
+     */
+    static Outcome outcome(boolean stopped, boolean timedOut, Throwable failure) {
+        if (stopped && timedOut) {
+            return Outcome.TIMED_OUT;
+        }
         Throwable cause = unwrap(failure);
         if (stopped || cause instanceof InterruptedException || cause instanceof CancellationException) {
             return Outcome.INTERRUPTED;
@@ -60,21 +74,28 @@ final class RunEnd {
             Thread.interrupted();
         }
         Throwable cause = unwrap(failure);
-        Outcome outcome = outcome(stopped, failure);
+        Outcome outcome = outcome(stopped, run.timedOut, failure);
+        run.outcome = outcome;
         long durationNanos = System.nanoTime() - run.startNanos;
         runs.remove(run);
         JobSpec spec = run.spec;
         metrics.ran(spec, outcome, durationNanos);
-        if (outcome == Outcome.INTERRUPTED) {
+        if (outcome == Outcome.INTERRUPTED || outcome == Outcome.TIMED_OUT) {
             LOG.infof("Singleton job %s: run for slot %s stopped (%s)", spec.id(), run.slot,
                     run.stopReason == null ? String.valueOf(cause) : run.stopReason);
         }
-        JobRecord record = new JobRecord(run.slot, identity, run.term.epoch(), outcome,
-                Duration.ofNanos(durationNanos).toMillis(), clock.instant(), run.catchUp ? Boolean.TRUE : null,
-                JobRecord.describe(cause));
+        boolean manual = run.trigger == RunTrigger.MANUAL;
+        JobRecord record = new JobRecord(run.slot, manual ? JobRecord.cut(identity, JobRecord.SHORT_REPLICA) : identity,
+                run.term.epoch(), outcome, Duration.ofNanos(durationNanos).toMillis(), clock.instant(),
+                run.catchUp ? Boolean.TRUE : null, JobRecord.describe(cause), run.trigger.value, run.request,
+                run.attempt, null, null);
         if (!run.term.isValid()) {
-            LOG.infof("Singleton job %s: slot %s ended %s after its term (epoch %d) ended; not recorded",
-                    spec.id(), run.slot, outcome, run.term.epoch());
+            LOG.infof("Singleton job %s: %s ended %s after its term (epoch %d) ended; not recorded",
+                    spec.id(), manual ? "the run of request " + run.request : "slot " + run.slot, outcome,
+                    run.term.epoch());
+        } else if (manual) {
+            // A requested run is outside the schedule: it settles its request, never a slot.
+            writer.finishRequest(spec, elector, run.term, record, run.blocking);
         } else if (run.blocking) {
             writer.write(spec, elector, run.term, record);
         } else {

@@ -6,6 +6,7 @@ import java.util.Comparator;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -33,6 +34,8 @@ final class RunsInProgress {
      */
     private final ExecutorService stops = Executors.newCachedThreadPool(DaemonThreads.named("baton-jobs-stop"));
     private volatile boolean draining;
+    /** Completes when the drain begins: wakes a run waiting to retry. */
+    private final CompletableFuture<Void> drainStarted = new CompletableFuture<>();
 
     /**
      * Registers a run and binds it to its term. Done before a run's last checks and its started record, so that a
@@ -51,6 +54,11 @@ final class RunsInProgress {
     /** True once {@link #drain} began: no run starts any more. */
     boolean draining() {
         return draining;
+    }
+
+    /** Completes when {@link #drain} begins. */
+    CompletableFuture<Void> drainStarted() {
+        return drainStarted;
     }
 
     /**
@@ -79,6 +87,7 @@ final class RunsInProgress {
      */
     Set<LeaseRef> drain(Duration timeout) {
         draining = true;
+        drainStarted.complete(null);
         if (!running.isEmpty()) {
             LOG.infof("Draining %d singleton job run(s) for up to %s", running.size(), timeout);
         }

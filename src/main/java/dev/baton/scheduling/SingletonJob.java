@@ -58,6 +58,43 @@ public @interface SingletonJob {
     @Nonbinding
     String startingDeadline() default "";
 
+    /**
+     * How many times a failed run (an exception, or {@code TIMED_OUT}) is tried again on the holder, within the same
+     * slot: after {@link #retryBackoff()}, doubling each time. Never after the term ended (a run interrupted by the end
+     * of its term is not retried here; the next leader's rules apply), and never once the next slot is due. Each
+     * attempt is recorded with its number ({@code attempt}). Needs a blocking method: a {@code Uni} retries itself
+     * ({@code onFailure().retry()}).
+     */
+    @Nonbinding
+    int retries() default 0;
+
+    /** The wait before the first retry ({@code 10s}, {@code PT1M}), doubled before each further one. */
+    @Nonbinding
+    String retryBackoff() default "10s";
+
+    /**
+     * A run (each attempt) still going after this long is stopped as a run whose term ended is (its thread
+     * interrupted, an async result cancelled, {@link SingletonRun#isValid()} false) and recorded {@code TIMED_OUT};
+     * empty means no limit. A duration such as {@code 90s} or {@code 5m}; supports {@code ${property}} expressions.
+     */
+    @Nonbinding
+    String timeout() default "";
+
+    /** What a fire does while the previous run of this job still runs on this replica. */
+    @Nonbinding
+    Overlap overlap() default Overlap.SKIP;
+
+    /** As CronJob's {@code concurrencyPolicy}, for the runs of one job on the holder. */
+    enum Overlap {
+        /**
+         * The fire does not start a run while one of the same job is still going here (skip reason
+         * {@code still-running}); that slot is not run later either. A run request waits for the running one to end.
+         */
+        SKIP,
+        /** The fire starts a run beside the one still going (the records keep the newer slot). */
+        ALLOW
+    }
+
     /** Policy for slots that fell into a leaderless gap. */
     enum CatchUp {
         /** Missed slots are skipped and logged; the job next runs at its next slot. */

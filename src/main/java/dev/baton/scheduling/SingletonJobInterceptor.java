@@ -15,8 +15,9 @@ import io.quarkus.scheduler.ScheduledExecution;
 
 /**
  * Runs a {@link SingletonJob} method through the {@link JobRunner}: only inside a valid term of its Lease,
- * once per slot, bound to the term. The slot is, in order: the one being caught up, the execution passed to the
- * method, the one {@link LeaderOnly} let through, the latest cron slot, or now.
+ * once per slot, bound to the term. The slot is, in order: the one Baton fired itself (being caught up, or the moment
+ * a run request was started), the execution passed to the method, the one {@link LeaderOnly} let through, the latest
+ * cron slot, or now.
  */
 @SingletonJob
 @Interceptor
@@ -41,15 +42,15 @@ public class SingletonJobInterceptor {
                     + "not run", method);
             return null;
         }
-        Optional<Instant> catchUp = JobRunner.pendingCatchUpSlot();
-        Instant slot = catchUp.or(() -> execution(ctx).map(ScheduledExecution::getScheduledFireTime))
+        Optional<Instant> pending = JobRunner.pendingSlot(spec); // a catch-up or a run request Baton fired itself
+        Instant slot = pending.or(() -> execution(ctx).map(ScheduledExecution::getScheduledFireTime))
                 .or(() -> jobs.firedSlots().take(spec))
                 .orElseGet(() -> Instant.now().truncatedTo(ChronoUnit.MILLIS));
-        if (spec.cron().isPresent()) {
+        if (spec.cron().isPresent() && pending.isEmpty()) {
             // Quarkus may report a fire time a little after the slot: name the run by its cron slot.
             slot = spec.cron().get().latestAtOrBefore(slot).orElse(slot);
         }
-        return jobs.runner().run(spec, slot, catchUp.isPresent(), ctx.getMethod().getReturnType(), ctx::proceed);
+        return jobs.runner().run(spec, slot, pending.isPresent(), ctx.getMethod().getReturnType(), ctx::proceed);
     }
 
     private static Optional<ScheduledExecution> execution(InvocationContext ctx) {

@@ -45,7 +45,8 @@ final class StartedRecordLink implements RunLink {
             return new NotRun("record-not-written");
         }
         JobRecord started = new JobRecord(fire.slot, identity, fire.term.epoch(), Outcome.RUNNING, null,
-                clock.instant(), fire.catchUp ? Boolean.TRUE : null, null);
+                clock.instant(), fire.catchUp ? Boolean.TRUE : null, null, fire.trigger.value, null, fire.attempt,
+                null, null);
         if (!writer.write(fire.spec, fire.elector, fire.term, started)) {
             LOG.warnf("Singleton job %s: slot %s not run: its started record could not be written to lease %s "
                     + "(a run without it could be repeated by the next leader)", fire.spec.id(), fire.slot,

@@ -12,11 +12,16 @@
  * shutdown (drain, then {@code Elections.closeWithoutRelease} for runs that ignored it) to the runner.</li>
  * <li>{@link dev.baton.scheduling.JobRunner}: the policy, knowing no CDI, so tests run several replicas of it in one
  * JVM against one API server. A fire goes through a chain of small {@link dev.baton.scheduling.RunLink}s, one idea
- * each, as Quarkus builds its invoker from decorators: skip report, gate, recorded slot, claim, bind to term, started
- * record or still valid, final record, current run. A new job option is a new link.</li>
+ * each, as Quarkus builds its invoker from decorators: skip report, gate, suspended, recorded slot, claim, no
+ * overlap, bind to term, started record or request claimed or still valid, retry, final record, timeout, current
+ * run. A new job option is a new link; links for options a job does not use are left out.</li>
+ * <li>{@code LeaseControls}: what operators write on a job's Lease ({@code baton.dev/suspend.<id>},
+ * {@code baton.dev/run.<id>}), looked at by the holder in the Lease its elector already observes: suspension marks
+ * and logs, run requests started, annotations nobody can act on reported once.</li>
  * <li>Pure pieces, tested by calling one method: {@link dev.baton.scheduling.CatchUpDecision} (the catch-up rule),
  * {@code RecordWriter.refusal} and {@code RecordReader.believable} (what a record may replace, which are believed),
- * {@code RunEnd.outcome}.</li>
+ * {@code RunEnd.outcome}, {@code JobHistory.with} (what history is kept, within its bounds), {@code RunRequests}
+ * (which tokens run), {@code Suspensions.suspendedBy}, {@link dev.baton.scheduling.ControlKeys} (the keys).</li>
  * </ul>
  *
  * <h2>What is guaranteed, and why</h2>
@@ -31,9 +36,15 @@
  * thread while its term is valid; the next leader reads it and skips that slot, also when its own scheduler fires it
  * late. With {@code catchUp = RUN_LATEST} the record is written <i>before</i> the run and the run depends on it, so
  * a crash mid-run cannot lead to a second run of that slot.</li>
+ * <li><b>A run request runs at most once.</b> Its token is claimed in the Lease (the job's run status) in a conditional
+ * write, before the run and only while the request still asks for it; a holder never runs a token its run status or
+ * history names. A crash or handover after the claim leaves it claimed, not run again.</li>
+ * <li><b>Slots that fall into a suspension are not run later.</b> The holder marks the suspension in the job's record
+ * and, when it sees the job resumed, records the skipped slots as settled; catch-up and late fires respect both.</li>
  * <li><b>Records are bounded and never trusted blindly.</b> 1 KiB per record, {@code baton.jobs.max-records} per
  * Lease; a record that does not parse, or claims a later epoch than the current term (no leader wrote it), is logged and
- * treated as absent.</li>
+ * treated as absent. History gives way first: bounded per job and per Lease in bytes, it never takes a Lease past
+ * half of what Kubernetes allows.</li>
  * <li><b>Shutdown drains first.</b> The drain runs before {@code Elections} releases the Leases, so an interrupted
  * run's outcome is recorded while the term is still held.</li>
  * </ul>

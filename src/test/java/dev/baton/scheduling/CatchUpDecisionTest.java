@@ -32,6 +32,13 @@ class CatchUpDecisionTest {
                 Instant.parse("2026-01-01T" + slot + "Z"), null, null));
     }
 
+    /** A record of a run at {@code slot} whose holder saw the job suspended, or recorded slots skipped up to some. */
+    static Optional<JobRecord> marked(String slot, String suspendedSince, String skippedThrough) {
+        return ranAt(slot).map(r -> r.withMarks(
+                suspendedSince == null ? null : Instant.parse("2026-01-01T" + suspendedSince + "Z"),
+                skippedThrough == null ? null : Instant.parse("2026-01-01T" + skippedThrough + "Z")));
+    }
+
     record Case(String name, JobSpec job, Optional<JobRecord> last, String now, Verdict verdict, String slot) {
     }
 
@@ -65,7 +72,15 @@ class CatchUpDecisionTest {
             new Case("just past the starting deadline", job(CatchUp.RUN_LATEST, Duration.ofSeconds(40)),
                     ranAt("09:00:00"), "10:03:40.001", Verdict.PAST_DEADLINE, "10:03:00"),
             new Case("the deadline does not matter to SKIP", job(CatchUp.SKIP, Duration.ofSeconds(1)),
-                    ranAt("09:00:00"), "10:03:40", Verdict.SKIP, "10:03:00"));
+                    ranAt("09:00:00"), "10:03:40", Verdict.SKIP, "10:03:00"),
+            new Case("suspended since before the missed slot, not seen resumed", RUN_LATEST,
+                    marked("10:01:00", "10:01:30", null), "10:03:40", Verdict.SUSPENDED, "10:03:00"),
+            new Case("slots up to the resume fell into the suspension", RUN_LATEST,
+                    marked("10:01:00", null, "10:03:00"), "10:03:40", Verdict.NOTHING_MISSED, null),
+            new Case("a slot after the resume is missed as any other", RUN_LATEST,
+                    marked("10:01:00", null, "10:02:00"), "10:03:40", Verdict.RUN, "10:03:00"),
+            new Case("suspended, but nothing missed", RUN_LATEST, marked("10:03:00", "10:03:10", null), "10:03:40",
+                    Verdict.NOTHING_MISSED, null));
 
     @Test
     void eachCaseGetsItsVerdictAndSlot() {
@@ -75,7 +90,7 @@ class CatchUpDecisionTest {
             CatchUpDecision d = CatchUpDecision.decide(c.job(), c.last(), clock.instant());
             assertEquals(c.verdict(), d.verdict(), c.name());
             assertEquals(c.slot() == null ? null : Instant.parse("2026-01-01T" + c.slot() + "Z"), d.slot(), c.name());
-            assertEquals(c.last().map(JobRecord::slot).orElse(null), d.lastSlot(), c.name());
+            assertEquals(c.last().map(JobRecord::handledThrough).orElse(null), d.lastSlot(), c.name());
         }
     }
 
@@ -83,5 +98,6 @@ class CatchUpDecisionTest {
     void skipsAreCountedUnderTheirReasons() {
         assertEquals("missed", Verdict.SKIP.skipReason);
         assertEquals("past-deadline", Verdict.PAST_DEADLINE.skipReason);
+        assertEquals("suspended", Verdict.SUSPENDED.skipReason);
     }
 }

@@ -110,6 +110,33 @@ class JobDiscoveryTest {
                 .contains(WHERE + "badDeadline"));
     }
 
+    @Test
+    void optionsAreReadAndBadOnesFailNamingTheMethod() {
+        JobSpec s = spec("options", singleton(Map.of("retries", 3, "retryBackoff", "30s", "timeout", "5m",
+                "overlap", SingletonJob.Overlap.ALLOW)), every("10m"));
+        assertEquals(new JobOptions(3, Duration.ofSeconds(30), Optional.of(Duration.ofMinutes(5)),
+                SingletonJob.Overlap.ALLOW), s.options());
+        assertEquals(Optional.of(Duration.ofMinutes(10)), s.every(), "retries are bounded by the next slot");
+        assertEquals(JobOptions.DEFAULTS, spec("plain", singleton(Map.of()), every("10s")).options());
+
+        String negative = failure("negativeRetries", singleton(Map.of("retries", -1)), every("10s"));
+        assertTrue(negative.contains(WHERE + "negativeRetries") && negative.contains("retries"), negative);
+        String backoff = failure("badBackoff", singleton(Map.of("retries", 2, "retryBackoff", "soon")), every("10s"));
+        assertTrue(backoff.contains(WHERE + "badBackoff") && backoff.contains("retryBackoff 'soon'"), backoff);
+        assertTrue(failure("zeroBackoff", singleton(Map.of("retries", 2, "retryBackoff", "0s")), every("10s"))
+                .contains(WHERE + "zeroBackoff"));
+        String timeout = failure("badTimeout", singleton(Map.of("timeout", "forever")), every("10s"));
+        assertTrue(timeout.contains(WHERE + "badTimeout") && timeout.contains("timeout 'forever'"), timeout);
+        assertTrue(failure("zeroTimeout", singleton(Map.of("timeout", "0s")), every("10s"))
+                .contains(WHERE + "zeroTimeout"));
+        String reactive = failure("reactiveRetries", singleton(Map.of("retries", 1)), List.of(every("10s")),
+                Uni.class);
+        assertTrue(reactive.contains(WHERE + "reactiveRetries") && reactive.contains("needs a blocking method"),
+                reactive);
+        assertEquals(Optional.of(Duration.ofSeconds(1)), spec("reactiveTimeout", singleton(Map.of("timeout", "1s")),
+                List.of(every("10s")), Uni.class).options().timeout(), "a Uni can time out (it is cancelled)");
+    }
+
 
     @Test
     void twoJobsWithOneIdAreRefused() {

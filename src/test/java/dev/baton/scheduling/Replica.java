@@ -48,10 +48,14 @@ final class Replica implements AutoCloseable {
     final Queue<Term> termsStarted = new ConcurrentLinkedQueue<>();
 
     Replica(String name, KubernetesClient admin, String namespace, MutableClock clock, int maxRecords) {
+        this(name, admin, namespace, clock, maxRecords, JobRunner.DEFAULT_HISTORY);
+    }
+
+    Replica(String name, KubernetesClient admin, String namespace, MutableClock clock, int maxRecords, int history) {
         this.name = name;
         this.client = new KubernetesClientBuilder().withConfig(admin.getConfiguration()).build();
         this.store = new KubernetesLeaseStore(client, namespace, "baton-test");
-        this.runner = new JobRunner(name, electors::get, clock, meters, false, maxRecords,
+        this.runner = new JobRunner(name, electors::get, clock, meters, false, maxRecords, history,
                 Duration.ofSeconds(5));
     }
 
@@ -95,7 +99,10 @@ final class Replica implements AutoCloseable {
         }
     }
 
-    /** Registers a job whose catch-up runs go through the runner, as the CDI interceptor's do. */
+    /**
+     * Registers a job whose catch-up and requested runs go through the runner, as the CDI interceptor's do (the
+     * runner knows which it is from the fire it left pending on the thread).
+     */
     void register(JobSpec spec, List<String> ran, Body body) {
         if (body != null) {
             bodies.put(spec.id(), body);
@@ -116,7 +123,9 @@ final class Replica implements AutoCloseable {
 
     private Object invoke(JobSpec spec, Instant slot, List<String> ran) throws Exception {
         SingletonRun run = SingletonRun.current().orElseThrow();
-        ran.add(slot + "@" + name + (run.catchUp() ? " (catch-up)" : ""));
+        Run r = (Run) run;
+        ran.add(slot + "@" + name + (run.catchUp() ? " (catch-up)" : "")
+                + (r.trigger == RunTrigger.MANUAL ? " (request " + r.request + ")" : ""));
         Body body = bodies.get(spec.id());
         return body == null ? null : body.run(name, run);
     }
@@ -128,6 +137,7 @@ final class Replica implements AutoCloseable {
 
     @Override
     public void close() {
+        runner.close();
         electors.values().forEach(e -> e.close(true, DEADLINE));
         client.close();
     }
@@ -135,6 +145,7 @@ final class Replica implements AutoCloseable {
     /** Stops without releasing, as a crashed process would leave its Lease. */
     void crash() {
         electors.values().forEach(e -> e.close(false, DEADLINE));
+        runner.close(); // after the electors: a crashed process writes nothing more
         client.close();
     }
 }

@@ -24,5 +24,10 @@ class RunOutcomeTest {
         assertEquals(Outcome.INTERRUPTED, RunEnd.outcome(true, null),
                 "told to stop and returned normally: it may have swallowed the interrupt, not finished its work");
         assertEquals(Outcome.INTERRUPTED, RunEnd.outcome(true, new IllegalStateException("boom")));
+        assertEquals(Outcome.TIMED_OUT, RunEnd.outcome(true, true, new InterruptedException()),
+                "stopped by its timeout: the interrupt it throws is ours");
+        assertEquals(Outcome.TIMED_OUT, RunEnd.outcome(true, true, null), "and if it swallowed it");
+        assertEquals(Outcome.TIMED_OUT, RunEnd.outcome(true, true, new CancellationException()), "an async one");
+        assertEquals(Outcome.SUCCEEDED, RunEnd.outcome(false, false, null));
     }
 }

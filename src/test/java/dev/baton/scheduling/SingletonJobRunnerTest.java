@@ -8,13 +8,10 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.net.InetAddress;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
-import java.util.Collections;
-import java.util.HashMap;
 import java.util.IntSummaryStatistics;
 import java.util.List;
 import java.util.Map;
@@ -23,127 +20,24 @@ import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.function.UnaryOperator;
 import java.util.stream.Collectors;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import dev.baton.scheduling.JobRecord.Outcome;
 import dev.baton.scheduling.SingletonJob.CatchUp;
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
-import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientException;
-import io.quarkus.test.kubernetes.client.KubernetesServer;
 import io.smallrye.mutiny.Uni;
 
 /**
- * Several replicas of the job logic (each with its own client, electors and runner) against one Kubernetes test
- * API server in CRUD mode over HTTP. The test plays each replica's Quarkus scheduler by firing slots on all of them.
+ * The run's rules on several replicas against one Kubernetes test API server ({@link ApiServerReplicas}): one run
+ * per slot, stopped with its term, recorded, caught up, drained.
  */
-class SingletonJobRunnerTest {
-
-    static final String NS = "jobs";
-    static final Duration PATIENCE = Duration.ofSeconds(20);
-    static KubernetesServer server;
-    static KubernetesClient admin;
-    static final AtomicInteger SEQ = new AtomicInteger();
-
-    final List<Replica> replicas = new ArrayList<>();
-    final List<String> ran = Collections.synchronizedList(new ArrayList<>());
-    final ExecutorService pool = Executors.newCachedThreadPool();
-    final MutableClock clock = new MutableClock(Instant.parse("2026-01-01T10:00:30Z"));
-
-    @BeforeAll
-    static void startServer() {
-        server = new KubernetesServer(false, true, InetAddress.getLoopbackAddress(), 0, List.of());
-        server.before();
-        admin = server.getClient();
-    }
-
-    @AfterAll
-    static void stopServer() {
-        server.after();
-    }
-
-    @AfterEach
-    void stopReplicas() {
-        replicas.forEach(r -> {
-            try {
-                r.close();
-            } catch (RuntimeException e) {
-                // already crashed
-            }
-        });
-        pool.shutdownNow();
-    }
-
-    Replica replica(String name) {
-        return replica(name, 64);
-    }
-
-    Replica replica(String name, int maxRecords) {
-        Replica r = new Replica(name, admin, NS, clock, maxRecords);
-        replicas.add(r);
-        return r;
-    }
-
-    static String lease(String prefix) {
-        return prefix + "-" + SEQ.incrementAndGet();
-    }
-
-    Replica awaitLeader(List<Replica> among, String lease) {
-        await().atMost(PATIENCE).until(() -> among.stream().filter(r -> r.leads(lease)).count() == 1);
-        return among.stream().filter(r -> r.leads(lease)).findFirst().orElseThrow();
-    }
-
-    /** Every replica's scheduler fires {@code slot} at about the same moment. */
-    void fireAll(List<Replica> among, JobSpec spec, Instant slot) throws Exception {
-        List<Future<Object>> fired = new ArrayList<>();
-        for (Replica r : among) {
-            fired.add(pool.submit(() -> r.fire(spec, slot, ran)));
-        }
-        for (Future<Object> f : fired) {
-            f.get(30, TimeUnit.SECONDS);
-        }
-    }
-
-    Optional<JobRecord> recordIn(String lease, JobSpec spec) {
-        Lease l = admin.leases().inNamespace(NS).withName(lease).get();
-        return JobRecord.parse(l.getMetadata().getAnnotations().get(spec.recordKey()));
-    }
-
-    /** Edits the Lease's annotations as an operator would (kubectl annotate), retrying on conflicts. */
-    static void annotate(String lease, UnaryOperator<Map<String, String>> edit) {
-        for (int i = 0; i < 20; i++) {
-            Lease l = admin.leases().inNamespace(NS).withName(lease).get();
-            Map<String, String> a = new HashMap<>(l.getMetadata().getAnnotations());
-            l.getMetadata().setAnnotations(edit.apply(a));
-            try {
-                admin.leases().inNamespace(NS).resource(l).update();
-                return;
-            } catch (KubernetesClientException e) {
-                if (e.getCode() != 409) {
-                    throw e;
-                }
-            }
-        }
-        throw new AssertionError("could not annotate " + lease);
-    }
-
-    static Instant at(String time) {
-        return Instant.parse("2026-01-01T" + time + "Z");
-    }
-
+class SingletonJobRunnerTest extends ApiServerReplicas {
     // ------------------------------------------------------------------ tests
 
     @Test
@@ -300,7 +194,9 @@ class SingletonJobRunnerTest {
         Replica a = replica("a");
         a.elect(lease);
         awaitLeader(List.of(a), lease);
-        JobSpec job = JobSpec.of("overlap", lease);
+        // Overlapping runs must be allowed for this (the default skips a fire while the job runs: JobControlsTest).
+        JobSpec job = JobSpec.of("overlap", lease)
+                .withOptions(JobOptions.DEFAULTS.withOverlap(SingletonJob.Overlap.ALLOW));
         CountDownLatch firstRunning = new CountDownLatch(1);
         CountDownLatch finishFirst = new CountDownLatch(1);
         a.bodies.put(job.id(), (replica, run) -> {

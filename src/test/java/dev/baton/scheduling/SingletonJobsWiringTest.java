@@ -8,10 +8,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.UnaryOperator;
 
 import jakarta.inject.Inject;
 
@@ -20,6 +22,8 @@ import org.junit.jupiter.api.Test;
 import dev.baton.Leadership;
 import dev.baton.election.Elections;
 import dev.baton.election.LeaderElector;
+import dev.baton.store.LeaseRecord;
+import dev.baton.store.LeaseSnapshot;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.scheduler.Scheduler;
 import io.quarkus.test.junit.QuarkusTest;
@@ -131,5 +135,73 @@ class SingletonJobsWiringTest {
                 .body("find { it.id == 'test-per-replica' }.kind", equalTo("per-replica"))
                 .body("find { it.id == 'test-per-replica' }.runsHere", equalTo(true))
                 .body("find { it.id == 'cluster-summary' }.schedule", equalTo("off")));
+    }
+
+    /** Edits the service Lease's annotations in the embedded store, as kubectl annotate would in a cluster. */
+    void annotate(UnaryOperator<Map<String, String>> edit) {
+        for (int i = 0; i < 20; i++) {
+            LeaseSnapshot s = elections.store().get("baton-leader").orElseThrow();
+            LeaseRecord r = s.record();
+            if (elections.store().update(s, new LeaseRecord(r.holderIdentity(), r.leaseDurationSeconds(),
+                    r.acquireTime(), r.renewTime(), r.leaseTransitions(), edit.apply(new HashMap<>(r.annotations()))))
+                    .isPresent()) {
+                return;
+            }
+        }
+        throw new AssertionError("could not annotate the Lease");
+    }
+
+    @Test
+    void jobsShowTheControlsHistoryAndSuspensionOfEachSingletonJob() {
+        await().atMost(PATIENCE).untilAsserted(() -> given().get("/jobs/test-singleton").then().statusCode(200)
+                .body("id", equalTo("test-singleton"))
+                .body("controls.suspend", equalTo("baton.dev/suspend.test-singleton"))
+                .body("controls.run", equalTo("baton.dev/run.test-singleton"))
+                .body("suspended", equalTo(false))
+                .body("history[0].trigger", equalTo("schedule"))
+                .body("history[0].replica", equalTo(leadership.identity()))
+                .body("history[0].attempt", equalTo(1)));
+        given().get("/jobs/no-such-job").then().statusCode(404);
+        given().get("/jobs").then().statusCode(200)
+                .body("find { it.id == 'test-per-replica' }.controls", equalTo(null))
+                .body("find { it.id == 'test-per-replica' }.history.size()", equalTo(0));
+
+        annotate(a -> {
+            a.put("baton.dev/suspend", "true");
+            return a;
+        });
+        try {
+            await().atMost(PATIENCE).untilAsserted(() -> given().get("/jobs/test-singleton").then()
+                    .body("suspended", equalTo(true))
+                    .body("suspendedBy", equalTo("baton.dev/suspend"))
+                    .body("runsHere", equalTo(false))
+                    .body("notHereBecause", equalTo("suspended")));
+            await().atMost(PATIENCE).until(() -> meters.find("baton.job.skips").tag("job", "test-singleton")
+                    .tag("reason", "suspended").counter() != null);
+        } finally {
+            annotate(a -> {
+                a.remove("baton.dev/suspend");
+                return a;
+            });
+        }
+    }
+
+    @Test
+    void aRunRequestGoesThroughTheInterceptorAndIsAnswered() {
+        await().atMost(PATIENCE).until(() -> leadership.isLeader());
+        int before = TestJobs.SERVICE_RUNS.size();
+        annotate(a -> {
+            a.put("baton.dev/run.test-singleton", "wiring-1");
+            return a;
+        });
+        await().atMost(PATIENCE).until(() -> JobRecord.parse(elections.store().get("baton-leader").orElseThrow()
+                .record().annotation("baton.dev/run-status.test-singleton"))
+                .filter(s -> "wiring-1".equals(s.request()) && s.outcome() == JobRecord.Outcome.SUCCEEDED)
+                .isPresent());
+        assertTrue(TestJobs.SERVICE_RUNS.size() > before);
+        await().atMost(PATIENCE).untilAsserted(() -> given().get("/jobs/test-singleton").then()
+                .body("lastRequest.request", equalTo("wiring-1"))
+                .body("lastRequest.trigger", equalTo("manual"))
+                .body("history.find { it.request == 'wiring-1' }.trigger", equalTo("manual")));
     }
 }
