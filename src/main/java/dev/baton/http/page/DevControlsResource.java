@@ -97,15 +97,15 @@ public class DevControlsResource {
                     + "kubectl annotate lease -n " + store.namespace() + " " + lease + " " + key.get() + "="
                     + (value == null ? "-" : value));
         }
-        LeaseControls.Result result = new LeaseControls(store).annotate(lease, key.get(), value);
-        if (result instanceof LeaseControls.Written written) {
+        AnnotateLease.Result result = new AnnotateLease(store).annotate(lease, key.get(), value);
+        if (result instanceof AnnotateLease.Written written) {
             return Response.ok(written).build();
         }
-        if (result instanceof LeaseControls.NoLease) {
+        if (result instanceof AnnotateLease.NoLease) {
             return error(Response.Status.NOT_FOUND, "Lease " + lease + " does not exist (yet): its elector creates it");
         }
         return error(Response.Status.CONFLICT, "Lease " + lease + " changed on every one of "
-                + LeaseControls.ATTEMPTS + " attempts; try again");
+                + AnnotateLease.ATTEMPTS + " attempts; try again");
     }
 
     private static Response error(Response.Status status, String message) {
