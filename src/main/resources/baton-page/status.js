@@ -162,14 +162,10 @@
 
   // ------------------------------------------------------------------ controls (annotations on the job's Lease)
 
-  function plainKey(prefix, id) {
-    // An annotation name is at most 63 characters after "baton.dev/"; a longer id has a short form in /jobs.
-    const name = prefix.slice('baton.dev/'.length) + id;
-    return name.length <= 63 ? prefix + id : null;
-  }
-
-  const suspendKey = job => (job.controls && job.controls.suspend) || plainKey('baton.dev/suspend.', job.id);
-  const runRequestKey = job => (job.controls && job.controls.run) || plainKey('baton.dev/run.', job.id);
+  // The exact keys, as the scheduler computes them (a long id has a short form): /jobs gives them, nothing here
+  // guesses them.
+  const suspendKey = job => (job.controls && job.controls.suspend) || null;
+  const runRequestKey = job => (job.controls && job.controls.run) || null;
   const isTrue = value => typeof value === 'string' && value.trim().toLowerCase() === 'true';
 
   // Why the job is suspended, or null. /jobs says so once the scheduler acts on it; until then the annotations
@@ -195,13 +191,14 @@
     return done ? null : token;
   }
 
-  async function control(job, action, key) {
+  // The dev endpoint writes the job's own key; JSON, so that no other web site can post it without a preflight.
+  async function control(job, action) {
     setStatus('', `${action} ${job.id}…`);
     try {
       const response = await fetch(`${BASE}baton/dev/jobs/${encodeURIComponent(job.id)}/${action}`, {
         method: 'POST',
         headers: { 'Content-Type': 'application/json' },
-        body: JSON.stringify(key ? { key } : {}),
+        body: '{}',
       });
       const body = await response.json().catch(() => ({}));
       if (!response.ok) {
@@ -229,15 +226,15 @@
     if (!singleton) {
       cell = el('td', { class: 'controls-col muted' }, '—');
     } else {
-      const button = (label, action, key, attrs) => {
+      const button = (label, action, attrs) => {
         const b = el('button', Object.assign({ type: 'button', 'data-action': action }, attrs || {}), label);
-        b.addEventListener('click', () => control(job, action, key));
+        b.addEventListener('click', () => control(job, action));
         return b;
       };
-      const toggle = ownSet ? button('Resume', 'resume', own)
-        : suspendedBy ? button('Resume', 'resume', own, { disabled: true, title: `Suspended by ${suspendedBy}` })
-          : button('Suspend', 'suspend', own);
-      cell = el('td', { class: 'controls-col' }, toggle, button('Run now', 'run', runRequestKey(job)));
+      const toggle = ownSet ? button('Resume', 'resume')
+        : suspendedBy ? button('Resume', 'resume', { disabled: true, title: `Suspended by ${suspendedBy}` })
+          : button('Suspend', 'suspend');
+      cell = el('td', { class: 'controls-col' }, toggle, button('Run now', 'run'));
     }
     controlCells.set(job.id, { signature, cell });
     return cell;

@@ -9,8 +9,8 @@ import io.quarkus.scheduler.Scheduled;
 
 /**
  * The jobs the status page's tests look at, off unless a test profile sets {@code test.page.every}: two on the
- * service-wide Lease, two on a Lease of their own (one failing every other run, so the page has failures to
- * colour), and one per replica.
+ * service-wide Lease (and one whose id is too long for a plain suspension key), two on a Lease of their own (one
+ * failing every other run, so the page has failures to colour), and one per replica.
  */
 @ApplicationScoped
 public class PageJobs {
@@ -20,6 +20,8 @@ public class PageJobs {
     static final String REPORT = "page-report";
     static final String FLAKY = "page-flaky";
     static final String HEARTBEAT = "page-heartbeat";
+    /** 56 characters: too long for {@code baton.dev/suspend.<id>}, so its suspension has the short form. */
+    static final String LONG = "page-long-job-id-too-long-for-the-suspend-annotation-key";
     static final String REPORT_LEASE = "page-report";
     static final String FLAKY_ERROR = "the ledger did not answer";
 
@@ -48,6 +50,11 @@ public class PageJobs {
         if (flakyRuns.incrementAndGet() % 2 == 0) {
             throw new IllegalStateException(FLAKY_ERROR);
         }
+    }
+
+    @Scheduled(every = "${test.page.every:off}", identity = LONG)
+    @SingletonJob
+    void longId() {
     }
 
     @Scheduled(every = "${test.page.every:off}", identity = HEARTBEAT)
