@@ -13,8 +13,10 @@
     600000: { title: 'Last 10 minutes', tick: 120000, unit: 60000, name: 'min' },
     60000: { title: 'Last minute', tick: 10000, unit: 1000, name: 's' },
   };
-  // Runs seen since the page opened, per job: /jobs carries the last run (and, with history, the last few), so
-  // the picture of the hour is what this page has seen plus what the Lease still holds.
+  // Runs per job: /jobs carries each job's history (its last runs as the Lease keeps them, newest first), its
+  // last record (lastRun: a run still going, the error of a failure) and its last run request (lastRequest: a
+  // requested run from its claim on). The picture of the hour is those plus what this page saw while open: a job
+  // that runs every few seconds has more runs in an hour than its history keeps.
   const KEEP_RUNS = 2000;
   const SVG = 'http://www.w3.org/2000/svg';
   const OUTCOMES = ['succeeded', 'failed', 'interrupted', 'timed_out', 'running', 'refused'];
@@ -125,7 +127,8 @@
       runs = new Map();
       runsByJob.set(job.id, runs);
     }
-    const incoming = (Array.isArray(job.history) ? job.history : []).concat(job.lastRun ? [job.lastRun] : []);
+    const incoming = (Array.isArray(job.history) ? job.history : [])
+      .concat(job.lastRun ? [job.lastRun] : [], job.lastRequest ? [job.lastRequest] : []);
     for (const run of incoming) {
       if (!run || !run.slot || Number.isNaN(at(run))) continue;
       const key = runKey(run);
@@ -142,9 +145,10 @@
     return [...(runsByJob.get(job.id) || new Map()).values()].sort((a, b) => at(b) - at(a));
   }
 
-  // The server's history when /jobs has one (newest first), else what this page has seen.
+  // The newest runs: the history, a run still going (a RUNNING record or a claimed request), with the error of a
+  // failure where the last record still has it (history entries keep none).
   function lastRuns(job) {
-    return (Array.isArray(job.history) ? job.history : knownRuns(job)).slice(0, 5);
+    return knownRuns(job).slice(0, 5);
   }
 
   function describeRun(job, run) {
@@ -168,27 +172,24 @@
   const runRequestKey = job => (job.controls && job.controls.run) || null;
   const isTrue = value => typeof value === 'string' && value.trim().toLowerCase() === 'true';
 
-  // Why the job is suspended, or null. /jobs says so once the scheduler acts on it; until then the annotations
-  // on the Lease are all there is to go by.
+  // Why the job is suspended (the annotation that does it), or null: /jobs decides it from the Lease as the
+  // scheduler does.
   function suspension(job, lease) {
-    if (typeof job.suspended === 'boolean') {
-      return job.suspended ? (job.suspendedBy || 'suspended') : null;
-    }
-    const controls = (lease && lease.controls) || {};
-    const key = suspendKey(job);
-    if (key && isTrue(controls[key])) return key;
-    if (lease && isTrue(controls[SUSPEND_ALL])) return `${SUSPEND_ALL} (every job of Lease ${lease.name})`;
-    return null;
+    if (!job.suspended) return null;
+    const by = job.suspendedBy || 'suspended';
+    return by === SUSPEND_ALL && lease ? `${SUSPEND_ALL} (every job of Lease ${lease.name})` : by;
   }
 
-  // A run requested on the Lease that no known run carries yet.
+  // The token of a run request on the Lease that the holder has not taken up yet. The annotation stays after its
+  // run: the holder answers a token in the job's run status (lastRequest: claimed RUNNING, then the outcome, or
+  // REFUSED) and its history, and never removes or rewrites the operator's annotation.
   function pendingRequest(job, lease) {
     const key = runRequestKey(job);
     const token = lease && lease.controls && key ? lease.controls[key] : null;
     if (!token) return null;
-    const done = knownRuns(job).concat(Array.isArray(job.history) ? job.history : [])
-      .some(run => run.request === token);
-    return done ? null : token;
+    const answered = (job.lastRequest && job.lastRequest.request === token)
+      || (Array.isArray(job.history) ? job.history : []).concat(knownRuns(job)).some(run => run.request === token);
+    return answered ? null : token;
   }
 
   // The dev endpoint writes the job's own key; JSON, so that no other web site can post it without a preflight.
@@ -310,7 +311,8 @@
             el('span', { class: `badge outcome ${outcomeClass(run.outcome)}` }, run.outcome), ' ',
             el('span', { class: 'letter' }, letterFor(run.replica)), ` ${run.replica} · epoch ${run.epoch}`,
             duration(run.durationMs) ? ` · ${duration(run.durationMs)}` : '',
-            ` · ${trigger(run)}`, run.attempt > 1 ? ` · attempt ${run.attempt}` : '',
+            ` · ${trigger(run)}`, run.request ? ` ${run.request}` : '',
+            run.attempt > 1 ? ` · attempt ${run.attempt}` : '',
             ' · ', timeEl(run.finishedAt || run.slot))))),
         controlsCell(job, lease, suspendedBy));
     });

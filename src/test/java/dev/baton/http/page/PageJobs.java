@@ -45,8 +45,9 @@ public class PageJobs {
     @Scheduled(every = "${test.page.every:off}", identity = FLAKY)
     @SingletonJob(lease = REPORT_LEASE)
     void flaky() {
-        // Every other run, not every third: until /jobs has the history, the page sees the last run once per poll
-        // (3 s), and runs 3 apart of a job failing every third run could all be successes.
+        // Every other run: a history entry keeps no error, only the last record does, so the page names the error
+        // of a failure it polled (every 3 s) as the last run; runs 3 apart of a job failing every third run could
+        // all be successes.
         if (flakyRuns.incrementAndGet() % 2 == 0) {
             throw new IllegalStateException(FLAKY_ERROR);
         }
