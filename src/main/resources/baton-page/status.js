@@ -255,7 +255,7 @@
         + 'the cluster\'s RBAC decides who may.');
     setText('howto', state.devControls
       ? 'In a cluster the same controls are these kubectl lines (this dev build writes them for you):'
-      : 'Each control is one kubectl line on the job\'s Lease (an operator needs update on that Lease):');
+      : 'Each control is one kubectl line on the job\'s Lease (an operator needs patch on that Lease):');
   }
 
   function drawLeases(state) {
@@ -381,15 +381,16 @@
     for (const job of jobs.filter(j => j.kind === 'singleton' && j.lease)) {
       const lease = leaseOf(job);
       const [namespace, name] = job.lease.split('/');
-      const target = `kubectl annotate lease -n ${namespace} ${name}`;
+      const target = `lease -n ${namespace} ${name}`;
       const suspend = suspendKey(job);
       const run = runRequestKey(job);
       lines.push(`# ${job.id}${lease ? '' : ' (Lease not seen yet)'}`);
       if (suspend) {
-        lines.push(`${target} --overwrite ${suspend}=true    # suspend`, `${target} ${suspend}-    # resume`);
+        lines.push(`kubectl annotate --overwrite ${target} ${suspend}=true    # suspend`,
+          `kubectl annotate ${target} ${suspend}-    # resume`);
       }
       if (run) {
-        lines.push(`${target} --overwrite ${run}=$(date +%s)    # run now, once per token`);
+        lines.push(`kubectl annotate --overwrite ${target} ${run}=$(date +%s)    # run now, once per token`);
       }
     }
     setText('kubectl-lines', lines.join('\n') || 'No singleton job is scheduled.');
