@@ -13,8 +13,10 @@
     600000: { title: 'Last 10 minutes', tick: 120000, unit: 60000, name: 'min' },
     60000: { title: 'Last minute', tick: 10000, unit: 1000, name: 's' },
   };
-  // Runs seen since the page opened, per job: /jobs carries the last run (and, with history, the last few), so
-  // the picture of the hour is what this page has seen plus what the Lease still holds.
+  // Runs per job: /jobs carries each job's history (its last runs as the Lease keeps them, newest first), its
+  // last record (lastRun: a run still going, the error of a failure) and its last run request (lastRequest: a
+  // requested run from its claim on). The picture of the hour is those plus what this page saw while open: a job
+  // that runs every few seconds has more runs in an hour than its history keeps.
   const KEEP_RUNS = 2000;
   const SVG = 'http://www.w3.org/2000/svg';
   const OUTCOMES = ['succeeded', 'failed', 'interrupted', 'timed_out', 'running', 'refused'];
@@ -125,7 +127,8 @@
       runs = new Map();
       runsByJob.set(job.id, runs);
     }
-    const incoming = (Array.isArray(job.history) ? job.history : []).concat(job.lastRun ? [job.lastRun] : []);
+    const incoming = (Array.isArray(job.history) ? job.history : [])
+      .concat(job.lastRun ? [job.lastRun] : [], job.lastRequest ? [job.lastRequest] : []);
     for (const run of incoming) {
       if (!run || !run.slot || Number.isNaN(at(run))) continue;
       const key = runKey(run);
@@ -142,9 +145,10 @@
     return [...(runsByJob.get(job.id) || new Map()).values()].sort((a, b) => at(b) - at(a));
   }
 
-  // The server's history when /jobs has one (newest first), else what this page has seen.
+  // The newest runs: the history, a run still going (a RUNNING record or a claimed request), with the error of a
+  // failure where the last record still has it (history entries keep none).
   function lastRuns(job) {
-    return (Array.isArray(job.history) ? job.history : knownRuns(job)).slice(0, 5);
+    return knownRuns(job).slice(0, 5);
   }
 
   function describeRun(job, run) {
@@ -162,46 +166,40 @@
 
   // ------------------------------------------------------------------ controls (annotations on the job's Lease)
 
-  function plainKey(prefix, id) {
-    // An annotation name is at most 63 characters after "baton.dev/"; a longer id has a short form in /jobs.
-    const name = prefix.slice('baton.dev/'.length) + id;
-    return name.length <= 63 ? prefix + id : null;
-  }
-
-  const suspendKey = job => (job.controls && job.controls.suspend) || plainKey('baton.dev/suspend.', job.id);
-  const runRequestKey = job => (job.controls && job.controls.run) || plainKey('baton.dev/run.', job.id);
+  // The exact keys, as the scheduler computes them (a long id has a short form): /jobs gives them, nothing here
+  // guesses them.
+  const suspendKey = job => (job.controls && job.controls.suspend) || null;
+  const runRequestKey = job => (job.controls && job.controls.run) || null;
   const isTrue = value => typeof value === 'string' && value.trim().toLowerCase() === 'true';
 
-  // Why the job is suspended, or null. /jobs says so once the scheduler acts on it; until then the annotations
-  // on the Lease are all there is to go by.
+  // Why the job is suspended (the annotation that does it), or null: /jobs decides it from the Lease as the
+  // scheduler does.
   function suspension(job, lease) {
-    if (typeof job.suspended === 'boolean') {
-      return job.suspended ? (job.suspendedBy || 'suspended') : null;
-    }
-    const controls = (lease && lease.controls) || {};
-    const key = suspendKey(job);
-    if (key && isTrue(controls[key])) return key;
-    if (lease && isTrue(controls[SUSPEND_ALL])) return `${SUSPEND_ALL} (every job of Lease ${lease.name})`;
-    return null;
+    if (!job.suspended) return null;
+    const by = job.suspendedBy || 'suspended';
+    return by === SUSPEND_ALL && lease ? `${SUSPEND_ALL} (every job of Lease ${lease.name})` : by;
   }
 
-  // A run requested on the Lease that no known run carries yet.
+  // The token of a run request on the Lease that the holder has not taken up yet. The annotation stays after its
+  // run: the holder answers a token in the job's run status (lastRequest: claimed RUNNING, then the outcome, or
+  // REFUSED) and its history, and never removes or rewrites the operator's annotation.
   function pendingRequest(job, lease) {
     const key = runRequestKey(job);
     const token = lease && lease.controls && key ? lease.controls[key] : null;
     if (!token) return null;
-    const done = knownRuns(job).concat(Array.isArray(job.history) ? job.history : [])
-      .some(run => run.request === token);
-    return done ? null : token;
+    const answered = (job.lastRequest && job.lastRequest.request === token)
+      || (Array.isArray(job.history) ? job.history : []).concat(knownRuns(job)).some(run => run.request === token);
+    return answered ? null : token;
   }
 
-  async function control(job, action, key) {
+  // The dev endpoint writes the job's own key; JSON, so that no other web site can post it without a preflight.
+  async function control(job, action) {
     setStatus('', `${action} ${job.id}…`);
     try {
       const response = await fetch(`${BASE}baton/dev/jobs/${encodeURIComponent(job.id)}/${action}`, {
         method: 'POST',
         headers: { 'Content-Type': 'application/json' },
-        body: JSON.stringify(key ? { key } : {}),
+        body: '{}',
       });
       const body = await response.json().catch(() => ({}));
       if (!response.ok) {
@@ -229,15 +227,15 @@
     if (!singleton) {
       cell = el('td', { class: 'controls-col muted' }, '—');
     } else {
-      const button = (label, action, key, attrs) => {
+      const button = (label, action, attrs) => {
         const b = el('button', Object.assign({ type: 'button', 'data-action': action }, attrs || {}), label);
-        b.addEventListener('click', () => control(job, action, key));
+        b.addEventListener('click', () => control(job, action));
         return b;
       };
-      const toggle = ownSet ? button('Resume', 'resume', own)
-        : suspendedBy ? button('Resume', 'resume', own, { disabled: true, title: `Suspended by ${suspendedBy}` })
-          : button('Suspend', 'suspend', own);
-      cell = el('td', { class: 'controls-col' }, toggle, button('Run now', 'run', runRequestKey(job)));
+      const toggle = ownSet ? button('Resume', 'resume')
+        : suspendedBy ? button('Resume', 'resume', { disabled: true, title: `Suspended by ${suspendedBy}` })
+          : button('Suspend', 'suspend');
+      cell = el('td', { class: 'controls-col' }, toggle, button('Run now', 'run'));
     }
     controlCells.set(job.id, { signature, cell });
     return cell;
@@ -257,7 +255,7 @@
         + 'the cluster\'s RBAC decides who may.');
     setText('howto', state.devControls
       ? 'In a cluster the same controls are these kubectl lines (this dev build writes them for you):'
-      : 'Each control is one kubectl line on the job\'s Lease (an operator needs update on that Lease):');
+      : 'Each control is one kubectl line on the job\'s Lease (an operator needs patch on that Lease):');
   }
 
   function drawLeases(state) {
@@ -313,7 +311,8 @@
             el('span', { class: `badge outcome ${outcomeClass(run.outcome)}` }, run.outcome), ' ',
             el('span', { class: 'letter' }, letterFor(run.replica)), ` ${run.replica} · epoch ${run.epoch}`,
             duration(run.durationMs) ? ` · ${duration(run.durationMs)}` : '',
-            ` · ${trigger(run)}`, run.attempt > 1 ? ` · attempt ${run.attempt}` : '',
+            ` · ${trigger(run)}`, run.request ? ` ${run.request}` : '',
+            run.attempt > 1 ? ` · attempt ${run.attempt}` : '',
             ' · ', timeEl(run.finishedAt || run.slot))))),
         controlsCell(job, lease, suspendedBy));
     });
@@ -382,15 +381,16 @@
     for (const job of jobs.filter(j => j.kind === 'singleton' && j.lease)) {
       const lease = leaseOf(job);
       const [namespace, name] = job.lease.split('/');
-      const target = `kubectl annotate lease -n ${namespace} ${name}`;
+      const target = `lease -n ${namespace} ${name}`;
       const suspend = suspendKey(job);
       const run = runRequestKey(job);
       lines.push(`# ${job.id}${lease ? '' : ' (Lease not seen yet)'}`);
       if (suspend) {
-        lines.push(`${target} --overwrite ${suspend}=true    # suspend`, `${target} ${suspend}-    # resume`);
+        lines.push(`kubectl annotate --overwrite ${target} ${suspend}=true    # suspend`,
+          `kubectl annotate ${target} ${suspend}-    # resume`);
       }
       if (run) {
-        lines.push(`${target} --overwrite ${run}=$(date +%s)    # run now, once per token`);
+        lines.push(`kubectl annotate --overwrite ${target} ${run}=$(date +%s)    # run now, once per token`);
       }
     }
     setText('kubectl-lines', lines.join('\n') || 'No singleton job is scheduled.');

@@ -44,7 +44,7 @@ public record ClusterView(String replica, Instant now, String clockOffset, Strin
      * @param heldHere true while this replica holds it in a valid term
      * @param updates {@code watch}, or {@code polling every ...} where watching is forbidden
      * @param error this replica's last failure on it, as health names it (kind, verb and resource)
-     * @param controls the job controls set on it ({@link ControlKeys#isControl}); no other annotation
+     * @param controls the job controls set on it ({@link ShownControls}); no other annotation
      */
     public record LeaseView(String lease, String name, boolean serviceWide, String holder, Long epoch, Instant since,
             Instant renewed, Integer durationSeconds, boolean heldHere, String updates, String error,
@@ -65,12 +65,7 @@ public record ClusterView(String replica, Instant now, String clockOffset, Strin
 
     private static LeaseView lease(LeaderElector e, boolean serviceWide) {
         Optional<LeaseRecord> record = e.observed().map(LeaseSnapshot::record);
-        Map<String, String> controls = new TreeMap<>();
-        record.ifPresent(r -> r.annotations().forEach((k, v) -> {
-            if (ControlKeys.isControl(k)) {
-                controls.put(k, v);
-            }
-        }));
+        Map<String, String> controls = record.map(r -> ShownControls.of(r.annotations())).orElse(new TreeMap<>());
         Long epoch = e.currentTerm().map(Term::epoch)
                 .or(() -> record.map(LeaseRecord::leaseTransitions).map(Integer::longValue)).orElse(null);
         return new LeaseView(e.lease().toString(), e.lease().name(), serviceWide, e.leader().orElse(null), epoch,

@@ -4,6 +4,7 @@ import java.security.SecureRandom;
 import java.util.HexFormat;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Function;
 
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.POST;
@@ -28,9 +29,10 @@ import io.quarkus.arc.profile.IfBuildProfile;
  * <li>{@code POST /baton/dev/jobs/<id>/resume}: removes it</li>
  * <li>{@code POST /baton/dev/jobs/<id>/run}: {@code baton.dev/run.<id>=<a new token>}</li>
  * </ul>
- * The body is JSON, {@code {"key": "..."}} optionally naming the key {@code GET /jobs} gives for the job
- * ({@code controls}; a long id has a short form). Requiring JSON also keeps other web sites out: a browser sends a
- * cross-site JSON POST only after a CORS preflight, which this application does not answer.
+ * The keys are the job's own ({@link JobSpec#suspendKey()}, {@link JobSpec#runKey()}: the ones {@code GET /jobs}
+ * shows, with the short form of an id too long for an annotation name), so the caller names only the job. The
+ * request must be JSON (its body is not read; the page sends {@code {}}): a browser sends a cross-site JSON POST
+ * only after a CORS preflight, which this application does not answer, so other web sites cannot use it.
  * <p>
  * <b>Only in the dev build</b> ({@link IfBuildProfile}): a prod or test build has no such bean and answers 404.
  * In a cluster the control is {@code kubectl} and RBAC decides who may use it; a write endpoint here would let
@@ -42,10 +44,6 @@ import io.quarkus.arc.profile.IfBuildProfile;
 @Consumes(MediaType.APPLICATION_JSON)
 @Produces(MediaType.APPLICATION_JSON)
 public class DevControlsResource {
-
-    /** The optional body: the annotation key {@code GET /jobs} names for this control. */
-    public record Control(String key) {
-    }
 
     private static final SecureRandom RANDOM = new SecureRandom();
 
@@ -59,53 +57,46 @@ public class DevControlsResource {
 
     @POST
     @Path("suspend")
-    public Response suspend(@PathParam("id") String id, Control body) {
-        return write(id, ControlKeys.SUSPEND_PREFIX, body, "true");
+    public Response suspend(@PathParam("id") String id) {
+        return write(id, JobSpec::suspendKey, "true");
     }
 
     @POST
     @Path("resume")
-    public Response resume(@PathParam("id") String id, Control body) {
-        return write(id, ControlKeys.SUSPEND_PREFIX, body, null);
+    public Response resume(@PathParam("id") String id) {
+        return write(id, JobSpec::suspendKey, null);
     }
 
     @POST
     @Path("run")
-    public Response run(@PathParam("id") String id, Control body) {
+    public Response run(@PathParam("id") String id) {
         // A new token per request: the scheduler runs each token once, so a second click is a second run.
-        return write(id, ControlKeys.RUN_PREFIX, body, "dev-" + Long.toString(System.currentTimeMillis(), 36) + "-"
+        return write(id, JobSpec::runKey, "dev-" + Long.toString(System.currentTimeMillis(), 36) + "-"
                 + HexFormat.of().toHexDigits((short) RANDOM.nextInt()));
     }
 
-    private Response write(String id, String prefix, Control body, String value) {
+    private Response write(String id, Function<JobSpec, String> control, String value) {
         Optional<JobSpec> job = jobs.runner().job(id);
         if (job.isEmpty()) {
             return error(Response.Status.NOT_FOUND, "No singleton job '" + id + "' in this application");
         }
-        String requested = body == null ? null : body.key();
-        Optional<String> key = requested == null ? ControlKeys.plain(prefix, id)
-                : Optional.of(requested).filter(k -> ControlKeys.isValid(prefix, k));
-        if (key.isEmpty()) {
-            return error(Response.Status.BAD_REQUEST, requested == null
-                    ? "Job id '" + id + "' is too long for " + prefix + "<id>: pass the key GET /jobs names for it"
-                    : "'" + requested + "' is not an annotation key starting with " + prefix);
-        }
+        String key = control.apply(job.get());
         LeaseStore store = elections.store();
         String lease = job.get().leaseName();
         if (!store.embedded()) {
             return error(Response.Status.CONFLICT, "Dev controls write the embedded store only; on a cluster: "
-                    + "kubectl annotate lease -n " + store.namespace() + " " + lease + " " + key.get() + "="
-                    + (value == null ? "-" : value));
+                    + "kubectl annotate --overwrite lease -n " + store.namespace() + " " + lease + " "
+                    + (value == null ? key + "-" : key + "=" + value));
         }
-        LeaseControls.Result result = new LeaseControls(store).annotate(lease, key.get(), value);
-        if (result instanceof LeaseControls.Written written) {
+        AnnotateLease.Result result = new AnnotateLease(store).annotate(lease, key, value);
+        if (result instanceof AnnotateLease.Written written) {
             return Response.ok(written).build();
         }
-        if (result instanceof LeaseControls.NoLease) {
+        if (result instanceof AnnotateLease.NoLease) {
             return error(Response.Status.NOT_FOUND, "Lease " + lease + " does not exist (yet): its elector creates it");
         }
         return error(Response.Status.CONFLICT, "Lease " + lease + " changed on every one of "
-                + LeaseControls.ATTEMPTS + " attempts; try again");
+                + AnnotateLease.ATTEMPTS + " attempts; try again");
     }
 
     private static Response error(Response.Status status, String message) {

@@ -22,13 +22,15 @@ import jakarta.inject.Inject;
 import org.junit.jupiter.api.Test;
 
 import dev.baton.election.Elections;
+import dev.baton.scheduling.ControlKeys;
 import dev.baton.store.LeaseStore;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 
 /**
  * The dev build's controls: each writes its annotation on the job's Lease in the embedded store, and only that
- * (the holder and the job records stay as the elector and the runs wrote them).
+ * (the holder and the job records stay as the elector and the runs wrote them), under the key the scheduler reads
+ * (a long id's short form too), and the scheduler acts on it.
  */
 @QuarkusTest
 @TestProfile(PageProfiles.DevBuild.class)
@@ -108,17 +110,45 @@ class DevControlsTest {
     }
 
     @Test
-    void theKeyGetJobsNamesIsUsedWhenGiven() {
-        // A job id too long for an annotation name has a short form; the page passes the key /jobs gives.
-        String shortForm = "baton.dev/suspend.pg-7f3a9c";
+    void aJobWhoseIdIsTooLongForAnAnnotationIsControlledByTheKeysItsSchedulerUses() {
+        // The caller names the job only; the endpoint writes the key the scheduler reads, the short form here.
+        String key = ControlKeys.of(ControlKeys.SUSPEND, PageJobs.LONG);
+        assertNotEquals("baton.dev/suspend." + PageJobs.LONG, key, "the id does not fit beside suspend.");
+        given().get("/jobs/" + PageJobs.LONG).then().statusCode(200).body("controls.suspend", equalTo(key));
         try {
-            given().contentType("application/json").body("{\"key\":\"" + shortForm + "\"}")
-                    .post("/baton/dev/jobs/" + PageJobs.TICK + "/suspend").then().statusCode(200)
-                    .body("key", equalTo(shortForm));
-            assertEquals(Optional.of("true"), KubectlAnnotate.get(store(), serviceLease(), shortForm));
-            assertEquals(Optional.empty(), KubectlAnnotate.get(store(), serviceLease(), "baton.dev/suspend." + PageJobs.TICK));
+            given().contentType("application/json").body("{}").post("/baton/dev/jobs/" + PageJobs.LONG + "/suspend")
+                    .then().statusCode(200).body("lease", equalTo(serviceLease())).body("key", equalTo(key));
+            assertEquals(Optional.of("true"), KubectlAnnotate.get(store(), serviceLease(), key));
+            // And the scheduler acts on it: the job is suspended by that very annotation.
+            await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> given().get("/jobs/" + PageJobs.LONG).then()
+                    .body("suspended", is(true)).body("suspendedBy", equalTo(key))
+                    .body("notHereBecause", equalTo("suspended")));
+
+            given().contentType("application/json").body("{}").post("/baton/dev/jobs/" + PageJobs.LONG + "/resume")
+                    .then().statusCode(200).body("key", equalTo(key)).body("value", nullValue());
+            await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> given().get("/jobs/" + PageJobs.LONG).then()
+                    .body("suspended", is(false)).body("suspendedBy", nullValue()));
         } finally {
-            KubectlAnnotate.annotate(store(), serviceLease(), shortForm, null);
+            KubectlAnnotate.annotate(store(), serviceLease(), key, null);
+        }
+    }
+
+    @Test
+    void aRunRequestedHereRunsOnceAsAManualRunOfThatToken() {
+        String key = ControlKeys.of(ControlKeys.RUN, PageJobs.LONG);
+        await().atMost(Duration.ofSeconds(20)).until(() -> store().get(serviceLease()).isPresent());
+        try {
+            String token = given().contentType("application/json").body("{}")
+                    .post("/baton/dev/jobs/" + PageJobs.LONG + "/run").then().statusCode(200)
+                    .body("key", equalTo(key)).body("value", startsWith("dev-")).extract().path("value");
+            await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> given().get("/jobs/" + PageJobs.LONG).then()
+                    .body("lastRequest.request", equalTo(token))
+                    .body("lastRequest.outcome", equalTo("SUCCEEDED"))
+                    .body("history.findAll { it.request == '" + token + "' }.size()", equalTo(1))
+                    .body("history.find { it.request == '" + token + "' }.trigger", equalTo("manual"))
+                    .body("history.find { it.request == '" + token + "' }.outcome", equalTo("SUCCEEDED")));
+        } finally {
+            KubectlAnnotate.annotate(store(), serviceLease(), key, null);
         }
     }
 
@@ -126,13 +156,7 @@ class DevControlsTest {
     void nothingButAControlIsWritten() {
         await().atMost(Duration.ofSeconds(20)).until(() -> store().get(serviceLease()).isPresent());
         Map<String, String> before = new HashMap<>(store().get(serviceLease()).orElseThrow().record().annotations());
-        before.keySet().removeIf(k -> k.startsWith("baton.dev/job.")); // records change with every run
-        // Another annotation, a job's record, or another control than the URL says: refused.
-        for (String key : new String[] { "baton.dev/holder-instance", "baton.dev/job." + PageJobs.TICK,
-                "baton.dev/run." + PageJobs.TICK, "baton.dev/suspend.a/b" }) {
-            given().contentType("application/json").body("{\"key\":\"" + key + "\"}")
-                    .post("/baton/dev/jobs/" + PageJobs.TICK + "/suspend").then().statusCode(400);
-        }
+        before.keySet().removeIf(DevControlsTest::writtenByRuns);
         given().contentType("application/json").body("{}").post("/baton/dev/jobs/no-such-job/suspend")
                 .then().statusCode(404);
         given().contentType("application/json").body("{}").post("/baton/dev/jobs/" + PageJobs.HEARTBEAT + "/run")
@@ -144,8 +168,15 @@ class DevControlsTest {
                 .post("/baton/dev/jobs/" + PageJobs.TICK + "/run").then().statusCode(415);
 
         Map<String, String> after = new HashMap<>(store().get(serviceLease()).orElseThrow().record().annotations());
-        after.keySet().removeIf(k -> k.startsWith("baton.dev/job."));
+        after.keySet().removeIf(DevControlsTest::writtenByRuns);
         assertEquals(before, after);
+    }
+
+    /** A job's record, history or run status: the runs rewrite them all the time. */
+    static boolean writtenByRuns(String key) {
+        return key.startsWith(ControlKeys.prefix(ControlKeys.RECORD))
+                || key.startsWith(ControlKeys.prefix(ControlKeys.HISTORY))
+                || key.startsWith(ControlKeys.prefix(ControlKeys.RUN_STATUS));
     }
 
     /** The Lease's annotations once the job has a record, but for the controls. */
@@ -157,12 +188,12 @@ class DevControlsTest {
         return all;
     }
 
-    /** Every annotation of {@code before} is still there: the holder's instance as it was, each record at least as new. */
+    /** Every annotation of {@code before} is still there: the holder's instance as it was, the runs' as they wrote them. */
     private void assertOthersKept(Map<String, String> before, String lease) {
         Map<String, String> now = store().get(lease).orElseThrow().record().annotations();
         for (Map.Entry<String, String> e : before.entrySet()) {
             assertTrue(now.containsKey(e.getKey()), "kept " + e.getKey() + ": " + now);
-            if (!e.getKey().startsWith("baton.dev/job.")) {
+            if (!writtenByRuns(e.getKey())) {
                 assertEquals(e.getValue(), now.get(e.getKey()), e.getKey());
             }
         }

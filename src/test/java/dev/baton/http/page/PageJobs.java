@@ -9,8 +9,8 @@ import io.quarkus.scheduler.Scheduled;
 
 /**
  * The jobs the status page's tests look at, off unless a test profile sets {@code test.page.every}: two on the
- * service-wide Lease, two on a Lease of their own (one failing every other run, so the page has failures to
- * colour), and one per replica.
+ * service-wide Lease (and one whose id is too long for a plain suspension key), two on a Lease of their own (one
+ * failing every other run, so the page has failures to colour), and one per replica.
  */
 @ApplicationScoped
 public class PageJobs {
@@ -20,6 +20,8 @@ public class PageJobs {
     static final String REPORT = "page-report";
     static final String FLAKY = "page-flaky";
     static final String HEARTBEAT = "page-heartbeat";
+    /** 56 characters: too long for {@code baton.dev/suspend.<id>}, so its suspension has the short form. */
+    static final String LONG = "page-long-job-id-too-long-for-the-suspend-annotation-key";
     static final String REPORT_LEASE = "page-report";
     static final String FLAKY_ERROR = "the ledger did not answer";
 
@@ -43,11 +45,17 @@ public class PageJobs {
     @Scheduled(every = "${test.page.every:off}", identity = FLAKY)
     @SingletonJob(lease = REPORT_LEASE)
     void flaky() {
-        // Every other run, not every third: until /jobs has the history, the page sees the last run once per poll
-        // (3 s), and runs 3 apart of a job failing every third run could all be successes.
+        // Every other run: a history entry keeps no error, only the last record does, so the page names the error
+        // of a failure it polled (every 3 s) as the last run; runs 3 apart of a job failing every third run could
+        // all be successes.
         if (flakyRuns.incrementAndGet() % 2 == 0) {
             throw new IllegalStateException(FLAKY_ERROR);
         }
+    }
+
+    @Scheduled(every = "${test.page.every:off}", identity = LONG)
+    @SingletonJob
+    void longId() {
     }
 
     @Scheduled(every = "${test.page.every:off}", identity = HEARTBEAT)

@@ -39,6 +39,7 @@ import org.openqa.selenium.WebElement;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
 import dev.baton.election.Elections;
+import dev.baton.scheduling.ControlKeys;
 import dev.baton.scheduling.JobRecord;
 import dev.baton.store.LeaseStore;
 import io.quarkus.test.common.http.TestHTTPResource;
@@ -48,8 +49,9 @@ import io.quarkus.test.junit.TestProfile;
 /**
  * The status page in a real browser (headless Chromium), as a person sees it: every job by name, who holds each
  * Lease, a mark on the hour's picture for each run as it happens (red for a failure, naming the replica), a job
- * suspended by an annotation on its Lease (written as {@code kubectl annotate} would) shown as suspended, and the
- * dev build's buttons writing their annotations. A screenshot goes to {@code target/screenshots/baton-status.png}.
+ * suspended by an annotation on its Lease (written as {@code kubectl annotate} would) shown as suspended and getting
+ * no runs until resumed, and the dev build's buttons writing their annotations, "Run now" giving a manual run shown
+ * with its token. A screenshot goes to {@code target/screenshots/baton-status.png}.
  */
 @ExtendWith(HeadlessChromium.Installed.class)
 @QuarkusTest
@@ -106,41 +108,61 @@ class StatusPageBrowserTest {
         until(b -> markSlots(PageJobs.TICK).stream().anyMatch(slot -> slot.isAfter(recorded)));
         until(b -> text(jobRow(PageJobs.TICK)).contains("SUCCEEDED"));
 
-        // Coloured by outcome: a failure is red and says why; a success green.
-        until(b -> !marks(PageJobs.FLAKY, "o-failed").isEmpty());
-        WebElement failed = marks(PageJobs.FLAKY, "o-failed").get(0);
-        assertEquals("rgb(198, 40, 40)", failed.getCssValue("fill"));
-        assertTrue(title(failed).contains("error: java.lang.IllegalStateException: " + PageJobs.FLAKY_ERROR),
-                title(failed));
-        WebElement succeeded = marks(PageJobs.TICK, "o-succeeded").get(0);
-        assertEquals("rgb(46, 125, 50)", succeeded.getCssValue("fill"));
+        // Coloured by outcome: a failure is red and says why (the error is in the job's last record, which the page
+        // polls; history entries keep none); a success green.
+        String error = "error: java.lang.IllegalStateException: " + PageJobs.FLAKY_ERROR;
+        List<String> failed = new ArrayList<>();
+        until("a red mark of page-flaky with its error", b -> marks(PageJobs.FLAKY, "o-failed").stream()
+                .filter(m -> title(m).contains(error)).findFirst()
+                .map(m -> failed.add(m.getCssValue("fill"))).orElse(false));
+        assertEquals("rgb(198, 40, 40)", failed.get(0));
+        List<List<String>> succeeded = new ArrayList<>();
+        until(b -> marks(PageJobs.TICK, "o-succeeded").stream().findFirst()
+                .map(m -> succeeded.add(List.of(m.getCssValue("fill"), title(m)))).orElse(false));
+        assertEquals("rgb(46, 125, 50)", succeeded.get(0).get(0));
 
         // Naming the replica: its letter on the marks, and the legend says whose letter it is.
         String letter = browser.findElements(By.cssSelector("#legend .replica")).stream().map(WebElement::getText)
                 .filter(t -> t.contains(me)).findFirst().orElseThrow(() -> new AssertionError("no legend for " + me))
                 .substring(0, 1);
-        assertTrue(title(succeeded).contains("replica " + me + " (" + letter + ")"), title(succeeded));
+        String tooltip = succeeded.get(0).get(1);
+        assertTrue(tooltip.contains("replica " + me + " (" + letter + ")"), tooltip);
         assertTrue(browser.findElements(By.cssSelector("#timeline g[data-job='" + PageJobs.TICK + "'] .mark-label"))
                 .stream().anyMatch(l -> l.getText().equals(letter)), "the replica's letter over the marks");
 
         // In a cluster each control is a kubectl line: the page gives it for each job, ready to copy.
         browser.findElement(By.cssSelector("#kubectl summary")).click();
         String kubectl = text(By.id("kubectl-lines"));
-        String target = "kubectl annotate lease -n " + store().namespace() + " " + PageJobs.REPORT_LEASE;
-        assertTrue(kubectl.contains(target + " --overwrite baton.dev/suspend." + PageJobs.FLAKY + "=true"), kubectl);
-        assertTrue(kubectl.contains(target + " baton.dev/suspend." + PageJobs.FLAKY + "-"), kubectl);
-        assertTrue(kubectl.contains(target + " --overwrite baton.dev/run." + PageJobs.FLAKY + "="), kubectl);
+        // As the README has them: kubectl annotate [--overwrite] lease -n <namespace> <lease> <key>=<value> or <key>-
+        String target = "lease -n " + store().namespace() + " " + PageJobs.REPORT_LEASE;
+        String suspend = ControlKeys.of(ControlKeys.SUSPEND, PageJobs.FLAKY);
+        assertTrue(kubectl.contains("kubectl annotate --overwrite " + target + " " + suspend + "=true"), kubectl);
+        assertTrue(kubectl.contains("kubectl annotate " + target + " " + suspend + "-"), kubectl);
+        assertTrue(kubectl.contains("kubectl annotate --overwrite " + target + " "
+                + ControlKeys.of(ControlKeys.RUN, PageJobs.FLAKY) + "=$(date +%s)"), kubectl);
+        // A long id's short form, as the scheduler computes it.
+        assertTrue(kubectl.contains("kubectl annotate --overwrite lease -n " + store().namespace() + " "
+                + elections.settings().leaseName() + " " + ControlKeys.of(ControlKeys.SUSPEND, PageJobs.LONG) + "=true"),
+                kubectl);
         browser.findElement(By.cssSelector("#kubectl summary")).click();
     }
 
-    /** Last, so that the page has been open a while and the screenshot shows some runs. */
+    /**
+     * A job suspended on its Lease, as {@code kubectl annotate} suspends it, is shown suspended and gets no new marks
+     * while its schedule keeps firing (a job on the same Lease with the same schedule keeps running); a run asked for
+     * meanwhile is refused and shown so; resumed, it runs again. Last, so that the page has been open a while and the
+     * screenshot shows some runs.
+     */
     @Test
     @Order(4)
-    void aJobSuspendedOnItsLeaseIsShownSuspendedAndTheOthersNot() throws IOException {
+    void aJobSuspendedOnItsLeaseIsShownSuspendedAndDoesNotRunUntilResumed() throws IOException {
         open();
         String lease = elections.settings().leaseName();
-        String key = "baton.dev/suspend." + PageJobs.PAUSED;
+        String key = ControlKeys.of(ControlKeys.SUSPEND, PageJobs.PAUSED);
+        String runKey = ControlKeys.of(ControlKeys.RUN, PageJobs.PAUSED);
+        lastRecordedSlot(lease, PageJobs.PAUSED); // it has run: the holder marks a suspension in its record
         KubectlAnnotate.annotate(store(), lease, key, "true");
+        Instant since;
         try {
             until(b -> text(jobRow(PageJobs.PAUSED)).contains("suspended"));
             assertTrue(text(jobRow(PageJobs.PAUSED)).contains(key), "says by which annotation");
@@ -150,6 +172,29 @@ class StatusPageBrowserTest {
                 assertFalse(text(jobRow(other)).contains("suspended"), other + ": " + text(jobRow(other)));
             }
             until(b -> text(leaseRow(lease)).contains(key + "=true"));
+
+            // The holder saw it: its record says since when. No slot after that runs, while page-tick, on the same
+            // Lease every second as well, runs several.
+            since = suspendedSince(lease, PageJobs.PAUSED);
+            until("runs of page-tick after " + since,
+                    b -> markSlots(PageJobs.TICK).stream().filter(slot -> slot.isAfter(since)).count() >= 3);
+            assertEquals(List.of(), markSlots(PageJobs.PAUSED).stream().filter(slot -> slot.isAfter(since)).toList(),
+                    "marks of page-paused while it was suspended (since " + since + ")");
+            assertTrue(text(jobRow(PageJobs.PAUSED)).contains("suspended"), text(jobRow(PageJobs.PAUSED)));
+
+            // Run now, from the page, on a suspended job: refused, and the page shows the refusal with its token.
+            click(PageJobs.PAUSED, "run");
+            await().atMost(Duration.ofSeconds(30)).until(() -> KubectlAnnotate.get(store(), lease, runKey)
+                    .filter(t -> t.startsWith("dev-")).isPresent());
+            String token = KubectlAnnotate.get(store(), lease, runKey).orElseThrow();
+            until("the refusal of " + token + " on the page", b -> markTitles(PageJobs.PAUSED).stream()
+                    .anyMatch(t -> t.startsWith(PageJobs.PAUSED + ": REFUSED")
+                            && t.contains("trigger manual (request " + token + ")")));
+            until(b -> !text(jobRow(PageJobs.PAUSED)).contains("run requested"));
+            assertEquals(List.of(), markTitles(PageJobs.PAUSED).stream()
+                    .filter(t -> !t.contains(": REFUSED") && slotOf(t).isAfter(since)).toList(),
+                    "no run of page-paused while it was suspended");
+
             // The picture's closest look, where the runs of the minute the test ran are apart.
             browser.findElement(By.cssSelector("#range button[data-span='60000']")).click();
             until(b -> text(By.id("h-timeline")).equals("Last minute"));
@@ -157,8 +202,12 @@ class StatusPageBrowserTest {
             browser.findElement(By.cssSelector("#range button[data-span='3600000']")).click();
         } finally {
             KubectlAnnotate.annotate(store(), lease, key, null);
+            KubectlAnnotate.annotate(store(), lease, runKey, null);
         }
         until(b -> !text(jobRow(PageJobs.PAUSED)).contains("suspended"));
+        // Resumed, it runs again at its next slots.
+        until("a run of page-paused after it was resumed", b -> markTitles(PageJobs.PAUSED).stream()
+                .anyMatch(t -> t.startsWith(PageJobs.PAUSED + ": SUCCEEDED") && slotOf(t).isAfter(since)));
     }
 
     @Test
@@ -178,11 +227,11 @@ class StatusPageBrowserTest {
 
     @Test
     @Order(3)
-    void theDevButtonsWriteTheAnnotations() throws Exception {
+    void theDevButtonsWriteTheAnnotationsAndRunNowRunsTheJob() throws Exception {
         open();
         String lease = elections.settings().leaseName();
-        String suspendKey = "baton.dev/suspend." + PageJobs.TICK;
-        String runKey = "baton.dev/run." + PageJobs.TICK;
+        String suspendKey = ControlKeys.of(ControlKeys.SUSPEND, PageJobs.TICK);
+        String runKey = ControlKeys.of(ControlKeys.RUN, PageJobs.TICK);
         List<String> requests = new ArrayList<>();
         // Watched rather than read afterwards: a scheduler that acts on run requests may mark one done at once.
         try (AutoCloseable watch = store().watch(lease, new LeaseStore.LeaseWatcher() {
@@ -217,6 +266,15 @@ class StatusPageBrowserTest {
                     assertTrue(requests.stream().anyMatch(t -> t.startsWith("dev-")), requests.toString());
                 }
             });
+            String token;
+            synchronized (requests) {
+                token = requests.stream().filter(t -> t.startsWith("dev-")).findFirst().orElseThrow();
+            }
+            // The holder runs it: a run triggered manually, with that token, appears on the page.
+            until("a manual run of " + token + " on the page", b -> markTitles(PageJobs.TICK).stream()
+                    .anyMatch(t -> t.startsWith(PageJobs.TICK + ": SUCCEEDED")
+                            && t.contains("trigger manual (request " + token + ")")));
+            until(b -> !text(jobRow(PageJobs.TICK)).contains("run requested"));
         } finally {
             KubectlAnnotate.annotate(store(), lease, suspendKey, null);
             KubectlAnnotate.annotate(store(), lease, runKey, null);
@@ -260,19 +318,25 @@ class StatusPageBrowserTest {
                 "return arguments[0].querySelector('title').textContent", mark);
     }
 
+    /** The tooltips of the job's marks, in one read of the page (it may redraw between two). */
     @SuppressWarnings("unchecked")
-    private static List<Instant> markSlots(String job) {
-        List<String> titles = (List<String>) ((JavascriptExecutor) browser).executeScript(
+    private static List<String> markTitles(String job) {
+        return (List<String>) ((JavascriptExecutor) browser).executeScript(
                 "return [...document.querySelectorAll(\"#timeline g[data-job='\" + arguments[0] + \"'] rect.mark title\")]"
                         + ".map(t => t.textContent)", job);
-        List<Instant> slots = new ArrayList<>();
-        for (String t : titles) {
-            Matcher m = SLOT.matcher(t);
-            if (m.find()) {
-                slots.add(Instant.parse(m.group(1)));
-            }
+    }
+
+    private static List<Instant> markSlots(String job) {
+        return markTitles(job).stream().map(StatusPageBrowserTest::slotOf).toList();
+    }
+
+    /** The slot a mark's tooltip names. */
+    private static Instant slotOf(String title) {
+        Matcher m = SLOT.matcher(title);
+        if (!m.find()) {
+            throw new AssertionError("a mark without its slot: " + title);
         }
-        return slots;
+        return Instant.parse(m.group(1));
     }
 
     private static WebElement button(String job, String action) {
@@ -293,10 +357,22 @@ class StatusPageBrowserTest {
                 .slot();
     }
 
+    /** Since when the holder has seen the job suspended, as it marks the job's record; waits for the mark. */
+    private Instant suspendedSince(String lease, String job) {
+        return await().atMost(Duration.ofSeconds(30)).until(() -> KubectlAnnotate.get(store(), lease,
+                JobRecord.PREFIX + job).flatMap(JobRecord::parse).map(JobRecord::suspendedSince).orElse(null),
+                java.util.Objects::nonNull);
+    }
+
     /** Waits for what a person would wait for; the page redraws itself, so an element may be replaced meanwhile. */
     private static void until(Function<WebDriver, Boolean> condition) {
+        until("the page to show it", condition);
+    }
+
+    /** As {@link #until(Function)}, saying what did not show up when it times out. */
+    private static void until(String what, Function<WebDriver, Boolean> condition) {
         new WebDriverWait(browser, Duration.ofSeconds(30)).ignoring(StaleElementReferenceException.class)
-                .until(condition);
+                .withMessage(what).until(condition);
     }
 
     /** The whole page, as tall as it is. */

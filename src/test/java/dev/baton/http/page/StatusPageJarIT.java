@@ -74,7 +74,7 @@ class StatusPageJarIT {
         }
         Lease lease = server.getClient().leases().inNamespace("test").withName("baton-leader").get();
         Map<String, String> annotations = lease.getMetadata().getAnnotations();
-        assertTrue(annotations == null || annotations.keySet().stream().noneMatch(ControlKeys::isControl),
+        assertTrue(annotations == null || annotations.keySet().stream().noneMatch(ShownControls::isShown),
                 "no control written: " + annotations);
         assertFalse(Files.readString(LOG).contains("DevControlsResource"), "the dev controls are not in this build");
     }

@@ -20,7 +20,7 @@ import dev.baton.store.LeaseSnapshot;
  * The dev controls write one annotation as {@code kubectl annotate} would: conditionally, re-reading after a
  * conflict, and leaving everything else of the Lease as it was (the holder's spec, its job records).
  */
-class LeaseControlsTest {
+class AnnotateLeaseTest {
 
     static final String LEASE = "baton-leader";
     static final Instant ACQUIRED = Instant.parse("2026-11-25T22:00:00Z");
@@ -40,10 +40,10 @@ class LeaseControlsTest {
     @Test
     void setsTheKeyAndKeepsEverythingElse() {
         store.create(LEASE, held(OTHERS));
-        var result = new LeaseControls(store).annotate(LEASE, "baton.dev/suspend.report", "true");
+        var result = new AnnotateLease(store).annotate(LEASE, "baton.dev/suspend.report", "true");
 
         LeaseRecord now = store.get(LEASE).orElseThrow().record();
-        assertInstanceOf(LeaseControls.Written.class, result);
+        assertInstanceOf(AnnotateLease.Written.class, result);
         assertEquals("true", now.annotation("baton.dev/suspend.report"));
         OTHERS.forEach((k, v) -> assertEquals(v, now.annotation(k), k));
         assertEquals(OTHERS.size() + 1, now.annotations().size());
@@ -56,7 +56,7 @@ class LeaseControlsTest {
         suspended.put("baton.dev/suspend.report", "true");
         store.create(LEASE, held(suspended));
 
-        new LeaseControls(store).annotate(LEASE, "baton.dev/suspend.report", null);
+        new AnnotateLease(store).annotate(LEASE, "baton.dev/suspend.report", null);
 
         assertEquals(held(OTHERS), store.get(LEASE).orElseThrow().record());
     }
@@ -80,9 +80,9 @@ class LeaseControlsTest {
             }
         };
 
-        var result = new LeaseControls(renewingStore).annotate(LEASE, "baton.dev/run.report", "token-1");
+        var result = new AnnotateLease(renewingStore).annotate(LEASE, "baton.dev/run.report", "token-1");
 
-        assertInstanceOf(LeaseControls.Written.class, result);
+        assertInstanceOf(AnnotateLease.Written.class, result);
         assertEquals(2, updates.get(), "one lost write, one that won");
         LeaseRecord now = store.get(LEASE).orElseThrow().record();
         assertEquals(renewedAgain, now.renewTime(), "the renewal is kept");
@@ -102,16 +102,16 @@ class LeaseControlsTest {
             }
         };
 
-        var result = new LeaseControls(alwaysChanged).annotate(LEASE, "baton.dev/suspend.report", "true");
+        var result = new AnnotateLease(alwaysChanged).annotate(LEASE, "baton.dev/suspend.report", "true");
 
-        assertInstanceOf(LeaseControls.KeptChanging.class, result);
+        assertInstanceOf(AnnotateLease.KeptChanging.class, result);
         assertFalse(store.get(LEASE).orElseThrow().record().annotations().containsKey("baton.dev/suspend.report"));
     }
 
     @Test
     void noLeaseNoWrite() {
-        assertInstanceOf(LeaseControls.NoLease.class,
-                new LeaseControls(store).annotate(LEASE, "baton.dev/suspend.report", "true"));
+        assertInstanceOf(AnnotateLease.NoLease.class,
+                new AnnotateLease(store).annotate(LEASE, "baton.dev/suspend.report", "true"));
         assertEquals(Optional.empty(), store.get(LEASE), "the control never creates a Lease");
     }
 
@@ -121,9 +121,9 @@ class LeaseControlsTest {
         suspended.put("baton.dev/suspend.report", "true");
         String version = store.create(LEASE, held(suspended)).orElseThrow().resourceVersion();
 
-        var result = new LeaseControls(store).annotate(LEASE, "baton.dev/suspend.report", "true");
+        var result = new AnnotateLease(store).annotate(LEASE, "baton.dev/suspend.report", "true");
 
-        assertEquals(new LeaseControls.Written(LEASE, "baton.dev/suspend.report", "true", version), result);
+        assertEquals(new AnnotateLease.Written(LEASE, "baton.dev/suspend.report", "true", version), result);
         assertEquals(version, store.get(LEASE).orElseThrow().resourceVersion());
     }
 }

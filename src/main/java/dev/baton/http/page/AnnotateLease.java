@@ -13,9 +13,10 @@ import dev.baton.store.LeaseStore;
  * Sets or removes one annotation of a Lease the way {@code kubectl annotate} does: read, change that one key,
  * write back conditionally on the version read, and read again when someone wrote in between (the elector renews
  * the same Lease every retry period, and its job records are annotations too). Every other field and annotation is
- * written back exactly as read.
+ * written back exactly as read. The dev controls' write ({@link DevControlsResource}); not to be confused with
+ * {@code dev.baton.scheduling.LeaseControls}, the holder's side that acts on what is written.
  */
-final class LeaseControls {
+final class AnnotateLease {
 
     /** Re-reads after a conflict at most this many times: a renewal every retry period cannot win them all. */
     static final int ATTEMPTS = 5;
@@ -38,7 +39,7 @@ final class LeaseControls {
 
     private final LeaseStore store;
 
-    LeaseControls(LeaseStore store) {
+    AnnotateLease(LeaseStore store) {
         this.store = Objects.requireNonNull(store, "store");
     }
 
