@@ -24,6 +24,7 @@ import org.eclipse.microprofile.config.ConfigProvider;
 import org.jboss.logging.Logger;
 
 import dev.baton.LeadershipAcquired;
+import dev.baton.clock.ClusterClock;
 import dev.baton.config.ApiRequestTimeout;
 import dev.baton.config.BatonConfig;
 import dev.baton.election.Elections;
@@ -62,14 +63,15 @@ public class JobManager implements Overruns {
     private volatile boolean discovered;
 
     JobManager(Elections elections, BatonConfig config, JobsConfig jobsConfig, BeanManager beans,
-            Instance<MeterRegistry> registries) {
+            Instance<MeterRegistry> registries, ClusterClock clusterClock) {
         this.elections = elections;
         this.config = config;
         this.jobsConfig = jobsConfig;
         this.beans = beans;
         MeterRegistry meters = registries.isResolvable() ? registries.get() : new SimpleMeterRegistry();
         this.runner = new JobRunner(elections.identity(), this::elector, Clock.systemUTC(), meters,
-                config.mode() == BatonConfig.Mode.SIDECAR, jobsConfig.maxRecords(), recordWriteTimeout(config));
+                config.mode() == BatonConfig.Mode.SIDECAR, jobsConfig.maxRecords(), recordWriteTimeout(config),
+                clusterClock);
     }
 
     /**
@@ -164,8 +166,9 @@ public class JobManager implements Overruns {
         }
         dev.baton.election.LeaseSpreading.startOneByOne(leases, jobsConfig.spreadStep().multipliedBy(4), lease -> {
             if (!runner.draining()) {
-                started.put(lease, elections.forLease(lease, dev.baton.election.LeaseSpreading
-                        .pausePerLeaseHeld(this::jobLeasesHeld, jobsConfig.spreadStep())));
+                // Spread over replicas, and never taken by a replica whose clock is off (ClockSkew).
+                started.put(lease, elections.forLease(lease, runner.clockSkew().guarding(dev.baton.election
+                        .LeaseSpreading.pausePerLeaseHeld(this::jobLeasesHeld, jobsConfig.spreadStep()))));
             }
         });
     }

@@ -14,6 +14,7 @@ import java.util.function.UnaryOperator;
 
 import dev.baton.LeaseRef;
 import dev.baton.Term;
+import dev.baton.clock.ClusterClock;
 import dev.baton.election.LeaderElector;
 import dev.baton.scheduling.SingletonJob.CatchUp;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -44,6 +45,7 @@ public final class JobRunner implements Overruns {
     private final RunEnd end;
     private final CatchUps catchUps;
     private final boolean sidecar;
+    private final ClockSkew skew;
 
     /**
      * @param identity this replica's identity, written to records
@@ -56,6 +58,16 @@ public final class JobRunner implements Overruns {
      */
     public JobRunner(String identity, Function<String, LeaderElector> electors, Clock clock,
             MeterRegistry meters, boolean sidecar, int maxRecords, Duration writeTimeout) {
+        this(identity, electors, clock, meters, sidecar, maxRecords, writeTimeout, null);
+    }
+
+    /**
+     * As the seven-argument constructor, refusing slots while {@code clusterClock} says this replica's wall clock is
+     * off ({@link ClockSkew}); null: never refused.
+     */
+    public JobRunner(String identity, Function<String, LeaderElector> electors, Clock clock,
+            MeterRegistry meters, boolean sidecar, int maxRecords, Duration writeTimeout, ClusterClock clusterClock) {
+        this.skew = new ClockSkew(clusterClock);
         this.identity = identity;
         this.electors = electors;
         this.clock = clock;
@@ -88,16 +100,22 @@ public final class JobRunner implements Overruns {
     // ------------------------------------------------------------------ the gate
 
     /**
-     * Why the job would not run now, or empty when it would. A non-blocking read of in-memory state, safe in a
-     * skip predicate on the event loop.
+     * Why the job would not run now, or empty when it would: the gate's reason, else {@code clock-skew} while this
+     * replica's clock is off ({@link ClockSkew}; a standby says {@code not-leader}). A non-blocking read of
+     * in-memory state, safe in a skip predicate on the event loop.
      */
     public Optional<String> skipReason(JobSpec spec) {
-        return gate.skipReason(spec);
+        return gate.skipReason(spec).or(skew::skipReason);
     }
 
     /** Counts a skip, e.g. decided by the skip predicate. */
     public void skipped(JobSpec spec, String reason) {
         metrics.skipped(spec, reason);
+    }
+
+    /** Whether this replica's clock may name slots, and what job Lease electors are told about it. */
+    ClockSkew clockSkew() {
+        return skew;
     }
 
     /** The job's last run as recorded in its Lease (as last seen by this replica). */
@@ -128,6 +146,7 @@ public final class JobRunner implements Overruns {
         List<UnaryOperator<RunLink>> links = List.of(
                 next -> new SkipReportLink(next, metrics),
                 next -> new GateLink(next, gate, electors),
+                next -> new ClockSkewLink(next, skew),
                 next -> new RecordedSlotLink(next, records),
                 next -> new ClaimLink(next, jobs::get),
                 next -> new BindToTermLink(next, runs),
