@@ -46,6 +46,7 @@ public final class JobRunner implements Overruns {
     private final CatchUps catchUps;
     private final boolean sidecar;
     private final ClockSkew skew;
+    private final ClockBehind behind;
 
     /**
      * @param identity this replica's identity, written to records
@@ -68,13 +69,14 @@ public final class JobRunner implements Overruns {
     public JobRunner(String identity, Function<String, LeaderElector> electors, Clock clock,
             MeterRegistry meters, boolean sidecar, int maxRecords, Duration writeTimeout, ClusterClock clusterClock) {
         this.skew = new ClockSkew(clusterClock);
+        this.behind = new ClockBehind(skew);
         this.identity = identity;
         this.electors = electors;
         this.clock = clock;
         this.sidecar = sidecar;
         this.gate = new JobGate(sidecar, runs::draining, electors);
-        this.records = new RecordReader(electors, clock);
-        this.writer = new RecordWriter(clock, maxRecords, writeTimeout, jobs::containsKey);
+        this.records = new RecordReader(electors);
+        this.writer = new RecordWriter(maxRecords, writeTimeout, jobs::containsKey);
         this.metrics = new JobMetrics(meters);
         this.end = new RunEnd(identity, clock, runs, writer, metrics);
         this.catchUps = new CatchUps(jobs.values(), electors, clock, records, metrics);
@@ -147,6 +149,7 @@ public final class JobRunner implements Overruns {
                 next -> new SkipReportLink(next, metrics),
                 next -> new GateLink(next, gate, electors),
                 next -> new ClockSkewLink(next, skew),
+                next -> new ClockBehindLink(next, records, clock, behind),
                 next -> new RecordedSlotLink(next, records),
                 next -> new ClaimLink(next, jobs::get),
                 next -> new BindToTermLink(next, runs),

@@ -1,8 +1,6 @@
 package dev.baton.scheduling;
 
-import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -27,19 +25,16 @@ final class RecordWriter {
 
     private static final Logger LOG = Logger.getLogger(RecordWriter.class);
 
-    private final Clock clock;
     private final int maxRecords;
     private final Duration writeTimeout;
     private final Predicate<String> isJobOfThisApp;
 
     /**
-     * @param clock wall clock, to judge a recorded slot against
      * @param maxRecords how many job records one Lease may carry
      * @param writeTimeout how long {@link #write} waits
      * @param isJobOfThisApp whether a job id is one of this application's jobs (only those count against the bound)
      */
-    RecordWriter(Clock clock, int maxRecords, Duration writeTimeout, Predicate<String> isJobOfThisApp) {
-        this.clock = clock;
+    RecordWriter(int maxRecords, Duration writeTimeout, Predicate<String> isJobOfThisApp) {
         this.maxRecords = maxRecords;
         this.writeTimeout = writeTimeout;
         this.isJobOfThisApp = isJobOfThisApp;
@@ -50,15 +45,16 @@ final class RecordWriter {
      * term of {@code epoch}, or null when it may. Two rules:
      * <ol>
      * <li>Never back to an older slot: when two runs overlapped and the older one finished last, the newer slot is
-     * what guards against reruns. A recorded slot this replica cannot believe does not count.</li>
+     * what guards against reruns; and a slot ahead of this replica's clock stays (see {@link RecordReader}). Only a
+     * record no leader wrote ({@link RecordReader#believable}) does not count.</li>
      * <li>The bound: a Lease carries at most {@code maxRecords} records of this application's jobs (1 KiB each, well
      * under the 256 KiB Kubernetes allows for all annotations). A job already recorded may always update its own.</li>
      * </ol>
      */
-    static String refusal(Map<String, String> annotations, String key, JobRecord record, long epoch, Instant now,
+    static String refusal(Map<String, String> annotations, String key, JobRecord record, long epoch,
             int maxRecords, Predicate<String> isJobOfThisApp) {
         Optional<JobRecord> current = JobRecord.parse(annotations.get(key))
-                .filter(r -> RecordReader.believable(r, epoch, now));
+                .filter(r -> RecordReader.believable(r, epoch));
         if (current.isPresent() && current.get().slot().isAfter(record.slot())) {
             return "slot " + current.get().slot() + " is already recorded";
         }
@@ -103,7 +99,7 @@ final class RecordWriter {
         AtomicReference<String> refused = new AtomicReference<>();
         return elector.updateAnnotations(term, annotations -> {
             String why = abandoned.get() ? "its writer gave up waiting"
-                    : refusal(annotations, key, record, term.epoch(), clock.instant(), maxRecords, isJobOfThisApp);
+                    : refusal(annotations, key, record, term.epoch(), maxRecords, isJobOfThisApp);
             if (why != null) {
                 refused.set(why);
                 return null;
