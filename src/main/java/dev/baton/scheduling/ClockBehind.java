@@ -50,12 +50,12 @@ final class ClockBehind {
             }
             boolean warn = ahead.compareTo(skew.maxSkew()) > 0;
             String message = String.format(Locale.ROOT, "Singleton job %s: slot %s not run, nor any slot up to %s: the "
-                    + "Lease's record names that slot, %s ahead of this replica's clock, so this clock is behind the "
-                    + "one that ran it (this replica's offset from the cluster: %s). The job runs here again once "
-                    + "this clock passes that slot. If no replica's clock is that far ahead ('clock' in each "
-                    + "replica's GET /jobs), the record was edited by hand; clear it with: kubectl -n %s annotate "
-                    + "lease %s %s-", id, slot, record.slot(), seconds(ahead), skew.describe(), lease.namespace(),
-                    lease.name(), spec.recordKey());
+                    + "Lease's record names that slot, %s ahead of this replica's clock, so this clock is at least "
+                    + "that far behind the one that ran it (this replica's offset from the cluster: %s). The job "
+                    + "runs here again once this clock passes that slot. If no replica's clock is that far ahead "
+                    + "('clock' in each replica's GET /jobs), the record was edited by hand; clear it with: kubectl "
+                    + "-n %s annotate lease %s %s-", id, slot, record.slot(), seconds(ahead), skew.describe(),
+                    lease.namespace(), lease.name(), spec.recordKey());
             if (warn) {
                 LOG.warn(message);
             } else {
@@ -69,8 +69,9 @@ final class ClockBehind {
     void passed(JobSpec spec, Instant slot) {
         Streak ended = streaks.remove(spec.id());
         if (ended != null && ended.warned()) {
-            LOG.infof("Singleton job %s: slot %s is after its record again; %d slot(s) were not run while the record "
-                    + "(slot %s) was ahead of this replica's clock", spec.id(), slot, ended.notRun(), ended.recorded());
+            LOG.infof("Singleton job %s: this replica's clock has reached its record (slot %s): from slot %s on it "
+                    + "runs here again; %d slot(s) were not run while the record was ahead", spec.id(), ended.recorded(),
+                    slot, ended.notRun());
         }
     }
 

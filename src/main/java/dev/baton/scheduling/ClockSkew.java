@@ -60,10 +60,11 @@ final class ClockSkew {
                     + "its clock is back within; the service Lease's election goes on. Fix the node's time "
                     + "synchronisation (chronyd, ntpd or systemd-timesyncd: 'chronyc tracking', 'timedatectl status'; "
                     + "for a VM, its host's clock); the offset is shown in GET /jobs ('clock'), readiness "
-                    + "('clockOffset') and baton_clock_offset_seconds", describe(), maxSkew());
+                    + "('clockOffset') and baton_clock_offset_seconds", describe(), ClockBehind.seconds(maxSkew()));
         } else if (!now.refuses() && before.refuses()) {
             LOG.infof("This replica's wall clock is back within baton.jobs.max-clock-skew (%s) of the cluster's (%s): "
-                    + "singleton job slots run here again and it competes for job Leases", maxSkew(), describe());
+                    + "singleton job slots run here again and it competes for job Leases", ClockBehind.seconds(maxSkew()),
+                    describe());
         }
         return now.refuses();
     }
