@@ -13,8 +13,10 @@ import java.util.Optional;
  * replica 330 s behind took over. A hand-edited far-future record therefore stops the job until an operator removes
  * it (README: "What ran, in the Lease itself").
  * <p>
- * Before {@link RecordedSlotLink}, which skips a recorded slot fired late (R not ahead of the clock) as
- * {@code already-run}; this link takes the cases where R is ahead, as {@value ClockBehind#SKIP_REASON}.
+ * It skips only what {@link RecordedSlotLink}, next, would skip anyway (a fired slot S with {@code R >= S}: the rule
+ * that never re-runs a slot is there, and in {@link RecordReader} believing R), and names the reason: R ahead of
+ * this clock is {@value ClockBehind#SKIP_REASON}, said and counted apart from the {@code already-run} of a slot fired
+ * late after a handover (R not ahead), which is no news.
  */
 final class ClockBehindLink implements RunLink {
 
@@ -32,7 +34,7 @@ final class ClockBehindLink implements RunLink {
 
     @Override
     public Object invoke(Fire fire) throws Exception {
-        Optional<JobRecord> last = records.believed(fire.spec, fire.term);
+        Optional<JobRecord> last = records.believed(fire.spec, fire.term).filter(r -> !r.slot().isBefore(fire.slot));
         Optional<Duration> ahead = last.flatMap(r -> ClockBehind.ahead(r, clock.instant()));
         if (ahead.isPresent()) {
             behind.notRun(fire.spec, fire.elector.lease(), fire.slot, last.get(), ahead.get());
