@@ -12,11 +12,11 @@
  * shutdown (drain, then {@code Elections.closeWithoutRelease} for runs that ignored it) to the runner.</li>
  * <li>{@link dev.baton.scheduling.JobRunner}: the policy, knowing no CDI, so tests run several replicas of it in one
  * JVM against one API server. A fire goes through a chain of small {@link dev.baton.scheduling.RunLink}s, one idea
- * each, as Quarkus builds its invoker from decorators: skip report, gate, recorded slot, claim, bind to term, started
- * record or still valid, final record, current run. A new job option is a new link.</li>
+ * each, as Quarkus builds its invoker from decorators: skip report, gate, clock skew, clock behind, recorded slot,
+ * claim, bind to term, started record or still valid, final record, current run. A new job option is a new link.</li>
  * <li>Pure pieces, tested by calling one method: {@link dev.baton.scheduling.CatchUpDecision} (the catch-up rule),
  * {@code RecordWriter.refusal} and {@code RecordReader.believable} (what a record may replace, which are believed),
- * {@code RunEnd.outcome}.</li>
+ * {@code ClockBehind.ahead}, {@code RunEnd.outcome}.</li>
  * </ul>
  *
  * <h2>What is guaranteed, and why</h2>
@@ -34,8 +34,14 @@
  * <li><b>Records are bounded and never trusted blindly.</b> 1 KiB per record, {@code baton.jobs.max-records} per
  * Lease; a record that does not parse, or claims a later epoch than the current term (no leader wrote it), is logged and
  * treated as absent.</li>
- * <li><b>Shutdown drains first.</b> The drain runs before {@code Elections} releases the Leases, so an interrupted
- * run's outcome is recorded while the term is still held.</li>
+ * <li><b>No clock error runs a slot twice.</b> Slots are named by wall clocks. A record ahead of this replica's clock
+ * is believed however far ahead it is, and no slot up to it runs here ({@code ClockBehindLink}: said and counted as
+ * {@code clock-behind}); and a replica whose clock is provably off the cluster's by more than
+ * {@code baton.jobs.max-clock-skew} runs no slot and holds no job Lease ({@code ClockSkew}: {@code clock-skew}). The
+ * first holds when nothing can be measured; the second keeps the jobs running on a good clock instead of pausing.</li>
+ * <li><b>Shutdown drains first.</b> The gated triggers are paused ({@code GatedTriggersPause}: no skip is decided
+ * once the container may be gone), then the drain runs, before {@code Elections} releases the Leases, so an
+ * interrupted run's outcome is recorded while the term is still held.</li>
  * </ul>
  */
 package dev.baton.scheduling;
