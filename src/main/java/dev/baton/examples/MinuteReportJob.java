@@ -8,6 +8,7 @@ import dev.baton.scheduling.LeaderOnly;
 import dev.baton.scheduling.SingletonJob;
 import dev.baton.scheduling.SingletonJob.CatchUp;
 import dev.baton.scheduling.SingletonRun;
+import io.quarkus.arc.properties.IfBuildProperty;
 import io.quarkus.scheduler.Scheduled;
 
 /**
@@ -15,14 +16,15 @@ import io.quarkus.scheduler.Scheduled;
  * hold it) and catch-up: at the top of every minute one replica writes a report line; after a handover that
  * missed a minute, the new holder writes the missed one once if it is at most 5 minutes old. Its last run is the
  * Lease's annotation {@code baton.dev/job.minute-report}. Turn it off with
- * {@code baton.jobs.examples.report.cron=off}.
+ * {@code baton.examples.report.cron=off}.
  */
 @ApplicationScoped
+@IfBuildProperty(name = ExamplesConfig.ENABLED, stringValue = "true")
 public class MinuteReportJob {
 
     private static final Logger LOG = Logger.getLogger(MinuteReportJob.class);
 
-    @Scheduled(cron = "${baton.jobs.examples.report.cron}", identity = "minute-report",
+    @Scheduled(cron = "${baton.examples.report.cron}", identity = "minute-report",
             skipExecutionIf = LeaderOnly.class)
     @SingletonJob(lease = "baton-example-report", catchUp = CatchUp.RUN_LATEST, startingDeadline = "5m")
     void report() {

@@ -3,6 +3,7 @@ package dev.baton.examples;
 import jakarta.inject.Singleton;
 
 import dev.baton.config.BatonConfig;
+import io.quarkus.arc.properties.IfBuildProperty;
 import io.quarkus.scheduler.Scheduled;
 import io.quarkus.scheduler.ScheduledExecution;
 
@@ -11,6 +12,7 @@ import io.quarkus.scheduler.ScheduledExecution;
  * leader's name to another container and has no work of its own (singleton jobs are refused there by the gate).
  */
 @Singleton
+@IfBuildProperty(name = ExamplesConfig.ENABLED, stringValue = "true")
 public class ServiceModeOnly implements Scheduled.SkipPredicate {
 
     private final boolean sidecar;

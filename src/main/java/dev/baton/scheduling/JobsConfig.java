@@ -44,25 +44,4 @@ public interface JobsConfig {
     @WithName("max-clock-skew")
     @WithDefault("2s")
     Duration maxClockSkew();
-
-    /** The schedules of the example jobs in {@code dev.baton.examples}; {@code off} removes one. */
-    Examples examples();
-
-    interface Examples {
-
-        /** The service-wide singleton that logs who holds which Lease. */
-        @WithName("summary.every")
-        @WithDefault("30s")
-        String summaryEvery();
-
-        /** The per-job-Lease singleton with catch-up. */
-        @WithName("report.cron")
-        @WithDefault("0 * * * * ?")
-        String reportCron();
-
-        /** The per-replica heartbeat. */
-        @WithName("heartbeat.every")
-        @WithDefault("60s")
-        String heartbeatEvery();
-    }
 }

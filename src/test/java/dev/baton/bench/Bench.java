@@ -25,7 +25,8 @@ public final class Bench {
     /** Runs the groups named in {@code bench.groups} (default: all) and writes the report. */
     static BenchResult run(BenchSettings settings) throws IOException {
         if (!Files.exists(settings.jar())) {
-            throw new IllegalStateException(settings.jar() + " is missing: package the application first");
+            throw new IllegalStateException(settings.jar() + " is missing: it is built before the integration tests "
+                    + "(./mvnw verify)");
         }
         Files.createDirectories(settings.out());
         List<Group.Kind> kinds = Arrays.stream(System.getProperty("bench.groups", "BATON,FABRIC8,NAIVE").split(","))

@@ -26,7 +26,8 @@ record BenchSettings(Path jar, String classpath, Path out, int replicas, int cyc
     /** From system properties {@code bench.*}; cycles and steady window default as given. */
     static BenchSettings fromSystemProperties(int cycles, int steadySeconds) {
         return new BenchSettings(
-                Path.of(System.getProperty("bench.jar", "target/quarkus-app/quarkus-run.jar")),
+                // The benchmark's build of the application: the product plus BenchJob (see pom.xml).
+                Path.of(System.getProperty("bench.jar", "target/bench-app/quarkus-app/quarkus-run.jar")),
                 System.getProperty("bench.classpath", System.getProperty("java.class.path")),
                 Path.of(System.getProperty("bench.out", "target/bench")),
                 Integer.getInteger("bench.replicas", 3),

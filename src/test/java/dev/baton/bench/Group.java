@@ -251,10 +251,6 @@ final class Group implements AutoCloseable {
                 "-Dbaton.bench.audit-file=" + audit,
                 "-Dbaton.bench.sink-url=" + sink.url(),
                 "-Dbaton.bench.work=" + settings.work().toMillis() + "ms",
-                // Only the job under test: the example jobs would add their own Lease and its traffic.
-                "-Dbaton.jobs.examples.summary.every=off",
-                "-Dbaton.jobs.examples.report.cron=off",
-                "-Dbaton.jobs.examples.heartbeat.every=off",
                 "-jar", settings.jar().toAbsolutePath().toString()));
         return cmd;
     }

@@ -307,21 +307,14 @@ class GeneratedManifestIT {
         }
     }
 
-    /**
-     * The Lease names of every {@code @SingletonJob(lease = ...)} declared by a bean of the built application.
-     * <p>
-     * Except, until issue 12 lands, {@code dev.baton.examples}: that change takes the example jobs out of the prod
-     * build, and with them the example's Lease out of the Role (already gone from it here). Once it has landed the
-     * examples have no bean in this build and the exception changes nothing: remove it then.
-     */
+    /** The Lease names of every {@code @SingletonJob(lease = ...)} declared by a bean of the built application. */
     static Set<String> jobLeases(Set<String> beanClasses) throws Exception {
         Path classes = Path.of("target", "classes");
         Set<String> names = new TreeSet<>();
         try (var files = Files.walk(classes)) {
             for (Path file : files.filter(f -> f.toString().endsWith(".class")).toList()) {
                 String path = classes.relativize(file).toString().replace(File.separatorChar, '/');
-                if (!beanClasses.contains(path.replace('$', '_').replaceAll("\\.class$", "_Bean.class"))
-                        || path.startsWith("dev/baton/examples/")) {
+                if (!beanClasses.contains(path.replace('$', '_').replaceAll("\\.class$", "_Bean.class"))) {
                     continue;
                 }
                 Method[] methods = Class.forName(path.replaceAll("\\.class$", "").replace('/', '.'), false,

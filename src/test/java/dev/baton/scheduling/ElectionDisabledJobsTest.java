@@ -23,8 +23,8 @@ class ElectionDisabledJobsTest {
     public static class Disabled implements QuarkusTestProfile {
         @Override
         public Map<String, String> getConfigOverrides() {
-            return Map.of("baton.enabled", "false", "baton.jobs.examples.report.cron", "* * * * * ?",
-                    "test.jobs.cron", "* * * * * ?");
+            return Map.of("baton.enabled", "false", "baton.examples.enabled", "true",
+                    "baton.examples.report.cron", "* * * * * ?", "test.jobs.cron", "* * * * * ?");
         }
     }
 

@@ -39,7 +39,9 @@ class SingletonJobsWiringTest {
         public Map<String, String> getConfigOverrides() {
             return Map.of("test.jobs.every", "1s", "test.jobs.cron", "* * * * * ?",
                     "baton.jobs.spread-step", "100ms", "baton.lease-duration", "3s", "baton.renew-deadline", "2s",
-                    "baton.retry-period", "500ms");
+                    "baton.retry-period", "500ms",
+                    // the examples built in, unscheduled (application.properties): GET /jobs lists an 'off' job
+                    "baton.examples.enabled", "true");
         }
     }
 

@@ -37,8 +37,8 @@ class SidecarModeTest {
             return Map.of("baton.mode", "sidecar", "baton.lease-name", "worker-election",
                     "baton.sidecar.leader-file", LEADER_FILE.toString(),
                     "baton.lease-duration", "2s", "baton.renew-deadline", "1200ms", "baton.retry-period", "300ms",
-                    // the per-replica example, on: a sidecar must still skip it
-                    "baton.jobs.examples.heartbeat.every", "1s");
+                    // the per-replica example, built in and on: a sidecar must still skip it
+                    "baton.examples.enabled", "true", "baton.examples.heartbeat.every", "1s");
         }
     }
 

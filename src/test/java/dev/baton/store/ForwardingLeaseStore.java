@@ -3,8 +3,8 @@ package dev.baton.store;
 import java.util.Optional;
 
 /**
- * A {@link LeaseStore} that hands every call to another one: extend it to change a few calls (pacing, fault
- * injection in tests) and keep the rest as they are.
+ * A {@link LeaseStore} that hands every call to another one: extend it to change a few calls (fault injection
+ * in tests) and keep the rest as they are. Test code only: production wraps no store since the elector paces itself.
  */
 public abstract class ForwardingLeaseStore implements LeaseStore {
 

@@ -7,8 +7,8 @@ import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 
 /**
- * The failover benchmark's job, under {@code baton.bench.*}. Off unless the benchmark harness turns it on: a real
- * deployment never runs it.
+ * The failover benchmark's job, under {@code baton.bench.*}. Built only into the benchmark's own build of the
+ * application (this source root is not the product's), and off there too unless the harness turns it on.
  */
 @ConfigMapping(prefix = "baton.bench")
 public interface BenchConfig {
