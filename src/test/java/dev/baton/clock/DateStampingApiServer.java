@@ -74,11 +74,16 @@ public class DateStampingApiServer implements QuarkusTestResourceLifecycleManage
      * the cluster's time itself gives each replica a wall clock of its own, offset from that one.
      */
     public static KubernetesMockServer start(Clock cluster) {
+        return start(cluster, 0);
+    }
+
+    /** As {@link #start(Clock)}, on {@code port} (0: a free one). */
+    public static KubernetesMockServer start(Clock cluster, int port) {
         Map<ServerRequest, Queue<ServerResponse>> responses = new HashMap<>();
         Dispatcher crud = new KubernetesMixedDispatcher(responses, Collections.emptyList());
         KubernetesMockServer server = new KubernetesMockServer(new io.fabric8.mockwebserver.Context(),
                 new MockWebServer(), responses, new Stamping(crud, cluster), false);
-        server.init(InetAddress.getLoopbackAddress(), 0);
+        server.init(InetAddress.getLoopbackAddress(), port);
         return server;
     }
 
