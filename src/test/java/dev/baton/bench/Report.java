@@ -155,7 +155,7 @@ final class Report {
                     h.cycle(), h.oldLeader(), sk.fromOffsetSeconds(), h.newLeader(), sk.toOffsetSeconds(),
                     sk.measured(), h.tookOver() ? Long.toString(h.gapMs()) : "no takeover",
                     row.jobPauseMs() < 0 ? "-" : fmt(row.jobPauseMs() / 1000.0),
-                    row.firstRunMs() < 0 ? "none (clock-skew)" : Long.toString(row.firstRunMs()),
+                    row.firstRunMs() < 0 ? "none while it led" : Long.toString(row.firstRunMs()),
                     row.runsByLagging(), row.duplicateSlots()));
         }
     }
