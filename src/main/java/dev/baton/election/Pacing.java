@@ -79,6 +79,15 @@ final class Pacing {
         return Math.max(0, Math.min(asked.toNanos(), retry / 2));
     }
 
+    /**
+     * When a candidate that may not take now ({@link PauseBeforeTaking#mayTake()}) looks again: one retry period,
+     * jittered. Soon enough to take the Lease shortly after it may; never a watch event's immediate round, which for a
+     * free Lease would be a read every 100 ms.
+     */
+    long holdOff() {
+        return jittered(retry);
+    }
+
     /** {@code nanos} plus up to {@link ElectionSettings#JITTER} - 1 of it, so replicas do not act in lockstep. */
     long jittered(long nanos) {
         return nanos + (long) (random.getAsDouble() * (ElectionSettings.JITTER - 1) * nanos);

@@ -21,4 +21,16 @@ public interface PauseBeforeTaking {
 
     /** The pause before this take; zero or negative for none. */
     Duration beforeTaking();
+
+    /**
+     * False while this candidate must not take the Lease at all, for a reason of its own that has nothing to do with
+     * the Lease (a job Lease's replica whose wall clock is off cannot do that Lease's work, and holding it would only
+     * keep a replica that can from taking it). Asked at every take, also the one a pause was for, before anything is
+     * written; the round then ends without writing and the candidate reads again about a retry period later (not at
+     * every watch event: it would poll). Renewals and releases never ask it: a holder that must give the Lease up
+     * calls {@link LeaderElector#releaseNow()}. Called on the elector's thread; must not block.
+     */
+    default boolean mayTake() {
+        return true;
+    }
 }

@@ -42,7 +42,7 @@
  * are {@code ElectorStateMachine}'s (its numbered {@code tryAcquireOrRenew} is the place to start), with one small
  * class per concern: {@code ObservedLease} (what was seen, and when, on the monotonic clock), {@code LeaseRecords}
  * (the records this process writes), {@code Pacing} (when the next round is due), {@code HoldBack} (stepping aside,
- * pausing before a take), {@code CurrentTerm} (a term's life and its deadline watchdog), {@code Announcer} (logs,
+ * pausing before a take, not taking while told not to), {@code CurrentTerm} (a term's life and its deadline watchdog), {@code Announcer} (logs,
  * observers, Kubernetes Events), {@code Failures}, {@code WatchSupervisor} and {@code LeaseAnnotations} (the job
  * runner's records in the Lease). {@link dev.baton.election.Elections} wires them into the application.
  */

@@ -1,5 +1,6 @@
 package dev.baton.http;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -15,6 +16,9 @@ import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 
+import dev.baton.clock.ClockEstimate;
+import dev.baton.clock.ClockTrust;
+import dev.baton.clock.ClusterClock;
 import dev.baton.election.LeaderElector;
 import dev.baton.scheduling.JobRecord;
 import dev.baton.scheduling.JobSpec;
@@ -25,10 +29,11 @@ import io.quarkus.scheduler.Trigger;
 
 /**
  * {@code GET /jobs}: every scheduled job of this replica, what kind it is, who holds its Lease, its last recorded
- * run, its history, whether it is suspended, the exact annotation keys of its controls, and whether this replica
- * would run it now; {@code GET /jobs/<id>} one of them. Reads only in-memory state (what this replica last saw of
- * each Lease, the jobs and {@code @Scheduled} declarations discovered at start-up), so it is cheap, never calls the
- * API server, and any replica shows the cluster's view of the Leases it watches.
+ * run, its history, whether it is suspended, the exact annotation keys of its controls, whether this replica would
+ * run it now, and this replica's clock offset (by which those jobs name their slots); {@code GET /jobs/<id>} one of
+ * them. Reads only in-memory state (what this replica last saw of each Lease, the jobs and {@code @Scheduled}
+ * declarations discovered at start-up), so it is cheap, never calls the API server, and any replica shows the
+ * cluster's view of the Leases it watches.
  */
 @Path("/jobs")
 @Produces(MediaType.APPLICATION_JSON)
@@ -48,17 +53,41 @@ public class JobsResource {
      * @param lastRun the run recorded in the Lease, if any
      * @param nextFireTime when this replica's scheduler fires it next
      * @param runsHere whether this replica would run it if it fired now
-     * @param notHereBecause why not, when it would not
+     * @param notHereBecause why not, when it would not ({@code clock-skew}: this replica's clock is off)
      * @param suspended whether its Lease suspends it (singleton jobs only)
      * @param suspendedBy the annotation that does ({@code baton.dev/suspend.<id>} or {@code baton.dev/suspend})
      * @param controls the exact annotation keys that suspend it or ask for a run (singleton jobs only)
      * @param history its last runs as its Lease keeps them, newest first (empty for other kinds)
      * @param lastRequest the last run request the holder claimed or answered, with its outcome
+     * @param clock this replica's wall clock against the cluster's, by which singleton and leader-only jobs name
+     *        their slots; null for a per-replica job
      */
     public record JobView(String id, String method, String schedule, String kind, String lease, String holder,
             String catchUp, JobRecord lastRun, Instant nextFireTime, boolean runsHere, String notHereBecause,
             boolean suspended, String suspendedBy, Controls controls, List<JobRecord> history,
-            JobRecord lastRequest) {
+            JobRecord lastRequest, ClockView clock) {
+    }
+
+    /**
+     * This replica's wall-clock offset from the cluster's ({@link ClusterClock}), the same on every job of a reply.
+     *
+     * @param offset for people: {@code -330.12s ±0.05s (12 samples)}, or why it is unknown
+     * @param offsetSeconds this replica's clock minus the cluster's (positive: ahead); null when not measured
+     * @param uncertaintySeconds half the width of the interval known to hold the true offset; null when not measured
+     * @param trust {@code WITHIN}, {@code BEYOND} ({@code baton.jobs.max-clock-skew}: this replica runs no singleton
+     *        slot and holds no job Lease) or {@code UNMEASURED}
+     */
+    public record ClockView(String offset, Double offsetSeconds, Double uncertaintySeconds, ClockTrust trust) {
+
+        static ClockView of(ClusterClock clock) {
+            ClockEstimate e = clock.current();
+            return new ClockView(e.describe(), e.measured() ? seconds(e.offset()) : null,
+                    e.measured() ? seconds(e.uncertainty()) : null, clock.trust());
+        }
+
+        private static double seconds(Duration d) {
+            return d.toNanos() / 1e9;
+        }
     }
 
     /**
@@ -73,10 +102,12 @@ public class JobsResource {
 
     private final Scheduler scheduler;
     private final JobManager jobs;
+    private final ClusterClock clusterClock;
 
-    JobsResource(Scheduler scheduler, JobManager jobs) {
+    JobsResource(Scheduler scheduler, JobManager jobs, ClusterClock clusterClock) {
         this.scheduler = scheduler;
         this.jobs = jobs;
+        this.clusterClock = clusterClock;
     }
 
     /** One job (the same view as in the list, its whole history), or 404 for an id no job of this replica has. */
@@ -91,31 +122,32 @@ public class JobsResource {
     public List<JobView> list() {
         List<JobView> views = new ArrayList<>();
         Set<String> singletonMethods = new HashSet<>();
+        ClockView clock = ClockView.of(clusterClock);
         for (Trigger trigger : scheduler.getScheduledJobs()) {
             String method = trigger.getMethodDescription();
             Optional<JobSpec> spec = jobs.forMethod(method);
             if (spec.isPresent()) {
                 singletonMethods.add(method);
-                views.add(singleton(spec.get(), method, trigger));
+                views.add(singleton(spec.get(), method, trigger, clock));
             } else if (gatedByLeaderOnly(method, trigger.getId())) {
-                views.add(gated(jobs.gateOnlyJob(trigger.getId()), trigger, method));
+                views.add(gated(jobs.gateOnlyJob(trigger.getId()), trigger, method, clock));
             } else {
                 boolean runs = scheduler.isRunning() && !scheduler.isPaused(trigger.getId());
                 views.add(new JobView(trigger.getId(), method, schedule(method), "per-replica", null, null, null, null,
                         trigger.getNextFireTime(), runs, runs ? null : "scheduler paused", false, null, null, List.of(),
-                        null));
+                        null, null));
             }
         }
         jobs.jobs().forEach((method, spec) -> {
             if (!singletonMethods.contains(method)) {
-                views.add(singleton(spec, method, null)); // scheduled "off": listed with its record, never fired
+                views.add(singleton(spec, method, null, clock)); // scheduled "off": listed with its record, never fired
             }
         });
         views.sort(Comparator.comparing(JobView::id));
         return views;
     }
 
-    private JobView singleton(JobSpec spec, String method, Trigger trigger) {
+    private JobView singleton(JobSpec spec, String method, Trigger trigger, ClockView clock) {
         Optional<String> notHere = trigger == null ? Optional.of("not scheduled") : jobs.runner().skipReason(spec);
         LeaderElector elector = jobs.elector(spec.leaseName());
         Optional<String> suspendedBy = jobs.runner().suspendedBy(spec);
@@ -124,16 +156,16 @@ public class JobsResource {
                 jobs.runner().lastRecord(spec).orElse(null), trigger == null ? null : trigger.getNextFireTime(),
                 notHere.isEmpty(), notHere.orElse(null), suspendedBy.isPresent(), suspendedBy.orElse(null),
                 new Controls(spec.suspendKey(), spec.runKey()), jobs.runner().history(spec),
-                jobs.runner().lastRequest(spec).orElse(null));
+                jobs.runner().lastRequest(spec).orElse(null), clock);
     }
 
-    private JobView gated(JobSpec spec, Trigger trigger, String method) {
+    private JobView gated(JobSpec spec, Trigger trigger, String method, ClockView clock) {
         Optional<String> notHere = jobs.runner().skipReason(spec);
         LeaderElector elector = jobs.elector(spec.leaseName());
         return new JobView(trigger.getId(), method, schedule(method), "leader-only",
                 lease(elector, spec), elector == null ? null : elector.leader().orElse(null), null, null,
                 trigger.getNextFireTime(), notHere.isEmpty(), notHere.orElse(null), false, null, null, List.of(),
-                null);
+                null, clock);
     }
 
     private static String lease(LeaderElector elector, JobSpec spec) {

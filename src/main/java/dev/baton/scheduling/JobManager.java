@@ -24,6 +24,7 @@ import org.eclipse.microprofile.config.ConfigProvider;
 import org.jboss.logging.Logger;
 
 import dev.baton.LeadershipAcquired;
+import dev.baton.clock.ClusterClock;
 import dev.baton.config.ApiRequestTimeout;
 import dev.baton.config.BatonConfig;
 import dev.baton.election.Elections;
@@ -62,7 +63,7 @@ public class JobManager implements Overruns {
     private volatile boolean discovered;
 
     JobManager(Elections elections, BatonConfig config, JobsConfig jobsConfig, BeanManager beans,
-            Instance<MeterRegistry> registries) {
+            Instance<MeterRegistry> registries, ClusterClock clusterClock) {
         this.elections = elections;
         this.config = config;
         this.jobsConfig = jobsConfig;
@@ -70,7 +71,7 @@ public class JobManager implements Overruns {
         MeterRegistry meters = registries.isResolvable() ? registries.get() : new SimpleMeterRegistry();
         this.runner = new JobRunner(elections.identity(), this::elector, Clock.systemUTC(), meters,
                 config.mode() == BatonConfig.Mode.SIDECAR, jobsConfig.maxRecords(), jobsConfig.history(),
-                recordWriteTimeout(config));
+                recordWriteTimeout(config), clusterClock);
     }
 
     /**
@@ -171,8 +172,9 @@ public class JobManager implements Overruns {
         }
         dev.baton.election.LeaseSpreading.startOneByOne(leases, jobsConfig.spreadStep().multipliedBy(4), lease -> {
             if (!runner.draining()) {
-                started.put(lease, elections.forLease(lease, dev.baton.election.LeaseSpreading
-                        .pausePerLeaseHeld(this::jobLeasesHeld, jobsConfig.spreadStep())));
+                // Spread over replicas, and never taken by a replica whose clock is off (ClockSkew).
+                started.put(lease, elections.forLease(lease, runner.clockSkew().guarding(dev.baton.election
+                        .LeaseSpreading.pausePerLeaseHeld(this::jobLeasesHeld, jobsConfig.spreadStep()))));
             }
         });
     }

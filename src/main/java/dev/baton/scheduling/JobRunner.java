@@ -18,6 +18,7 @@ import java.util.function.UnaryOperator;
 import dev.baton.DaemonThreads;
 import dev.baton.LeaseRef;
 import dev.baton.Term;
+import dev.baton.clock.ClusterClock;
 import dev.baton.election.LeaderElector;
 import dev.baton.scheduling.SingletonJob.CatchUp;
 import dev.baton.scheduling.SingletonJob.Overlap;
@@ -63,6 +64,8 @@ public final class JobRunner implements Overruns {
     private final ScheduledExecutorService timeouts = Executors
             .newSingleThreadScheduledExecutor(DaemonThreads.named("baton-jobs-timeout"));
     private final boolean sidecar;
+    private final ClockSkew skew;
+    private final ClockBehind behind;
 
     /**
      * A runner whose jobs keep {@value #DEFAULT_HISTORY} runs of history.
@@ -77,27 +80,47 @@ public final class JobRunner implements Overruns {
      */
     public JobRunner(String identity, Function<String, LeaderElector> electors, Clock clock,
             MeterRegistry meters, boolean sidecar, int maxRecords, Duration writeTimeout) {
-        this(identity, electors, clock, meters, sidecar, maxRecords, DEFAULT_HISTORY, writeTimeout);
+        this(identity, electors, clock, meters, sidecar, maxRecords, DEFAULT_HISTORY, writeTimeout, null);
+    }
+
+    /**
+     * As the seven-argument constructor, refusing slots while {@code clusterClock} says this replica's wall clock is
+     * off ({@link ClockSkew}); null: never refused.
+     */
+    public JobRunner(String identity, Function<String, LeaderElector> electors, Clock clock,
+            MeterRegistry meters, boolean sidecar, int maxRecords, Duration writeTimeout, ClusterClock clusterClock) {
+        this(identity, electors, clock, meters, sidecar, maxRecords, DEFAULT_HISTORY, writeTimeout, clusterClock);
+    }
+
+    /** As the seven-argument constructor, each job's history keeping {@code history} runs. */
+    public JobRunner(String identity, Function<String, LeaderElector> electors, Clock clock,
+            MeterRegistry meters, boolean sidecar, int maxRecords, int history, Duration writeTimeout) {
+        this(identity, electors, clock, meters, sidecar, maxRecords, history, writeTimeout, null);
     }
 
     /**
      * As above.
      *
      * @param history how many runs each job's history keeps in its Lease ({@code baton.jobs.history}; 0: none)
+     * @param clusterClock this replica's clock against the cluster's: slots are refused while it is off
+     *        ({@link ClockSkew}); null: never refused
      */
     public JobRunner(String identity, Function<String, LeaderElector> electors, Clock clock,
-            MeterRegistry meters, boolean sidecar, int maxRecords, int history, Duration writeTimeout) {
+            MeterRegistry meters, boolean sidecar, int maxRecords, int history, Duration writeTimeout,
+            ClusterClock clusterClock) {
         if (history < 0 || history > JobHistory.MAX_ENTRIES) {
             throw new IllegalArgumentException("Invalid configuration baton.jobs.history: " + history + " (0 to "
                     + JobHistory.MAX_ENTRIES + " runs per job; besides, a job's history never takes more than "
                     + JobHistory.MAX_CHARS_PER_JOB + " bytes)");
         }
+        this.skew = new ClockSkew(clusterClock);
+        this.behind = new ClockBehind(skew);
         this.identity = identity;
         this.electors = electors;
         this.clock = clock;
         this.sidecar = sidecar;
         this.gate = new JobGate(sidecar, runs::draining, electors, jobs::containsKey);
-        this.records = new RecordReader(electors, clock);
+        this.records = new RecordReader(electors);
         this.writer = new RecordWriter(clock, maxRecords, history, writeTimeout, jobs::containsKey);
         this.metrics = new JobMetrics(meters);
         this.end = new RunEnd(identity, clock, runs, writer, metrics);
@@ -131,11 +154,17 @@ public final class JobRunner implements Overruns {
     // ------------------------------------------------------------------ the gate, and what GET /jobs shows
 
     /**
-     * Why the job would not run now, or empty when it would. A non-blocking read of in-memory state, safe in a
-     * skip predicate on the event loop.
+     * Why the job would not run now, or empty when it would: the gate's reason, else {@code clock-skew} while this
+     * replica's clock is off ({@link ClockSkew}; a standby says {@code not-leader}). A non-blocking read of
+     * in-memory state, safe in a skip predicate on the event loop.
      */
     public Optional<String> skipReason(JobSpec spec) {
-        return gate.skipReason(spec);
+        return gate.skipReason(spec).or(skew::skipReason);
+    }
+
+    /** Whether this replica's clock may name slots, and what job Lease electors are told about it. */
+    ClockSkew clockSkew() {
+        return skew;
     }
 
     /** Counts a skip, e.g. decided by the skip predicate. */
@@ -193,9 +222,11 @@ public final class JobRunner implements Overruns {
         List<UnaryOperator<RunLink>> links = new ArrayList<>();
         links.add(next -> new SkipReportLink(next, metrics));
         links.add(next -> new GateLink(next, gate, electors));
+        links.add(next -> new ClockSkewLink(next, skew));
         links.add(next -> new SuspendLink(next, suspensions, writer, identity, clock));
         if (!manual) {
             // A requested run is outside the schedule: it neither uses up a slot nor is held back by one.
+            links.add(next -> new ClockBehindLink(next, records, clock, behind));
             links.add(next -> new RecordedSlotLink(next, records));
             links.add(next -> new ClaimLink(next, jobs::get));
         }

@@ -1,8 +1,5 @@
 package dev.baton.scheduling;
 
-import java.time.Clock;
-import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -17,43 +14,35 @@ import dev.baton.election.LeaderElector;
 
 /**
  * Reads a job's record from its Lease as this replica last saw it (memory only, never the API), and decides how far
- * to believe it. A record is text anyone with {@code update} on the Lease can edit: one that does not parse, claims a
- * later epoch than the current term or a slot far ahead of the clock was not written by a Baton leader, and trusting
- * it could stop the job for good. Such a record is logged once and treated as absent; the next run's record
- * replaces it.
+ * to believe it. A record is text anyone with {@code update} on the Lease can edit: one that does not parse, or
+ * claims a later epoch than the current term, was not written by a Baton leader (epochs do not depend on any clock).
+ * Such a record is logged once and treated as absent; the next run's record replaces it.
+ * <p>
+ * A slot ahead of this replica's clock is <b>believed</b>: it may be a hand edit, but it may as well be the true
+ * record of a leader whose clock was ahead, or this clock may be behind. Only the second reading is safe to act on
+ * (ignoring the record would run again the slots it covers), so {@link ClockBehindLink} runs nothing up to that slot
+ * and says so, and an operator clears a hand-edited one (README: "What ran, in the Lease itself").
  */
 final class RecordReader {
-
-    /** How far ahead of this replica's clock a recorded slot may be and still be believed (clock skew). */
-    static final Duration FUTURE_TOLERANCE = Duration.ofMinutes(5);
 
     private static final Logger LOG = Logger.getLogger(RecordReader.class);
 
     private final Function<String, LeaderElector> electors;
-    private final Clock clock;
     /** What was already reported, so a bad annotation is logged once, not on every fire and every GET /jobs. */
     private final Set<String> reported = ConcurrentHashMap.newKeySet();
 
-    /**
-     * @param electors the elector of a Lease name; null while that Lease's elector has not started
-     * @param clock wall clock, to judge a recorded slot against
-     */
-    RecordReader(Function<String, LeaderElector> electors, Clock clock) {
+    /** @param electors the elector of a Lease name; null while that Lease's elector has not started */
+    RecordReader(Function<String, LeaderElector> electors) {
         this.electors = electors;
-        this.clock = clock;
     }
 
     /**
      * True when a leader of the term with {@code epoch} may have written {@code record}: epochs only grow, so a
-     * record of a later epoch was not; and a slot more than {@link #FUTURE_TOLERANCE} ahead of {@code now} comes from
-     * a clock far ahead or from a hand edit.
+     * record of a later epoch was not. Its slot is not judged: no clock can tell a slot that is too far ahead from
+     * one written by a clock ahead of this one, and ignoring the second kind runs its slots again.
      */
-    static boolean believable(JobRecord record, long epoch, Instant now) {
-        return record.epoch() <= epoch && !isAhead(record, now);
-    }
-
-    private static boolean isAhead(JobRecord record, Instant now) {
-        return record.handledThrough().isAfter(now.plus(FUTURE_TOLERANCE));
+    static boolean believable(JobRecord record, long epoch) {
+        return record.epoch() <= epoch;
     }
 
     /** The annotations of the job's Lease as this replica last saw them; empty before it saw the Lease. */
@@ -109,14 +98,6 @@ final class RecordReader {
                 LOG.warnf("Singleton job %s: its record claims epoch %d, later than the current term's %d; it was "
                         + "not written by a leader and is ignored (replaced by the next run's record)", spec.id(),
                         last.get().epoch(), term.epoch());
-            }
-            return Optional.empty();
-        }
-        if (last.isPresent() && isAhead(last.get(), clock.instant())) {
-            if (reportOnce(spec.id() + "\nslot " + last.get().handledThrough())) {
-                LOG.warnf("Singleton job %s: its record names slot %s, more than %s ahead of this replica's clock; "
-                        + "ignored (a clock far ahead, or a hand edit), and replaced by the next run's record",
-                        spec.id(), last.get().handledThrough(), FUTURE_TOLERANCE);
             }
             return Optional.empty();
         }

@@ -46,7 +46,7 @@ final class RecordWriter {
     private final Predicate<String> isJobOfThisApp;
 
     /**
-     * @param clock wall clock, to judge a recorded slot against
+     * @param clock wall clock, for the suspension marks (when a suspension was seen, which slots it covered)
      * @param maxRecords how many job records (and run statuses) one Lease may carry
      * @param historySize how many runs each job's history keeps (0: none)
      * @param writeTimeout how long {@link #write} waits
@@ -68,20 +68,20 @@ final class RecordWriter {
      * term of {@code epoch}, or null when it may. Two rules:
      * <ol>
      * <li>Never back to an older slot: when two runs overlapped and the older one finished last, the newer slot is
-     * what guards against reruns. A recorded slot this replica cannot believe does not count.</li>
+     * what guards against reruns; and a slot ahead of this replica's clock stays (see {@link RecordReader}). Only a
+     * record no leader wrote ({@link RecordReader#believable}) does not count.</li>
      * <li>The bound: a Lease carries at most {@code maxRecords} records of this application's jobs (1 KiB each, well
      * under the 256 KiB Kubernetes allows for all annotations). A job already recorded may always update its own.</li>
      * </ol>
      */
-    static String refusal(Map<String, String> annotations, String key, JobRecord record, long epoch, Instant now,
+    static String refusal(Map<String, String> annotations, String key, JobRecord record, long epoch,
             int maxRecords, Predicate<String> isJobOfThisApp) {
-        String older = olderSlot(annotations, key, record, epoch, now);
+        String older = olderSlot(annotations, key, record, epoch);
         return older != null ? older : overBound(annotations, key, JobRecord.PREFIX, maxRecords, isJobOfThisApp);
     }
 
-    private static String olderSlot(Map<String, String> annotations, String key, JobRecord record, long epoch,
-            Instant now) {
-        Optional<JobRecord> current = believed(annotations, key, epoch, now);
+    private static String olderSlot(Map<String, String> annotations, String key, JobRecord record, long epoch) {
+        Optional<JobRecord> current = believed(annotations, key, epoch);
         if (current.isPresent() && current.get().slot().isAfter(record.slot())) {
             return "slot " + current.get().slot() + " is already recorded";
         }
@@ -100,8 +100,8 @@ final class RecordWriter {
         return null;
     }
 
-    private static Optional<JobRecord> believed(Map<String, String> annotations, String key, long epoch, Instant now) {
-        return JobRecord.parse(annotations.get(key)).filter(r -> RecordReader.believable(r, epoch, now));
+    private static Optional<JobRecord> believed(Map<String, String> annotations, String key, long epoch) {
+        return JobRecord.parse(annotations.get(key)).filter(r -> RecordReader.believable(r, epoch));
     }
 
     /**
@@ -143,8 +143,7 @@ final class RecordWriter {
             AtomicBoolean abandoned) {
         String key = spec.recordKey();
         return submit(spec, elector, term, record, abandoned, annotations -> {
-            Instant now = clock.instant();
-            String older = olderSlot(annotations, key, record, term.epoch(), now);
+            String older = olderSlot(annotations, key, record, term.epoch());
             String bound = older == null ? overBound(annotations, key, JobRecord.PREFIX, maxRecords, isJobOfThisApp)
                     : null;
             if (bound != null) {
@@ -152,7 +151,7 @@ final class RecordWriter {
             }
             Map<String, String> changes = new HashMap<>();
             if (older == null) {
-                JobRecord current = believed(annotations, key, term.epoch(), now).orElse(null);
+                JobRecord current = believed(annotations, key, term.epoch()).orElse(null);
                 changes.put(key, record.withMarksOf(current).toJson());
             }
             if (record.outcome() != Outcome.RUNNING) {
@@ -245,7 +244,7 @@ final class RecordWriter {
         String key = spec.recordKey();
         return submit(spec, elector, term, null, new AtomicBoolean(), annotations -> {
             Instant now = clock.instant();
-            Optional<JobRecord> current = believed(annotations, key, term.epoch(), now);
+            Optional<JobRecord> current = believed(annotations, key, term.epoch());
             if (Suspensions.suspendedBy(spec, annotations).isEmpty() || current.isEmpty()
                     || current.get().suspendedSince() != null) {
                 return Refused.because("nothing to mark");
@@ -265,7 +264,7 @@ final class RecordWriter {
         String key = spec.recordKey();
         return submit(spec, elector, term, null, new AtomicBoolean(), annotations -> {
             Instant now = clock.instant();
-            Optional<JobRecord> current = believed(annotations, key, term.epoch(), now);
+            Optional<JobRecord> current = believed(annotations, key, term.epoch());
             if (Suspensions.suspendedBy(spec, annotations).isPresent() || current.isEmpty()
                     || current.get().suspendedSince() == null) {
                 return Refused.because("nothing to mark");

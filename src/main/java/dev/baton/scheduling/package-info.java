@@ -12,8 +12,8 @@
  * shutdown (drain, then {@code Elections.closeWithoutRelease} for runs that ignored it) to the runner.</li>
  * <li>{@link dev.baton.scheduling.JobRunner}: the policy, knowing no CDI, so tests run several replicas of it in one
  * JVM against one API server. A fire goes through a chain of small {@link dev.baton.scheduling.RunLink}s, one idea
- * each, as Quarkus builds its invoker from decorators: skip report, gate, suspended, recorded slot, claim, no
- * overlap, bind to term, started record or request claimed or still valid, retry, final record, timeout, current
+ * each, as Quarkus builds its invoker from decorators: skip report, gate, clock skew, suspended, clock behind,
+ * recorded slot, claim, no overlap, bind to term, started record or request claimed or still valid, retry, final record, timeout, current
  * run. A new job option is a new link; links for options a job does not use are left out.</li>
  * <li>{@code LeaseControls}: what operators write on a job's Lease ({@code baton.dev/suspend.<id>},
  * {@code baton.dev/run.<id>}), looked at by the holder in the Lease its elector already observes: suspension marks
@@ -21,7 +21,7 @@
  * <li>Pure pieces, tested by calling one method: {@link dev.baton.scheduling.CatchUpDecision} (the catch-up rule),
  * {@code RecordWriter.refusal} and {@code RecordReader.believable} (what a record may replace, which are believed),
  * {@code RunEnd.outcome}, {@code JobHistory.with} (what history is kept, within its bounds), {@code RunRequests}
- * (which tokens run), {@code Suspensions.suspendedBy}, {@link dev.baton.scheduling.ControlKeys} (the keys).</li>
+ * (which tokens run), {@code Suspensions.suspendedBy}, {@link dev.baton.scheduling.ControlKeys} (the keys), {@code ClockBehind.ahead}.</li>
  * </ul>
  *
  * <h2>What is guaranteed, and why</h2>
@@ -45,8 +45,14 @@
  * Lease; a record that does not parse, or claims a later epoch than the current term (no leader wrote it), is logged and
  * treated as absent. History gives way first: bounded per job and per Lease in bytes, it never takes a Lease past
  * half of what Kubernetes allows.</li>
- * <li><b>Shutdown drains first.</b> The drain runs before {@code Elections} releases the Leases, so an interrupted
- * run's outcome is recorded while the term is still held.</li>
+ * <li><b>No clock error runs a slot twice.</b> Slots are named by wall clocks. A record ahead of this replica's clock
+ * is believed however far ahead it is, and no slot up to it runs here ({@code ClockBehindLink}: said and counted as
+ * {@code clock-behind}); and a replica whose clock is provably off the cluster's by more than
+ * {@code baton.jobs.max-clock-skew} runs no slot and holds no job Lease ({@code ClockSkew}: {@code clock-skew}). The
+ * first holds when nothing can be measured; the second keeps the jobs running on a good clock instead of pausing.</li>
+ * <li><b>Shutdown drains first.</b> The gated triggers are paused ({@code GatedTriggersPause}: no skip is decided
+ * once the container may be gone), then the drain runs, before {@code Elections} releases the Leases, so an
+ * interrupted run's outcome is recorded while the term is still held.</li>
  * </ul>
  */
 package dev.baton.scheduling;

@@ -10,6 +10,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 
@@ -24,23 +26,30 @@ record Audit(List<Run> runs, List<Change> changes) {
     record Change(String replica, boolean acquired, long epoch, long at, String reason) {
     }
 
-    /** @see AuditLog for the line formats */
+    /**
+     * Reads every {@code *.audit} file of {@code dir}. A replica whose wall clock was moved (the SKEW scenario) writes
+     * to {@code <name>.skewed<seconds>.audit} (e.g. {@code baton-2.skewed-330.audit}): its times are put back on
+     * the harness's clock; its slots are left as it named them, since slots are what a duplicate is counted on.
+     *
+     * @see AuditLog for the line formats
+     */
     static Audit read(Path dir) {
         List<Run> runs = new ArrayList<>();
         List<Change> changes = new ArrayList<>();
         try (Stream<Path> files = Files.list(dir)) {
             for (Path f : files.filter(p -> p.toString().endsWith(".audit")).toList()) {
+                long shift = skewedMillis(f);
                 for (String line : Files.readAllLines(f)) {
                     String[] p = line.split(" ");
                     try {
                         switch (p[0]) {
                             case "run" -> runs.add(new Run(p[1], Long.parseLong(p[2]), Long.parseLong(p[3]),
-                                    Long.parseLong(p[4]), Long.parseLong(p[5]), SinkOutcome.valueOf(p[6]),
-                                    Boolean.parseBoolean(p[7])));
+                                    Long.parseLong(p[4]) - shift, Long.parseLong(p[5]) - shift,
+                                    SinkOutcome.valueOf(p[6]), Boolean.parseBoolean(p[7])));
                             case "acquired" -> changes.add(new Change(p[1], true, Long.parseLong(p[2]),
-                                    Long.parseLong(p[3]), ""));
+                                    Long.parseLong(p[3]) - shift, ""));
                             case "lost" -> changes.add(new Change(p[1], false, Long.parseLong(p[2]),
-                                    Long.parseLong(p[3]), p[4]));
+                                    Long.parseLong(p[3]) - shift, p[4]));
                             default -> {
                             }
                         }
@@ -56,6 +65,19 @@ record Audit(List<Run> runs, List<Change> changes) {
         changes.sort(Comparator.comparingLong(Change::at));
         return new Audit(runs, changes);
     }
+
+    /** How far ahead of the harness's the clock that wrote {@code file} was, by its name; 0 for most. */
+    static long skewedMillis(Path file) {
+        Matcher m = SKEWED.matcher(file.getFileName().toString());
+        return m.matches() ? Long.parseLong(m.group(1)) * 1000 : 0;
+    }
+
+    /** The audit file of a replica whose clock is {@code offsetSeconds} ahead (negative: behind). */
+    static String skewedFileName(String replica, long offsetSeconds) {
+        return replica + ".skewed" + offsetSeconds + ".audit";
+    }
+
+    private static final Pattern SKEWED = Pattern.compile(".*\\.skewed(-?\\d+)\\.audit");
 
     /** The replica whose latest change is an acquisition, latest first; empty if none leads by its own account. */
     Optional<String> leader() {

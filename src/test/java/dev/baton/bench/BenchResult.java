@@ -19,7 +19,20 @@ record BenchResult(List<GroupResult> groups) {
 
     /** One group's figures. */
     record GroupResult(Group.Kind kind, Map<Scenario, ScenarioResult> scenarios, Safety total, Steady steady,
-            List<Handover> handovers, double runsPerSlot) {
+            List<Handover> handovers, double runsPerSlot, List<SkewRow> skew, String skewNotRun) {
+    }
+
+    /**
+     * One handover of the SKEW scenario.
+     *
+     * @param jobPauseMs from the last write the sink accepted before the disruption to the first one after it (the
+     *        harness's clock); -1 when none came after
+     * @param firstRunMs from the new term to the first write accepted within it; -1 when its leader ran nothing
+     * @param runsByLagging runs of the job by the replica whose clock was moved, while it was so (must be 0)
+     * @param duplicateSlots slots, among those of runs started between this handover and the next disruption, that
+     *        more than one run reached the sink for
+     */
+    record SkewRow(Group.Skewed skewed, long jobPauseMs, long firstRunMs, long runsByLagging, int duplicateSlots) {
     }
 
     /**
@@ -92,7 +105,41 @@ record BenchResult(List<GroupResult> groups) {
         Steady steady = d.steady() == null ? null : steady(d);
         long writingRuns = d.audit().runs().stream().filter(r -> r.outcome() != SinkOutcome.FENCED).count();
         return new GroupResult(d.kind(), scenarios, total, steady, hs,
-                total.slots() == 0 ? 0 : (double) writingRuns / total.slots());
+                total.slots() == 0 ? 0 : (double) writingRuns / total.slots(), skewRows(d), d.skewNotRun());
+    }
+
+    private static List<SkewRow> skewRows(Group.Data d) {
+        List<SkewRow> rows = new ArrayList<>();
+        List<Handover> hs = d.handovers();
+        Map<Long, Long> writingRunsPerSlot = new HashMap<>();
+        d.audit().runs().stream().filter(r -> r.outcome() != SinkOutcome.FENCED)
+                .forEach(r -> writingRunsPerSlot.merge(r.slot(), 1L, Long::sum));
+        for (Group.Skewed s : d.skewed()) {
+            Handover h = s.handover();
+            int i = hs.indexOf(h);
+            long to = i + 1 < hs.size() ? hs.get(i + 1).disruptedAt() : d.to();
+            long lastBefore = d.writes().stream().filter(FencedSink.Write::accepted)
+                    .filter(w -> w.at() < h.disruptedAt()).mapToLong(FencedSink.Write::at).max().orElse(-1);
+            long firstAfter = d.writes().stream().filter(FencedSink.Write::accepted)
+                    .filter(w -> w.at() > h.disruptedAt()).mapToLong(FencedSink.Write::at).min().orElse(-1);
+            // The lagging replica's runs while it led with its clock moved: from the handover to it to the next one.
+            boolean toLagging = s.toOffsetSeconds() != 0;
+            String lagging = toLagging ? h.newLeader() : h.oldLeader();
+            long ledFrom = toLagging ? h.disruptedAt() : i > 0 ? hs.get(i - 1).disruptedAt() : d.from();
+            long ledTo = toLagging ? to : h.disruptedAt();
+            long runsByLagging = d.audit().runs().stream().filter(r -> r.replica().equals(lagging)
+                    && r.start() >= ledFrom && r.start() < ledTo).count();
+            int duplicates = (int) d.audit().runs().stream()
+                    .filter(r -> r.start() >= h.disruptedAt() - 1000 && r.start() < to - 1000)
+                    .map(Audit.Run::slot).distinct().filter(slot -> writingRunsPerSlot.getOrDefault(slot, 0L) > 1)
+                    .count();
+            long firstInTerm = d.writes().stream().filter(FencedSink.Write::accepted)
+                    .filter(w -> w.at() >= h.newLeaderAt() && w.at() < to).mapToLong(FencedSink.Write::at).min()
+                    .orElse(-1);
+            rows.add(new SkewRow(s, lastBefore < 0 || firstAfter < 0 ? -1 : firstAfter - lastBefore,
+                    firstInTerm < 0 || !h.tookOver() ? -1 : firstInTerm - h.newLeaderAt(), runsByLagging, duplicates));
+        }
+        return rows;
     }
 
     private static Safety safety(Group.Data d, Map<Long, Long> termBegan, List<long[]> windows) {

@@ -75,7 +75,7 @@ class BenchResultTest {
                 Duration.ofSeconds(3), Duration.ofSeconds(1), Duration.ofMillis(100), Duration.ofSeconds(1),
                 Duration.ofSeconds(1), List.of(), List.of());
         Group.Data data = new Group.Data(Group.Kind.BATON, settings, new Audit(runs, changes), writes, List.of(),
-                List.of(), null, T - 10_000, T + 10_000);
+                List.of(), null, T - 10_000, T + 10_000, List.of(), null);
         return BenchResult.of(List.of(data)).groups().get(0);
     }
 }

@@ -38,7 +38,7 @@ record BenchSettings(Path jar, String classpath, Path out, int replicas, int cyc
                 Duration.ofMillis(Integer.getInteger("bench.work-ms", 100)),
                 Duration.ofSeconds(Integer.getInteger("bench.steady-seconds", steadySeconds)),
                 Duration.ofSeconds(Integer.getInteger("bench.naive-seconds", 10)),
-                Arrays.stream(System.getProperty("bench.scenarios", "GRACEFUL,CRASH,FREEZE,CUT").split(","))
+                Arrays.stream(System.getProperty("bench.scenarios", "GRACEFUL,CRASH,FREEZE,CUT,SKEW").split(","))
                         .map(String::trim).map(Scenario::valueOf).toList(),
                 // Same for every replica: small heap, one GC thread, C1 only (2 cores for nine JVMs and the harness).
                 List.of("-Xmx128m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xss512k"));

@@ -51,7 +51,16 @@ final class Group implements AutoCloseable {
 
     /** Everything the analysis needs from a finished group. */
     record Data(Kind kind, BenchSettings settings, Audit audit, List<FencedSink.Write> writes,
-            List<LeaseWatchLog.Version> lease, List<Handover> handovers, Steady steady, long from, long to) {
+            List<LeaseWatchLog.Version> lease, List<Handover> handovers, Steady steady, long from, long to,
+            List<Skewed> skewed, String skewNotRun) {
+    }
+
+    /**
+     * A handover of the SKEW scenario, with the wall-clock offsets of the replicas on either side.
+     *
+     * @param measured the offset the lagging replica measured and logged, e.g. {@code -330.02s ±0.03s (4 samples)}
+     */
+    record Skewed(Handover handover, long fromOffsetSeconds, long toOffsetSeconds, String measured) {
     }
 
     /**
@@ -68,6 +77,8 @@ final class Group implements AutoCloseable {
     private final LeaseWatchLog watch;
     private final List<Replica> replicas = new ArrayList<>();
     private final List<Handover> handovers = new ArrayList<>();
+    private final List<Skewed> skewed = new ArrayList<>();
+    private String skewNotRun;
     private Steady steady;
     private long from;
 
@@ -122,6 +133,10 @@ final class Group implements AutoCloseable {
     void runScenarios() {
         for (int cycle = 1; cycle <= settings.cycles(); cycle++) {
             for (Scenario scenario : settings.scenarios()) {
+                if (scenario == Scenario.SKEW) {
+                    runSkew(cycle);
+                    continue;
+                }
                 Handover h = run(scenario, cycle);
                 handovers.add(h);
                 LOG.infof("%s %s #%d: %s -> %s, gap %d ms", kind.title, scenario, cycle, h.oldLeader(),
@@ -132,8 +147,7 @@ final class Group implements AutoCloseable {
 
     private Handover run(Scenario scenario, int cycle) {
         await(Duration.ofSeconds(120), this::allStarted, "every replica up before " + scenario);
-        String leaderName = awaitValue(Duration.ofSeconds(60), () -> audit().leader()
-                .filter(l -> System.currentTimeMillis() - lastAcquired(l) > 2500), "a settled leader");
+        String leaderName = settledLeader();
         Replica old = replica(leaderName);
         long t0 = System.currentTimeMillis();
         switch (scenario) {
@@ -164,8 +178,18 @@ final class Group implements AutoCloseable {
             pollValue(Duration.ofSeconds(8), () -> audit().lostAfter(t0, leaderName));
             sleep(Duration.ofSeconds(2));
         }
+        return observe(scenario, cycle, leaderName, t0, next);
+    }
+
+    private String settledLeader() {
+        return awaitValue(Duration.ofSeconds(60), () -> audit().leader()
+                .filter(l -> System.currentTimeMillis() - lastAcquired(l) > 2500), "a settled leader");
+    }
+
+    /** The handover that followed the disruption of {@code leaderName} at {@code t0}, from the logs and the watch. */
+    private Handover observe(Scenario scenario, int cycle, String leaderName, long t0, Optional<Audit.Change> next) {
         Audit audit = audit();
-        long stoppedAt = scenario == Scenario.GRACEFUL
+        long stoppedAt = scenario == Scenario.GRACEFUL || scenario == Scenario.SKEW
                 ? audit.lostAfter(t0, leaderName).map(Audit.Change::at).orElse(t0) : t0;
         List<LeaseWatchLog.Version> versions = watch.versions();
         long lastRenewal = versions.stream().filter(v -> v.at() <= t0 && leaderName.equals(v.holder()))
@@ -179,6 +203,87 @@ final class Group implements AutoCloseable {
         return new Handover(scenario, cycle, leaderName, newLeader, t0, stoppedAt, lastRenewal, newLeaderAt);
     }
 
+    /**
+     * SKEW, issue 13's case with real processes (Baton only: it is about the job's slots, which Baton names by
+     * clock). The job runs on true clocks for longer than the lag ({@link SkewedClock#lag()}, 330 s), or the lagging
+     * replica would name only slots that never ran, and a second run of one could not even happen. Then one standby
+     * is restarted with its wall clock that far behind (libfaketime) and, once it has measured and logged its offset,
+     * made the only candidate (the other standbys stop); the leader stops gracefully and the lagging replica takes
+     * the Lease, where it must run no slot (its clock is off: {@code clock-skew}). The others come back on true
+     * clocks; a lease duration and 2 s later the lagging leader stops gracefully, a true one takes over and the job
+     * runs again, and the lagging one comes back with its clock fixed. Two handovers: to it, and from it.
+     */
+    private void runSkew(int cycle) {
+        if (kind != Kind.BATON) {
+            return;
+        }
+        Optional<Path> library = SkewedClock.library();
+        if (library.isEmpty()) {
+            skewNotRun = "libfaketime is not installed (apt-get install libfaketime; .ci/run installs it)";
+            LOG.warnf("SKEW not run: %s", skewNotRun);
+            return;
+        }
+        await(Duration.ofSeconds(120), this::allStarted, "every replica up before SKEW");
+        Replica leader = replica(settledLeader());
+        List<Replica> standbys = replicas.stream().filter(r -> r != leader).toList();
+        Replica lagging = standbys.get(0);
+        List<Replica> spares = standbys.subList(1, standbys.size());
+        Duration offset = SkewedClock.lag().negated();
+
+        long firstRun = sink.writes().stream().filter(FencedSink.Write::accepted).mapToLong(FencedSink.Write::at)
+                .min().orElse(System.currentTimeMillis());
+        long wait = firstRun + SkewedClock.lag().toMillis() + 15_000 - System.currentTimeMillis();
+        if (wait > 0) {
+            LOG.infof("SKEW: waiting %d s, until the job has run for %d s: longer than the lag", wait / 1000,
+                    SkewedClock.lag().toSeconds() + 15);
+            sleep(Duration.ofMillis(wait));
+        }
+        lagging.terminate();
+        lagging.awaitExit(Duration.ofSeconds(20));
+        lagging.start(SkewedClock.command(lagging.command(), lagging.name(), offset),
+                SkewedClock.environment(library.get(), offset));
+        String measured = awaitValue(Duration.ofSeconds(120), () -> SkewedClock.measured(lagging.logSinceStart()),
+                lagging.name() + " measuring its clock " + offset.toSeconds() + " s off");
+        await(Duration.ofSeconds(120), () -> lagging.alive() && lagging.logContains("started in"),
+                lagging.name() + " started with its clock moved");
+        for (Replica spare : spares) {
+            spare.terminate();
+            spare.awaitExit(Duration.ofSeconds(20));
+        }
+        Duration bound = settings.leaseDuration().plusSeconds(20);
+
+        String from = leader.name();
+        long t0 = System.currentTimeMillis();
+        leader.terminate();
+        Optional<Audit.Change> next = pollValue(bound, () -> audit().acquiredAfter(t0, from));
+        leader.awaitExit(Duration.ofSeconds(20));
+        Handover toLagging = observe(Scenario.SKEW, cycle, from, t0, next);
+        noteSkewed(new Skewed(toLagging, 0, offset.toSeconds(), measured));
+        leader.start();
+        spares.forEach(Replica::start);
+        await(Duration.ofSeconds(120), this::allStarted, "every replica back while the lagging one leads");
+        sleep(settings.leaseDuration().plusSeconds(2));
+
+        long t1 = System.currentTimeMillis();
+        lagging.terminate();
+        Optional<Audit.Change> back = pollValue(bound, () -> audit().acquiredAfter(t1, lagging.name()));
+        lagging.awaitExit(Duration.ofSeconds(20));
+        Handover fromLagging = observe(Scenario.SKEW, cycle, lagging.name(), t1, back);
+        noteSkewed(new Skewed(fromLagging, offset.toSeconds(), 0, measured));
+        lagging.start(); // its clock fixed
+        // The job's pause ends with the first write after the handover: wait for it (bounded), so that it is measured.
+        pollValue(bound, () -> sink.writes().stream().filter(w -> w.accepted() && w.at() > t1
+                && !w.replica().equals(lagging.name())).findFirst());
+    }
+
+    private void noteSkewed(Skewed s) {
+        handovers.add(s.handover());
+        skewed.add(s);
+        Handover h = s.handover();
+        LOG.infof("%s SKEW #%d: %s (%+d s) -> %s (%+d s), gap %d ms", kind.title, h.cycle(), h.oldLeader(),
+                s.fromOffsetSeconds(), h.newLeader(), s.toOffsetSeconds(), h.tookOver() ? h.gapMs() : -1);
+    }
+
     /** Runs the group for a while with no disruption (the naive baseline has nothing to fail over). */
     void idle(Duration d) {
         await(Duration.ofSeconds(120), this::allStarted, "every replica started");
@@ -187,7 +292,7 @@ final class Group implements AutoCloseable {
 
     Data data() {
         return new Data(kind, settings, audit(), sink.writes(), watch == null ? List.of() : watch.versions(),
-                List.copyOf(handovers), steady, from, System.currentTimeMillis());
+                List.copyOf(handovers), steady, from, System.currentTimeMillis(), List.copyOf(skewed), skewNotRun);
     }
 
     private long lastAcquired(String replica) {

@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -41,6 +42,20 @@ final class Replica {
         return name;
     }
 
+    /** The command it is started with by default. */
+    List<String> command() {
+        return command;
+    }
+
+    /** Its log since its latest start. */
+    String logSinceStart() {
+        try {
+            return Files.exists(log) ? Files.readString(log).substring((int) logOffset) : "";
+        } catch (IOException e) {
+            return "";
+        }
+    }
+
     CutProxy proxy() {
         return proxy;
     }
@@ -59,10 +74,16 @@ final class Replica {
     }
 
     void start() {
+        start(command, Map.of());
+    }
+
+    /** Starts it with another command and more environment (the SKEW scenario's moved clock). */
+    void start(List<String> command, Map<String, String> environment) {
         try {
             ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
             pb.environment().put("POD_NAME", name);
+            pb.environment().putAll(environment);
             logOffset = Files.exists(log) ? Files.size(log) : 0;
             startedAt = System.currentTimeMillis();
             process = pb.start();

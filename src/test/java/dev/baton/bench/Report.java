@@ -86,6 +86,7 @@ final class Report {
             safetyRows(md, b.map(ScenarioResult::safety), f.map(ScenarioResult::safety), b.map(x -> x.gap().n()),
                     f.map(x -> x.gap().n()));
         }
+        baton.ifPresent(b -> skew(md, b));
         md.append("\n## Whole run, per group\n\n");
         md.append("| measure | Baton | fabric8 LeaderElector | fabric8 / Baton |\n|---|---|---|---|\n");
         Optional<Safety> bt = baton.map(GroupResult::total);
@@ -126,6 +127,37 @@ final class Report {
         md.append(NOTES);
         md.append("\n![leaderless gap per scenario](gap.png)\n");
         return md.toString();
+    }
+
+    /** The SKEW scenario's handovers, one row each. */
+    private static void skew(StringBuilder md, GroupResult b) {
+        if (b.skewNotRun() != null) {
+            md.append("\n## SKEW: not run\n\n").append(b.skewNotRun()).append("\n");
+            return;
+        }
+        if (b.skew().isEmpty()) {
+            return;
+        }
+        md.append("\n## SKEW: a replica's wall clock moved back (libfaketime), Baton\n\n");
+        md.append("Each cycle: the job ran on true clocks for longer than the lag; a standby restarted with "
+                + "`FAKETIME` (its monotonic clock untouched) measured its offset from the API server's `Date` "
+                + "headers; it alone was left to take over from the leader (graceful stop), led for a lease duration "
+                + "+ 2 s, and was stopped in turn. Job's pause: from the last write the sink accepted before the "
+                + "disruption to the first one after it. First run: from the new term to its first accepted "
+                + "write.\n\n");
+        md.append("| cycle | handover (clock offset) | offset it measured | leaderless gap (ms) | job's pause (s) | "
+                + "first run in the new term (ms) | runs by the lagging replica | duplicate slots |\n"
+                + "|---|---|---|---|---|---|---|---|\n");
+        for (BenchResult.SkewRow row : b.skew()) {
+            Group.Skewed sk = row.skewed();
+            Handover h = sk.handover();
+            md.append(String.format(Locale.ROOT, "| %d | %s (%+d s) → %s (%+d s) | %s | %s | %s | %s | %d | %d |%n",
+                    h.cycle(), h.oldLeader(), sk.fromOffsetSeconds(), h.newLeader(), sk.toOffsetSeconds(),
+                    sk.measured(), h.tookOver() ? Long.toString(h.gapMs()) : "no takeover",
+                    row.jobPauseMs() < 0 ? "-" : fmt(row.jobPauseMs() / 1000.0),
+                    row.firstRunMs() < 0 ? "none while it led" : Long.toString(row.firstRunMs()),
+                    row.runsByLagging(), row.duplicateSlots()));
+        }
     }
 
     private static void targets(StringBuilder md, BenchSettings s, Optional<GroupResult> baton) {

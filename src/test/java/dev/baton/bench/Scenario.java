@@ -9,7 +9,12 @@ enum Scenario {
     /** SIGSTOP for longer than the lease, then SIGCONT: a long GC pause or a frozen VM. */
     FREEZE("freeze (SIGSTOP > lease, SIGCONT)"),
     /** Its proxy to the API server blackholed for longer than the lease, then healed: a network partition. */
-    CUT("cut from the API, healed");
+    CUT("cut from the API, healed"),
+    /**
+     * A standby's wall clock moved 330 s back (libfaketime), then made the leader by a graceful stop, then stopped
+     * in turn: a clock off must run no slot twice, and the job's pause is measured (Baton only).
+     */
+    SKEW("clock 330 s behind (libfaketime)");
 
     final String title;
 

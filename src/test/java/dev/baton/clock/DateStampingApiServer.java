@@ -1,8 +1,8 @@
 package dev.baton.clock;
 
 import java.net.InetAddress;
+import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -66,29 +66,42 @@ public class DateStampingApiServer implements QuarkusTestResourceLifecycleManage
 
     /** A started CRUD test server whose answers carry a {@code Date} header {@code ahead} of this machine's clock. */
     public static KubernetesMockServer start(Duration ahead) {
+        return start(Clock.offset(Clock.systemUTC(), ahead));
+    }
+
+    /**
+     * A started CRUD test server whose answers carry a {@code Date} header read from {@code cluster}: a test that sets
+     * the cluster's time itself gives each replica a wall clock of its own, offset from that one.
+     */
+    public static KubernetesMockServer start(Clock cluster) {
+        return start(cluster, 0);
+    }
+
+    /** As {@link #start(Clock)}, on {@code port} (0: a free one). */
+    public static KubernetesMockServer start(Clock cluster, int port) {
         Map<ServerRequest, Queue<ServerResponse>> responses = new HashMap<>();
         Dispatcher crud = new KubernetesMixedDispatcher(responses, Collections.emptyList());
         KubernetesMockServer server = new KubernetesMockServer(new io.fabric8.mockwebserver.Context(),
-                new MockWebServer(), responses, new Stamping(crud, ahead), false);
-        server.init(InetAddress.getLoopbackAddress(), 0);
+                new MockWebServer(), responses, new Stamping(crud, cluster), false);
+        server.init(InetAddress.getLoopbackAddress(), port);
         return server;
     }
 
     private static final class Stamping extends Dispatcher {
 
         private final Dispatcher delegate;
-        private final Duration ahead;
+        private final Clock cluster;
 
-        Stamping(Dispatcher delegate, Duration ahead) {
+        Stamping(Dispatcher delegate, Clock cluster) {
             this.delegate = delegate;
-            this.ahead = ahead;
+            this.cluster = cluster;
         }
 
         @Override
         public MockResponse dispatch(RecordedRequest request) {
             MockResponse response = delegate.dispatch(request);
             // Stamped once the answer is made, between the request's arrival and the answer's departure.
-            return response.setHeader("Date", SimulatedClocks.IMF_FIXDATE.format(Instant.now().plus(ahead)));
+            return response.setHeader("Date", SimulatedClocks.IMF_FIXDATE.format(cluster.instant()));
         }
 
         @Override

@@ -42,10 +42,22 @@ class ElectorStateMachineTest {
     boolean watching;
     Duration pause = Duration.ZERO;
     int pausesAsked;
+    boolean mayTake = true;
+    int mayTakeAsked;
     final ElectorStateMachine machine = new ElectorStateMachine(store,
-            new ElectionSettings(ExpectingStore.NAME, "me", LEASE, DEADLINE, RETRY), observer, ticker, () -> {
-                pausesAsked++;
-                return pause;
+            new ElectionSettings(ExpectingStore.NAME, "me", LEASE, DEADLINE, RETRY), observer, ticker,
+            new PauseBeforeTaking() {
+                @Override
+                public Duration beforeTaking() {
+                    pausesAsked++;
+                    return pause;
+                }
+
+                @Override
+                public boolean mayTake() {
+                    mayTakeAsked++;
+                    return mayTake;
+                }
             }, () -> 0.0, Runnable::run, () -> watching);
 
     @AfterEach
@@ -470,6 +482,73 @@ class ElectorStateMachineTest {
         ticker.advance(RETRY);
         assertEquals(NONE, machine.attempt());
         assertEquals(List.of(GET), store.verify(), "no take after stopping");
+    }
+
+    // ---------------------------------------------------------------- a candidate that may not take (job Leases, clock off)
+
+    @Test
+    void aCandidateThatMayNotTakeReadsWritesNothingAndLooksAgainARetryPeriodLaterNotAtEveryWatchEvent() {
+        mayTake = false;
+        watching = true;
+        store.expect(GET);
+        assertEquals(nanos(RETRY), machine.attempt(), "not the 100 ms a watching standby uses for a free Lease");
+        assertEquals(List.of(GET), store.verify());
+        assertTrue(store.stored().isEmpty(), "absent, and not created");
+
+        LeaseSnapshot released = store.seed(new LeaseRecord(null, 15, null, null, 3,
+                Map.of(LeaderElector.RELEASED_BY_ANNOTATION, "x")));
+        ticker.advance(Duration.ofMillis(500));
+        assertEquals(0, machine.changed(Optional.of(released)), "a released Lease is worth a round at once...");
+        assertEquals(nanos(RETRY.minusMillis(500)), machine.attempt(), "...which a refused candidate does not run");
+        assertEquals(List.of(), store.verify());
+
+        ticker.advance(RETRY.minusMillis(500));
+        store.expect(GET);
+        assertEquals(nanos(RETRY), machine.attempt(), "read again, still not allowed: no write");
+        assertEquals(List.of(GET), store.verify());
+        assertNull(store.stored().orElseThrow().holderIdentity());
+
+        mayTake = true;
+        ticker.advance(RETRY);
+        store.expect(GET, UPDATE);
+        machine.attempt();
+        assertEquals(List.of(GET, UPDATE), store.verify(), "allowed again: takes at its next look");
+        assertEquals(4, machine.currentTerm().orElseThrow().epoch());
+        assertEquals(1, pausesAsked, "the pause is asked only for the take that happens");
+    }
+
+    @Test
+    void whatForbidsATakeIsAskedAgainWhenThePauseBeforeItEnds() {
+        pause = Duration.ofMillis(300);
+        store.expect(GET);
+        assertEquals(nanos(Duration.ofMillis(300)), machine.attempt());
+        mayTake = false; // e.g. the clock was found off during the pause
+        ticker.advance(Duration.ofMillis(300));
+        store.expect(GET);
+        assertEquals(nanos(RETRY), machine.attempt());
+        assertEquals(List.of(GET, GET), store.verify(), "no create after the pause");
+        assertTrue(store.stored().isEmpty());
+    }
+
+    @Test
+    void aHolderIsNeverAskedWhetherItMayTakeItRenewsAndOnlyReleaseNowGivesTheLeaseUp() {
+        lead();
+        int asked = mayTakeAsked;
+        mayTake = false;
+        ticker.advance(RETRY);
+        store.expect(UPDATE);
+        machine.attempt();
+        assertTrue(machine.currentTerm().isPresent(), "renewing is not taking");
+        assertEquals(asked, mayTakeAsked);
+
+        store.expect(UPDATE);
+        machine.releaseNow();
+        ticker.advance(LEASE);
+        store.expect(GET);
+        assertEquals(nanos(RETRY), machine.attempt(), "after the step-aside it does not take the Lease back");
+        assertEquals(List.of(UPDATE, UPDATE, GET), store.verify());
+        assertFalse(machine.currentTerm().isPresent());
+        assertNull(store.stored().orElseThrow().holderIdentity());
     }
 
     @Test

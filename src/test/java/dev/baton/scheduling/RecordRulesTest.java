@@ -14,8 +14,8 @@ import org.junit.jupiter.api.Test;
 import dev.baton.scheduling.JobRecord.Outcome;
 
 /**
- * What a record may replace and which records are believed, decided by one call each on a seeded Lease and a fixed
- * clock (no API server, no elector).
+ * What a record may replace, which records are believed and when one is ahead of the clock, decided by one call
+ * each on a seeded Lease and a fixed clock (no API server, no elector).
  */
 class RecordRulesTest {
 
@@ -36,7 +36,7 @@ class RecordRulesTest {
     }
 
     static String refusal(Map<String, String> annotations, JobRecord record, long epoch, int maxRecords) {
-        return RecordWriter.refusal(annotations, KEY, record, epoch, NOW, maxRecords,
+        return RecordWriter.refusal(annotations, KEY, record, epoch, maxRecords,
                 Set.of("report", "other", "third")::contains);
     }
 
@@ -53,15 +53,16 @@ class RecordRulesTest {
     }
 
     @Test
-    void aRecordedSlotThatCannotBeBelievedDoesNotHoldBackANewRecord() {
+    void onlyARecordNoLeaderWroteDoesNotHoldBackANewRecordHoweverFarAheadOfTheClockASlotIs() {
         JobRecord older = record("2026-01-01T09:59:00Z", 3, Outcome.SUCCEEDED);
         assertNull(refusal(lease(record("2026-01-01T10:00:00Z", 4, Outcome.SUCCEEDED)), older, 3, 64),
                 "a later epoch than the term's was not written by a leader");
-        assertNull(refusal(lease(record("2026-01-01T10:06:00Z", 3, Outcome.SUCCEEDED)), older, 3, 64),
-                "a slot more than 5 minutes ahead of the clock");
-        assertEquals("slot 2026-01-01T10:04:00Z is already recorded",
-                refusal(lease(record("2026-01-01T10:04:00Z", 3, Outcome.SUCCEEDED)), older, 3, 64),
-                "within the tolerance for clock skew the slot is believed");
+        assertEquals("slot 2026-01-01T10:06:00Z is already recorded",
+                refusal(lease(record("2026-01-01T10:06:00Z", 3, Outcome.SUCCEEDED)), older, 3, 64),
+                "6 minutes ahead of the clock: maybe a clock ahead, so it stays");
+        assertEquals("slot 2099-01-01T00:00:00Z is already recorded",
+                refusal(lease(record("2099-01-01T00:00:00Z", 3, Outcome.SUCCEEDED)), older, 3, 64),
+                "a hand edit stays too: only an operator removes it");
     }
 
     @Test
@@ -79,12 +80,20 @@ class RecordRulesTest {
     }
 
     @Test
-    void aRecordIsBelievedOnlyFromThisTermOrBeforeAndNotFarAheadOfTheClock() {
-        assertTrue(RecordReader.believable(record("2026-01-01T10:00:00Z", 3, Outcome.SUCCEEDED), 3, NOW));
-        assertTrue(RecordReader.believable(record("2026-01-01T10:00:00Z", 2, Outcome.SUCCEEDED), 3, NOW));
-        assertTrue(!RecordReader.believable(record("2026-01-01T10:00:00Z", 4, Outcome.SUCCEEDED), 3, NOW));
-        assertTrue(RecordReader.believable(record("2026-01-01T10:05:30Z", 3, Outcome.SUCCEEDED), 3, NOW),
-                "exactly the tolerance ahead");
-        assertTrue(!RecordReader.believable(record("2026-01-01T10:05:31Z", 3, Outcome.SUCCEEDED), 3, NOW));
+    void aRecordIsBelievedFromThisTermOrBeforeWhereverItsSlotIs() {
+        assertTrue(RecordReader.believable(record("2026-01-01T10:00:00Z", 3, Outcome.SUCCEEDED), 3));
+        assertTrue(RecordReader.believable(record("2026-01-01T10:00:00Z", 2, Outcome.SUCCEEDED), 3));
+        assertTrue(!RecordReader.believable(record("2026-01-01T10:00:00Z", 4, Outcome.SUCCEEDED), 3));
+        assertTrue(RecordReader.believable(record("2026-01-01T10:06:00Z", 3, Outcome.SUCCEEDED), 3),
+                "ahead of the clock: believed, see ClockBehindLink");
+    }
+
+    @Test
+    void aRecordAheadOfTheClockIsAheadByHowFarItsSlotIsLaterThanNow() {
+        assertEquals(java.util.Optional.of(java.time.Duration.ofSeconds(330)),
+                ClockBehind.ahead(record("2026-01-01T10:06:00Z", 3, Outcome.SUCCEEDED), NOW));
+        assertTrue(ClockBehind.ahead(record("2026-01-01T10:00:30Z", 3, Outcome.SUCCEEDED), NOW).isEmpty(),
+                "a slot at the clock's now is not ahead (a late fire of a recorded slot is already-run)");
+        assertTrue(ClockBehind.ahead(record("2026-01-01T10:00:00Z", 3, Outcome.SUCCEEDED), NOW).isEmpty());
     }
 }

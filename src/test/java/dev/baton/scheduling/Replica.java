@@ -1,15 +1,19 @@
 package dev.baton.scheduling;
 
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Queue;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import dev.baton.LeaseRef;
 import dev.baton.Term;
+import dev.baton.clock.ClusterClock;
 import dev.baton.election.ElectionObserver;
 import dev.baton.election.ElectionSettings;
 import dev.baton.election.LeaderElector;
@@ -18,13 +22,16 @@ import dev.baton.election.PauseBeforeTaking;
 import dev.baton.election.Ticker;
 import dev.baton.store.KubernetesLeaseStore;
 import dev.baton.store.LeaseStore;
+import dev.baton.store.LeaseStoreException;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 
 /**
  * One replica of the service logic without CDI: its own API client, electors and {@link JobRunner}, as a
- * separate process would have. Jobs append "slot@replica" to a shared list when they run.
+ * separate process would have. Jobs append "slot@replica" to a shared list when they run. It may have a wall clock
+ * of its own, measured against the API server's {@code Date} headers by a {@link ClusterClock} on its client, as
+ * the application's is; and the test can make it stand aside, so that leadership goes where the test wants.
  */
 final class Replica implements AutoCloseable {
 
@@ -39,6 +46,8 @@ final class Replica implements AutoCloseable {
     }
 
     final String name;
+    /** This replica's wall clock. */
+    final Clock clock;
     final KubernetesClient client;
     final LeaseStore store;
     final JobRunner runner;
@@ -46,17 +55,45 @@ final class Replica implements AutoCloseable {
     final Map<String, LeaderElector> electors = new ConcurrentHashMap<>();
     final Map<String, Body> bodies = new ConcurrentHashMap<>();
     final Queue<Term> termsStarted = new ConcurrentLinkedQueue<>();
+    /** Null unless measured: this replica's offset from the API server's clock. */
+    final ClusterClock clusterClock;
+    /** Job Leases: electors guarded by the runner's {@link ClockSkew}, as {@code JobManager} builds them. */
+    final Set<String> jobLeases = ConcurrentHashMap.newKeySet();
+    /** While true this replica takes no Lease (it keeps and renews those it holds). */
+    final AtomicBoolean standAside = new AtomicBoolean();
 
     Replica(String name, KubernetesClient admin, String namespace, MutableClock clock, int maxRecords) {
-        this(name, admin, namespace, clock, maxRecords, JobRunner.DEFAULT_HISTORY);
+        this(name, admin, namespace, clock, null, maxRecords, JobRunner.DEFAULT_HISTORY);
     }
 
     Replica(String name, KubernetesClient admin, String namespace, MutableClock clock, int maxRecords, int history) {
+        this(name, admin, namespace, clock, null, maxRecords, history);
+    }
+
+    /**
+     * @param clock this replica's wall clock (slots, records)
+     * @param clusterClock measures {@code clock} against the server's {@code Date} headers when not null, and the
+     *        runner refuses slots when it is off, as in the application
+     */
+    Replica(String name, KubernetesClient admin, String namespace, Clock clock, ClusterClock clusterClock,
+            int maxRecords) {
+        this(name, admin, namespace, clock, clusterClock, maxRecords, JobRunner.DEFAULT_HISTORY);
+    }
+
+    Replica(String name, KubernetesClient admin, String namespace, Clock clock, ClusterClock clusterClock,
+            int maxRecords, int history) {
         this.name = name;
-        this.client = new KubernetesClientBuilder().withConfig(admin.getConfiguration()).build();
+        this.clock = clock;
+        this.clusterClock = clusterClock;
+        KubernetesClientBuilder builder = new KubernetesClientBuilder().withConfig(admin.getConfiguration());
+        if (clusterClock != null) {
+            builder.withHttpClientBuilderConsumer(http -> http.addOrReplaceInterceptor("baton-cluster-clock",
+                    clusterClock.interceptor()));
+        }
+        this.client = builder.build();
         this.store = new KubernetesLeaseStore(client, namespace, "baton-test");
         this.runner = new JobRunner(name, electors::get, clock, meters, false, maxRecords, history,
-                Duration.ofSeconds(5));
+                Duration.ofSeconds(5), clusterClock);
     }
 
     /** Starts competing for {@code lease}. */
@@ -70,18 +107,52 @@ final class Replica implements AutoCloseable {
                 () -> (int) electors.values().stream().filter(LeaderElector::isLeader).count(), step));
     }
 
+    /**
+     * Starts competing for {@code lease} as a job Lease as {@code JobManager} and {@code ClockSkewReleases} do: not
+     * taken while this replica's clock is off, released when it turns off.
+     */
+    LeaderElector electJobLease(String lease) {
+        jobLeases.add(lease);
+        return elect(lease, runner.clockSkew().guarding(PauseBeforeTaking.NONE));
+    }
+
     private LeaderElector elect(String lease, PauseBeforeTaking pause) {
+        PauseBeforeTaking unlessStandingAside = new PauseBeforeTaking() {
+            @Override
+            public Duration beforeTaking() {
+                return pause.beforeTaking();
+            }
+
+            @Override
+            public boolean mayTake() {
+                return !standAside.get() && pause.mayTake();
+            }
+        };
         LeaderElector elector = new LeaderElector(store, new ElectionSettings(lease, name, LEASE, DEADLINE, RETRY),
                 new ElectionObserver() {
                     @Override
                     public void leadershipAcquired(Term term) {
                         termsStarted.add(term);
                         runner.termStarted(term);
+                        afterRound(lease);
                     }
-                }, Ticker.SYSTEM, pause);
+
+                    @Override
+                    public void attempted(LeaseRef ref, boolean asLeader, Duration latency,
+                            LeaseStoreException failure) {
+                        afterRound(lease);
+                    }
+                }, Ticker.SYSTEM, unlessStandingAside);
         electors.put(lease, elector);
         elector.start();
         return elector;
+    }
+
+    private void afterRound(String lease) {
+        LeaderElector elector = electors.get(lease);
+        if (elector != null && jobLeases.contains(lease)) {
+            runner.clockSkew().afterRound(elector);
+        }
     }
 
     boolean leads(String lease) {
