@@ -59,8 +59,10 @@ final class CurrentTerm {
         synchronized (lock) {
             term = started;
         }
-        arm(started);
+        // Announced before the watchdog is armed, so that "lost" never reaches observers before "acquired" (a win
+        // answered just inside the renew deadline). Validity does not wait for the watchdog: it is judged on the clock.
         announcer.began(started);
+        arm(started);
         return started;
     }
 

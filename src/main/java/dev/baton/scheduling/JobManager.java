@@ -28,6 +28,7 @@ import dev.baton.clock.ClusterClock;
 import dev.baton.config.ApiRequestTimeout;
 import dev.baton.config.BatonConfig;
 import dev.baton.election.Elections;
+import dev.baton.election.PauseBeforeTaking;
 import dev.baton.election.LeaderElector;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -61,6 +62,8 @@ public class JobManager implements Overruns {
     private final Map<String, JobSpec> gateOnly = new ConcurrentHashMap<>();
     private final ScheduledMethods scheduledMethods = new ScheduledMethods();
     private volatile boolean discovered;
+    /** Set first thing at shutdown: no job Lease is taken from then on. */
+    private volatile boolean stopping;
 
     JobManager(Elections elections, BatonConfig config, JobsConfig jobsConfig, BeanManager beans,
             Instance<MeterRegistry> registries, ClusterClock clusterClock) {
@@ -105,7 +108,9 @@ public class JobManager implements Overruns {
     }
 
     void onStop(@Observes @Priority(SHUTDOWN_PRIORITY) ShutdownEvent event) {
-        // No new term on a job Lease while draining: it would only start runs that the drain then refuses.
+        // No new term on a job Lease while draining: it would only start runs that the drain then refuses. The flag
+        // also reaches an elector that the staggered start creates after this loop has run (see startJobLeases).
+        stopping = true;
         started.forEach((lease, elector) -> {
             if (jobLeases.contains(lease)) {
                 elector.stopAcquiring();
@@ -164,6 +169,21 @@ public class JobManager implements Overruns {
     }
 
     /** Starts the job Leases' electors one per spread step, so replicas starting together take them in turns. */
+    /** {@code hook}, refusing every take once the application stops (asked at each take, on the elector's thread). */
+    private PauseBeforeTaking notWhileStopping(PauseBeforeTaking hook) {
+        return new PauseBeforeTaking() {
+            @Override
+            public Duration beforeTaking() {
+                return hook.beforeTaking();
+            }
+
+            @Override
+            public boolean mayTake() {
+                return !stopping && hook.mayTake();
+            }
+        };
+    }
+
     private void startJobLeases() {
         List<String> leases = new ArrayList<>(jobLeases);
         leases.sort(null);
@@ -171,10 +191,12 @@ public class JobManager implements Overruns {
             return;
         }
         dev.baton.election.LeaseSpreading.startOneByOne(leases, jobsConfig.spreadStep().multipliedBy(4), lease -> {
-            if (!runner.draining()) {
-                // Spread over replicas, and never taken by a replica whose clock is off (ClockSkew).
-                started.put(lease, elections.forLease(lease, runner.clockSkew().guarding(dev.baton.election
-                        .LeaseSpreading.pausePerLeaseHeld(this::jobLeasesHeld, jobsConfig.spreadStep()))));
+            if (!stopping) {
+                // Spread over replicas, never taken by a replica whose clock is off (ClockSkew), nor once the
+                // application stops: stopAcquiring() in onStop cannot reach an elector started after it looked.
+                started.put(lease, elections.forLease(lease, notWhileStopping(runner.clockSkew().guarding(
+                        dev.baton.election.LeaseSpreading.pausePerLeaseHeld(this::jobLeasesHeld,
+                                jobsConfig.spreadStep())))));
             }
         });
     }
