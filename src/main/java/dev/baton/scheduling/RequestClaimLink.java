@@ -1,7 +1,6 @@
 package dev.baton.scheduling;
 
 import java.time.Clock;
-import java.util.concurrent.CancellationException;
 
 import org.jboss.logging.Logger;
 
@@ -48,12 +47,8 @@ final class RequestClaimLink implements RunLink {
         }
         LOG.infof("Singleton job %s: running on request %s (epoch %d)", fire.spec.id(), fire.request,
                 fire.term.epoch());
-        Run run = fire.run;
-        if (!run.isValid()) {
-            // The claim landed: the token is used up. Say truthfully that it did not run (while the term is valid).
-            end.end(run, fire.elector, new CancellationException("stopped before it began: "
-                    + (run.stopReason != null ? run.stopReason : "its term (epoch " + fire.term.epoch() + ") ended")));
-            return fire.skippedResult();
+        if (!fire.run.isValid()) {
+            return end.stoppedBeforeItBegan(fire); // the claim landed: the token is used up
         }
         return next.invoke(fire);
     }

@@ -66,6 +66,18 @@ final class RunEnd {
         return failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
     }
 
+    /**
+     * The Lease already says this run began (its started record or its request's claim landed), but its term ended
+     * before the method did: record truthfully that it did not run, while the term may still be valid, and give the
+     * scheduler the value of a run that did not happen. Not a skip: the slot or the token is used up.
+     */
+    Object stoppedBeforeItBegan(Fire fire) {
+        Run run = fire.run;
+        end(run, fire.elector, new CancellationException("stopped before it began: "
+                + (run.stopReason != null ? run.stopReason : "its term (epoch " + fire.term.epoch() + ") ended")));
+        return fire.skippedResult();
+    }
+
     /** Ends {@code run}, which failed with {@code failure} (null: it returned normally). */
     void end(Run run, LeaderElector elector, Throwable failure) {
         boolean stopped = run.finish();

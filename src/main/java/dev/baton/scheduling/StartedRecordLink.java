@@ -1,7 +1,6 @@
 package dev.baton.scheduling;
 
 import java.time.Clock;
-import java.util.concurrent.CancellationException;
 
 import org.jboss.logging.Logger;
 
@@ -53,13 +52,8 @@ final class StartedRecordLink implements RunLink {
                     fire.elector.lease());
             return new NotRun("record-not-written");
         }
-        Run run = fire.run;
-        if (!run.isValid()) {
-            // The Lease now says this slot started: no later leader runs it, so record truthfully that it did not
-            // (written only while the term is still valid). Not a skip: the slot is used up.
-            end.end(run, fire.elector, new CancellationException("stopped before it began: "
-                    + (run.stopReason != null ? run.stopReason : "its term (epoch " + fire.term.epoch() + ") ended")));
-            return fire.skippedResult();
+        if (!fire.run.isValid()) {
+            return end.stoppedBeforeItBegan(fire); // the Lease says this slot started: no later leader runs it
         }
         return next.invoke(fire);
     }
