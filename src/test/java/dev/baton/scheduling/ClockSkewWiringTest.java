@@ -80,10 +80,10 @@ class ClockSkewWiringTest {
                 .body("find { it.id == 'test-singleton' }.clock.trust", equalTo("BEYOND"))
                 .body("find { it.id == 'test-own-lease' }.clock.trust", equalTo("BEYOND"))
                 .body("find { it.id == 'test-per-replica' }.clock", nullValue());
-        float offset = given().get("/jobs").then().extract().path("find { it.id == 'test-singleton' }.clock"
-                + ".offsetSeconds");
-        float uncertainty = given().get("/jobs").then().extract().path("find { it.id == 'test-singleton' }.clock"
-                + ".uncertaintySeconds");
+        // Both from one answer: the estimate moves as answers arrive, so two GETs may show two different estimates.
+        var reply = given().get("/jobs").then().extract();
+        float offset = reply.path("find { it.id == 'test-singleton' }.clock.offsetSeconds");
+        float uncertainty = reply.path("find { it.id == 'test-singleton' }.clock.uncertaintySeconds");
         assertTrue(Math.abs(offset + 90) <= uncertainty + 0.001, offset + " ± " + uncertainty);
     }
 
