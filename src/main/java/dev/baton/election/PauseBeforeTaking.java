@@ -33,4 +33,20 @@ public interface PauseBeforeTaking {
     default boolean mayTake() {
         return true;
     }
+
+    /** This pause, and no take at all while {@code refuse} says so (see {@link #mayTake()}). */
+    default PauseBeforeTaking refusingWhile(java.util.function.BooleanSupplier refuse) {
+        PauseBeforeTaking pause = this;
+        return new PauseBeforeTaking() {
+            @Override
+            public Duration beforeTaking() {
+                return pause.beforeTaking();
+            }
+
+            @Override
+            public boolean mayTake() {
+                return !refuse.getAsBoolean() && pause.mayTake();
+            }
+        };
+    }
 }

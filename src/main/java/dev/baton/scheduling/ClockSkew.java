@@ -79,17 +79,7 @@ final class ClockSkew {
      * (the election asks again about every retry period).
      */
     PauseBeforeTaking guarding(PauseBeforeTaking spreading) {
-        return new PauseBeforeTaking() {
-            @Override
-            public Duration beforeTaking() {
-                return spreading.beforeTaking();
-            }
-
-            @Override
-            public boolean mayTake() {
-                return !refuses() && spreading.mayTake();
-            }
-        };
+        return spreading.refusingWhile(this::refuses);
     }
 
     /**

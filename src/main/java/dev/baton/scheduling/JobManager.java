@@ -28,7 +28,6 @@ import dev.baton.clock.ClusterClock;
 import dev.baton.config.ApiRequestTimeout;
 import dev.baton.config.BatonConfig;
 import dev.baton.election.Elections;
-import dev.baton.election.PauseBeforeTaking;
 import dev.baton.election.LeaderElector;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -169,21 +168,6 @@ public class JobManager implements Overruns {
     }
 
     /** Starts the job Leases' electors one per spread step, so replicas starting together take them in turns. */
-    /** {@code hook}, refusing every take once the application stops (asked at each take, on the elector's thread). */
-    private PauseBeforeTaking notWhileStopping(PauseBeforeTaking hook) {
-        return new PauseBeforeTaking() {
-            @Override
-            public Duration beforeTaking() {
-                return hook.beforeTaking();
-            }
-
-            @Override
-            public boolean mayTake() {
-                return !stopping && hook.mayTake();
-            }
-        };
-    }
-
     private void startJobLeases() {
         List<String> leases = new ArrayList<>(jobLeases);
         leases.sort(null);
@@ -194,9 +178,9 @@ public class JobManager implements Overruns {
             if (!stopping) {
                 // Spread over replicas, never taken by a replica whose clock is off (ClockSkew), nor once the
                 // application stops: stopAcquiring() in onStop cannot reach an elector started after it looked.
-                started.put(lease, elections.forLease(lease, notWhileStopping(runner.clockSkew().guarding(
+                started.put(lease, elections.forLease(lease, runner.clockSkew().guarding(
                         dev.baton.election.LeaseSpreading.pausePerLeaseHeld(this::jobLeasesHeld,
-                                jobsConfig.spreadStep())))));
+                                jobsConfig.spreadStep())).refusingWhile(() -> stopping)));
             }
         });
     }
@@ -206,20 +190,21 @@ public class JobManager implements Overruns {
                 .count();
     }
 
-    /** The elector of the Lease {@code leaseName}, or null while it has not started. Never creates one: non-blocking. */
+    /**
+     * The elector of the Lease {@code leaseName}, or null while it has not started. Never creates one: non-blocking.
+     */
     public LeaderElector elector(String leaseName) {
-        String lease = leaseName;
-        if (lease.equals(config.leaseName())) {
-            LeaderElector e = started.get(lease);
+        if (leaseName.equals(config.leaseName())) {
+            LeaderElector e = started.get(leaseName);
             if (e == null) {
-                e = elections.existing(lease).orElse(null);
+                e = elections.existing(leaseName).orElse(null);
                 if (e != null) {
-                    started.put(lease, e);
+                    started.put(leaseName, e);
                 }
             }
             return e;
         }
-        return started.get(lease);
+        return started.get(leaseName);
     }
 
     private Object invoke(Bean<?> bean, Method method, Instant slot) {
