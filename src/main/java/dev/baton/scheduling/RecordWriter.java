@@ -164,6 +164,14 @@ final class RecordWriter {
 
     // ------------------------------------------------------------------ run requests
 
+    /** Why the run status of request {@code token} may not be written (its rules, then the bound), or null. */
+    private String runStatusRefusal(Map<String, String> annotations, JobSpec spec, String token) {
+        String why = requestRefusal(annotations, spec, token);
+        return why != null ? why
+                : overBound(annotations, spec.runStatusKey(), ControlKeys.prefix(ControlKeys.RUN_STATUS), maxRecords,
+                        isJobOfThisApp);
+    }
+
     /**
      * Claims the run request of {@code claim} (its {@code RUNNING} run status), waiting up to the write timeout; false
      * when it was not claimed (answered already, withdrawn, over the bound, or the write failed or was late: a late
@@ -173,11 +181,7 @@ final class RecordWriter {
         String key = spec.runStatusKey();
         AtomicBoolean abandoned = new AtomicBoolean();
         CompletableFuture<Boolean> written = submit(spec, elector, term, claim, abandoned, annotations -> {
-            String why = requestRefusal(annotations, spec, claim.request());
-            if (why == null) {
-                why = overBound(annotations, key, ControlKeys.prefix(ControlKeys.RUN_STATUS), maxRecords,
-                        isJobOfThisApp);
-            }
+            String why = runStatusRefusal(annotations, spec, claim.request());
             return why != null ? Refused.because(why) : new Changes(Map.of(key, claim.toJson()), null);
         });
         return await(written, abandoned, true);
@@ -191,11 +195,7 @@ final class RecordWriter {
         String key = spec.runStatusKey();
         AtomicBoolean abandoned = new AtomicBoolean();
         CompletableFuture<Boolean> written = submit(spec, elector, term, refusal, abandoned, annotations -> {
-            String why = requestRefusal(annotations, spec, refusal.request());
-            if (why == null) {
-                why = overBound(annotations, key, ControlKeys.prefix(ControlKeys.RUN_STATUS), maxRecords,
-                        isJobOfThisApp);
-            }
+            String why = runStatusRefusal(annotations, spec, refusal.request());
             if (why != null) {
                 return Refused.because(why);
             }
