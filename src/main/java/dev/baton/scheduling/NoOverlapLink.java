@@ -14,11 +14,13 @@ import java.util.concurrent.TimeoutException;
  * The job counts as running from here until its last attempt's run has ended: for a returned {@code Uni} or stage,
  * when that completes, not when the method returns; for a job that retries, also while it waits to retry.
  * <p>
- * One exception, so that a handover costs no slot: a scheduled fire that finds the job held by a <em>catch-up</em> of
- * an earlier slot waits for it to end, then runs (still never beside it), as long as the slot after its own is not
- * due yet. A catch-up starts late by nature (when a term begins, plus its started record), and with a short schedule
- * it is often still going when the next slot fires on time: skipping that slot would lose a run that nothing else
- * stood in the way of, a slot missed on every such handover.
+ * Two exceptions, so that a handover costs no slot: a scheduled fire that finds the job held by a run of an earlier
+ * slot that is a <em>catch-up</em>, or whose method has returned and only its final record is being written, waits
+ * for it to end, then runs (still never beside it), as long as the slot after its own is not due yet. A catch-up
+ * starts late by nature (when a term begins, plus its started record), and so does the first run of a new term,
+ * whose records wait behind the term's first API calls: with a short schedule either is often still going when the
+ * next slot fires on time. Skipping that slot would lose a run that nothing but Baton's own lateness stood in the
+ * way of (a slot missed at a graceful handover, issue 11). A run that is itself still working is skipped as before.
  * <p>
  * Only this replica's runs are seen: after a handover the old leader's run has been told to stop (its term ended),
  * and the new leader does not wait for it; a job that ignores being stopped can still overlap there, as the package
@@ -68,15 +70,26 @@ final class NoOverlapLink implements RunLink {
     }
 
     /**
-     * Waits for {@code holder} to release the job when it is a catch-up of an earlier slot and {@code fire} a
-     * scheduled fire, at most until the slot after {@code fire}'s is due. A catch-up only exists for a blocking
-     * method with a cron schedule ({@code RUN_LATEST}), so this fire is on a worker thread that may wait.
+     * True when {@code holder}'s method has returned and only its final record is left. Not for a job that retries:
+     * between attempts its run has ended too, yet it still holds the job.
+     */
+    private static boolean onlyRecording(Fire holder) {
+        Run run = holder.run;
+        return run != null && run.done.isDone() && holder.spec.options().retries() == 0;
+    }
+
+    /**
+     * Waits for {@code holder} to release the job when it is a catch-up of an earlier slot or only records its end,
+     * and {@code fire} a scheduled fire of a cron job, at most until the slot after {@code fire}'s is due. Waiting
+     * is for a blocking method only: a catch-up only exists for one ({@code RUN_LATEST}), and a reactive job's fire
+     * is on the event loop, which must not wait.
      *
      * @return true when the holder has released the job (try again), false when this fire is to be skipped
      */
     private boolean awaitCatchUp(Fire fire, Fire holder) throws InterruptedException {
-        if (!holder.catchUp || fire.trigger != RunTrigger.SCHEDULE || !holder.slot.isBefore(fire.slot)
-                || fire.spec.cron().isEmpty()) {
+        if (fire.trigger != RunTrigger.SCHEDULE || !holder.slot.isBefore(fire.slot) || fire.spec.cron().isEmpty()
+                || !(holder.catchUp || onlyRecording(holder))
+                || fire.declaredAsync() || io.vertx.core.Context.isOnEventLoopThread()) {
             return false;
         }
         Instant until = fire.spec.cron().get().next(fire.slot).orElse(fire.slot);
