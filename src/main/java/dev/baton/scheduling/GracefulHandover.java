@@ -49,15 +49,15 @@ public class GracefulHandover {
     }
 
     void beforeShutdown(@Observes ShutdownDelayInitiatedEvent event) {
-        handOver();
+        handOver("pre-shutdown");
     }
 
     void onStop(@Observes @Priority(Interceptor.Priority.PLATFORM_BEFORE) ShutdownEvent event) {
-        handOver();
+        handOver("ShutdownEvent");
     }
 
     /** Once; a second call (the ShutdownEvent after the pre-shutdown phase) returns when the first has finished. */
-    synchronized void handOver() {
+    synchronized void handOver(String phase) {
         if (handedOver) {
             return;
         }
@@ -67,6 +67,6 @@ public class GracefulHandover {
         triggers.pause();
         jobs.drain();
         elections.stop();
-        LOG.debugf("Shutdown: leadership handed over in %d ms", (System.nanoTime() - began) / 1_000_000);
+        LOG.debugf("Shutdown (%s): leadership handed over in %d ms", phase, (System.nanoTime() - began) / 1_000_000);
     }
 }
