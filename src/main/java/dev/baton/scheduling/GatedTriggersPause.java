@@ -8,8 +8,9 @@ import io.quarkus.scheduler.Scheduler;
 import io.quarkus.scheduler.Trigger;
 
 /**
- * At shutdown, before the drain ({@link GracefulHandover}), pauses every trigger this package gates (each {@link SingletonJob} and each job
- * gated by {@link LeaderOnly}), so that no skip predicate is evaluated once the CDI container may be gone.
+ * At shutdown, before the drain ({@link GracefulHandover}), pauses every trigger this package gates (each
+ * {@link SingletonJob} and each job gated by {@link LeaderOnly}), so that no skip predicate is evaluated once the CDI
+ * container may be gone.
  * <p>
  * Why: Quarkus evaluates a skip predicate on a worker thread, and when it says "skip" it fires a
  * {@code SkippedExecution} event. The scheduler goes on firing through the whole shutdown (it stops when its bean

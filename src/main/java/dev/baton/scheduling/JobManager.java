@@ -37,7 +37,8 @@ import io.quarkus.runtime.StartupEvent;
  * finds every {@link SingletonJob} method at start-up (failing boot, naming the method, for a bad one) and reads
  * every bean's {@code @Scheduled} declarations, starts the electors of per-job Leases one after another, and
  * connects the runner to CDI: term starts trigger catch-up; at shutdown ({@link GracefulHandover}) it stops taking
- * Leases and drains the runs before {@link Elections} releases the Leases. {@link LeaderOnly}, the interceptor and {@code GET /jobs} look jobs up here.
+ * Leases and drains the runs before {@link Elections} releases the Leases. {@link LeaderOnly}, the interceptor and
+ * {@code GET /jobs} look jobs up here.
  */
 @Singleton
 public class JobManager implements Overruns {

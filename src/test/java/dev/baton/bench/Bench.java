@@ -13,7 +13,8 @@ import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 /**
  * The failover benchmark: one shared test API server, the START part (one process at a time, {@link StartBench}),
  * then each group of replicas in turn (Baton, fabric8's {@code LeaderElector}, the naive baseline) with the same
- * scenarios and timings, then the report under {@code target/bench/}. Settings come from {@code bench.*} system properties ({@link BenchSettings}).
+ * scenarios and timings, then the report under {@code target/bench/}. Settings come from {@code bench.*} system
+ * properties ({@link BenchSettings}).
  */
 public final class Bench {
 

@@ -70,7 +70,8 @@ final class Goals {
             String missed = bmiss.map(m -> m > 0 ? "**missed**: " + m + " slot(s) in " + n + " handovers"
                     : n < HANDOVERS_GOAL ? "0, but only " + n + " handovers (the goal asks " + HANDOVERS_GOAL + ")"
                     : "**met** (0 in " + n + " handovers)").orElse("-");
-            md.append(String.format(Locale.ROOT, "| 3. Graceful handover | missed slots, 1 s slots | %s | %s | | %s |%n",
+            md.append(String.format(Locale.ROOT,
+                    "| 3. Graceful handover | missed slots, 1 s slots | %s | %s | | %s |%n",
                     bmiss.map(m -> m + " in " + n).orElse("-"),
                     fmiss.map(m -> m + " in " + fg.get().gap().n()).orElse("-"), missed));
         } else {
