@@ -41,8 +41,9 @@ import io.quarkus.runtime.StartupEvent;
  * electors, and bridges their callbacks to CDI events and to every {@link ElectionObserver} bean (metrics, health,
  * pod labels).
  * <p>
- * On shutdown it runs late ({@link #SHUTDOWN_PRIORITY}), after observers with a lower priority such as the job
- * gate have drained their work: the leader stops its work first, then releases the Lease.
+ * On shutdown the leader stops its work first, then releases the Lease: the job layer drains its runs and calls
+ * {@link #stop()} as the first step of a graceful stop, before the rest of the shutdown. This class's own
+ * {@code ShutdownEvent} observer ({@link #SHUTDOWN_PRIORITY}, late) only stops what is left, when nothing did.
  */
 @Singleton
 public class Elections {
@@ -121,10 +122,22 @@ public class Elections {
     }
 
     void onStop(@Observes @Priority(SHUTDOWN_PRIORITY) ShutdownEvent event) {
+        stop();
+    }
+
+    /**
+     * Ends every term, releases the Leases this process holds (unless {@code baton.release-on-shutdown} is false) and
+     * stops every elector, waiting up to the renew deadline; from then on no elector starts. Called once the work
+     * that runs under the terms has stopped; the second and later calls do nothing.
+     */
+    public void stop() {
         started = false;
         // All at once: shutdown takes as long as the slowest Lease, not the sum of them.
         Map<LeaderElector, java.util.concurrent.CompletableFuture<Void>> closing = new java.util.LinkedHashMap<>();
         synchronized (electors) {
+            if (stopping) {
+                return;
+            }
             stopping = true; // from here on forLease() starts nothing, so no elector escapes the close below
             electors.values().forEach(e -> closing.put(e, e.closeAsync(config.releaseOnShutdown())));
         }

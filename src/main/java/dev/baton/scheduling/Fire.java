@@ -36,6 +36,11 @@ final class Fire {
     boolean mayBlock;
     /** The attempt under way, from 1: {@link RetryLink} counts it up and binds a new run for each. */
     int attempt = 1;
+    /**
+     * Completes when this fire no longer holds its job ({@link NoOverlapLink}): a scheduled fire waiting behind this
+     * one, a catch-up, may go on. Completed from any thread.
+     */
+    final CompletableFuture<Void> released = new CompletableFuture<>();
 
     Fire(JobSpec spec, Instant slot, RunTrigger trigger, String request, Class<?> returnType, Callable<Object> body) {
         this.spec = spec;

@@ -1,18 +1,16 @@
 package dev.baton.scheduling;
 
-import jakarta.annotation.Priority;
-import jakarta.enterprise.event.Observes;
 import jakarta.inject.Singleton;
 
 import org.jboss.logging.Logger;
 
-import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.scheduler.Scheduler;
 import io.quarkus.scheduler.Trigger;
 
 /**
- * At shutdown, before the drain, pauses every trigger this package gates (each {@link SingletonJob} and each job
- * gated by {@link LeaderOnly}), so that no skip predicate is evaluated once the CDI container may be gone.
+ * At shutdown, before the drain ({@link GracefulHandover}), pauses every trigger this package gates (each
+ * {@link SingletonJob} and each job gated by {@link LeaderOnly}), so that no skip predicate is evaluated once the CDI
+ * container may be gone.
  * <p>
  * Why: Quarkus evaluates a skip predicate on a worker thread, and when it says "skip" it fires a
  * {@code SkippedExecution} event. The scheduler goes on firing through the whole shutdown (it stops when its bean
@@ -27,9 +25,6 @@ import io.quarkus.scheduler.Trigger;
 @Singleton
 public class GatedTriggersPause {
 
-    /** Before {@link JobManager}'s drain. */
-    static final int SHUTDOWN_PRIORITY = JobManager.SHUTDOWN_PRIORITY - 100;
-
     private static final Logger LOG = Logger.getLogger(GatedTriggersPause.class);
 
     private final Scheduler scheduler;
@@ -40,7 +35,8 @@ public class GatedTriggersPause {
         this.jobs = jobs;
     }
 
-    void onStop(@Observes @Priority(SHUTDOWN_PRIORITY) ShutdownEvent event) {
+    /** Pauses the gated triggers; called by {@link GracefulHandover} before the drain. */
+    void pause() {
         if (!scheduler.isStarted()) {
             return; // nothing fires (and pausing a scheduler that never started throws)
         }

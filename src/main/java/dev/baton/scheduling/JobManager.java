@@ -12,7 +12,6 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
-import jakarta.annotation.Priority;
 import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.inject.Any;
 import jakarta.enterprise.inject.Instance;
@@ -31,21 +30,18 @@ import dev.baton.election.Elections;
 import dev.baton.election.LeaderElector;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 
 /**
  * The CDI side of the application's singleton jobs (the {@link JobRunner} holds their policy and knows no CDI):
  * finds every {@link SingletonJob} method at start-up (failing boot, naming the method, for a bad one) and reads
  * every bean's {@code @Scheduled} declarations, starts the electors of per-job Leases one after another, and
- * connects the runner to CDI: term starts trigger catch-up, shutdown drains before {@link Elections} releases the
- * Leases. {@link LeaderOnly}, the interceptor and {@code GET /jobs} look jobs up here.
+ * connects the runner to CDI: term starts trigger catch-up; at shutdown ({@link GracefulHandover}) it stops taking
+ * Leases and drains the runs before {@link Elections} releases the Leases. {@link LeaderOnly}, the interceptor and
+ * {@code GET /jobs} look jobs up here.
  */
 @Singleton
 public class JobManager implements Overruns {
-
-    /** Drains before {@link Elections} ends terms and releases Leases. */
-    public static final int SHUTDOWN_PRIORITY = Elections.SHUTDOWN_PRIORITY - 100;
 
     private static final Logger LOG = Logger.getLogger(JobManager.class);
 
@@ -106,16 +102,25 @@ public class JobManager implements Overruns {
         runner.termStarted(event.term());
     }
 
-    void onStop(@Observes @Priority(SHUTDOWN_PRIORITY) ShutdownEvent event) {
-        // No new term on a job Lease while draining: it would only start runs that the drain then refuses. The flag
-        // also reaches an elector that the staggered start creates after this loop has run (see startJobLeases).
+    /**
+     * The first step of a graceful stop ({@link GracefulHandover}): no Lease is taken from here on, neither a job
+     * Lease nor the service Lease (a standby stopping while its leader hands over must not take over only to hand
+     * over in turn).
+     */
+    void stopTaking() {
+        // The flag also reaches an elector that the staggered start creates after this loop has run (see
+        // startJobLeases).
         stopping = true;
-        started.forEach((lease, elector) -> {
-            if (jobLeases.contains(lease)) {
-                elector.stopAcquiring();
-            }
-        });
-        // A run that ignored being stopped may still act: its Lease is closed without release, left to expire.
+        started.values().forEach(LeaderElector::stopAcquiring);
+        elections.existing(config.leaseName()).ifPresent(LeaderElector::stopAcquiring);
+    }
+
+    /**
+     * Waits for the singleton runs to end (up to {@code baton.jobs.drain-timeout}, then stops them) and closes the
+     * Leases of runs that ignored being stopped without releasing them: left to expire, as a release would let a
+     * standby start at once and overlap with them. Their Leases are then left alone by {@link Elections#stop()}.
+     */
+    void drain() {
         elections.closeWithoutRelease(runner.drain(jobsConfig.drainTimeout()));
     }
 
@@ -177,7 +182,7 @@ public class JobManager implements Overruns {
         dev.baton.election.LeaseSpreading.startOneByOne(leases, jobsConfig.spreadStep().multipliedBy(4), lease -> {
             if (!stopping) {
                 // Spread over replicas, never taken by a replica whose clock is off (ClockSkew), nor once the
-                // application stops: stopAcquiring() in onStop cannot reach an elector started after it looked.
+                // application stops: stopTaking() cannot reach an elector started after it looked.
                 started.put(lease, elections.forLease(lease, runner.clockSkew().guarding(
                         dev.baton.election.LeaseSpreading.pausePerLeaseHeld(this::jobLeasesHeld,
                                 jobsConfig.spreadStep())).refusingWhile(() -> stopping)));

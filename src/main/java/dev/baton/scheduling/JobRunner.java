@@ -231,7 +231,7 @@ public final class JobRunner implements Overruns {
             links.add(next -> new ClaimLink(next, jobs::get));
         }
         if (options.overlap() == Overlap.SKIP) {
-            links.add(next -> new NoOverlapLink(next, active));
+            links.add(next -> new NoOverlapLink(next, active, clock));
         }
         links.add(next -> new BindToTermLink(next, runs));
         if (manual) {

@@ -4,6 +4,8 @@ import java.util.Optional;
 
 import jakarta.inject.Singleton;
 
+import org.jboss.logging.Logger;
+
 import io.quarkus.scheduler.Scheduled;
 import io.quarkus.scheduler.ScheduledExecution;
 
@@ -22,6 +24,8 @@ import io.quarkus.scheduler.ScheduledExecution;
 @Singleton
 public class LeaderOnly implements Scheduled.SkipPredicate {
 
+    private static final Logger LOG = Logger.getLogger(LeaderOnly.class);
+
     private final JobManager jobs;
 
     LeaderOnly(JobManager jobs) {
@@ -34,6 +38,7 @@ public class LeaderOnly implements Scheduled.SkipPredicate {
                 .orElseGet(() -> jobs.gateOnly(execution.getTrigger().getId()));
         Optional<String> skip = jobs.runner().skipReason(spec);
         if (skip.isPresent()) {
+            LOG.debugf("Job %s: slot %s skipped (%s)", spec.id(), execution.getScheduledFireTime(), skip.get());
             jobs.runner().skipped(spec, skip.get());
             return true;
         }

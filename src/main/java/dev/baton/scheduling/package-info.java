@@ -9,7 +9,8 @@
  * {@link dev.baton.scheduling.LeaderOnly} (the skip predicate, a non-blocking read of the elector's term).</li>
  * <li>{@link dev.baton.scheduling.JobManager}: the CDI side. Finds and checks the jobs and reads the
  * {@code @Scheduled} declarations once at start-up, starts per-job Leases, and connects term starts (catch-up) and
- * shutdown (drain, then {@code Elections.closeWithoutRelease} for runs that ignored it) to the runner.</li>
+ * shutdown (drain, then {@code Elections.closeWithoutRelease} for runs that ignored it) to the runner;
+ * {@link dev.baton.scheduling.GracefulHandover} puts the shutdown steps in order, first of all.</li>
  * <li>{@link dev.baton.scheduling.JobRunner}: the policy, knowing no CDI, so tests run several replicas of it in one
  * JVM against one API server. A fire goes through a chain of small {@link dev.baton.scheduling.RunLink}s, one idea
  * each, as Quarkus builds its invoker from decorators: skip report, gate, clock skew, suspended, clock behind,
@@ -50,9 +51,11 @@
  * {@code clock-behind}); and a replica whose clock is provably off the cluster's by more than
  * {@code baton.jobs.max-clock-skew} runs no slot and holds no job Lease ({@code ClockSkew}: {@code clock-skew}). The
  * first holds when nothing can be measured; the second keeps the jobs running on a good clock instead of pausing.</li>
- * <li><b>Shutdown drains first.</b> The gated triggers are paused ({@code GatedTriggersPause}: no skip is decided
- * once the container may be gone), then the drain runs, before {@code Elections} releases the Leases, so an
- * interrupted run's outcome is recorded while the term is still held.</li>
+ * <li><b>Shutdown hands over first, and drains before it releases.</b> On SIGTERM, in Quarkus's pre-shutdown phase
+ * (before the HTTP server's graceful shutdown and every {@code ShutdownEvent} observer), no Lease is taken any more,
+ * the gated triggers are paused ({@code GatedTriggersPause}: no skip is decided once the container may be gone),
+ * the drain runs, and then {@code Elections} releases the Leases, so an interrupted run's outcome is recorded while
+ * the term is still held and a standby takes over while the rest of the process shuts down.</li>
  * </ul>
  */
 package dev.baton.scheduling;

@@ -11,9 +11,10 @@ import org.jboss.logging.Logger;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 
 /**
- * The failover benchmark: one shared test API server, then each group of replicas in turn (Baton, fabric8's
- * {@code LeaderElector}, the naive baseline) with the same scenarios and timings, then the report under
- * {@code target/bench/}. Settings come from {@code bench.*} system properties ({@link BenchSettings}).
+ * The failover benchmark: one shared test API server, the START part (one process at a time, {@link StartBench}),
+ * then each group of replicas in turn (Baton, fabric8's {@code LeaderElector}, the naive baseline) with the same
+ * scenarios and timings, then the report under {@code target/bench/}. Settings come from {@code bench.*} system
+ * properties ({@link BenchSettings}).
  */
 public final class Bench {
 
@@ -32,10 +33,21 @@ public final class Bench {
         List<Group.Kind> kinds = Arrays.stream(System.getProperty("bench.groups", "BATON,FABRIC8,NAIVE").split(","))
                 .map(String::trim).map(Group.Kind::valueOf).toList();
         List<Group.Data> data = new ArrayList<>();
+        StartBench.Result start = null;
         try (MockApiServer api = MockApiServer.start(0)) {
             api.client().namespaces().resource(new NamespaceBuilder()
                     .withNewMetadata().withName(BenchSettings.NAMESPACE).endMetadata().build()).create();
-            for (Group.Kind kind : kinds) {
+            if (settings.scenarios().contains(Scenario.START)) {
+                // First, on a quiet machine: one process at a time, nothing else running.
+                LOG.info("Benchmark part: START");
+                try {
+                    start = StartBench.run(settings, api, kinds);
+                } finally {
+                    Replica.killAll();
+                }
+            }
+            boolean disruptions = settings.scenarios().stream().anyMatch(Scenario::disruption);
+            for (Group.Kind kind : disruptions ? kinds : List.<Group.Kind>of()) {
                 LOG.infof("Benchmark group: %s", kind.title);
                 try (Group group = new Group(kind, settings, api)) {
                     group.start();
@@ -51,7 +63,7 @@ public final class Bench {
                 }
             }
         }
-        BenchResult result = BenchResult.of(data);
+        BenchResult result = BenchResult.of(data, start);
         Report.write(settings, result);
         return result;
     }

@@ -13,9 +13,9 @@ import java.util.TreeMap;
  * What a benchmark run measured, per group, computed from the replicas' audit logs, the fenced sink's log, the
  * harness's Lease watch and the proxies' request logs. Safety figures (duplicates, overlaps, stale writes) are
  * attributed to the scenario whose aftermath they fall in: from one second before a disruption to one second
- * before the next.
+ * before the next. {@code start} is the START part's samples (null when it did not run).
  */
-record BenchResult(List<GroupResult> groups) {
+record BenchResult(List<GroupResult> groups, StartBench.Result start) {
 
     /** One group's figures. */
     record GroupResult(Group.Kind kind, Map<Scenario, ScenarioResult> scenarios, Safety total, Steady steady,
@@ -73,7 +73,11 @@ record BenchResult(List<GroupResult> groups) {
     }
 
     static BenchResult of(List<Group.Data> groups) {
-        return new BenchResult(groups.stream().map(BenchResult::analyse).toList());
+        return of(groups, null);
+    }
+
+    static BenchResult of(List<Group.Data> groups, StartBench.Result start) {
+        return new BenchResult(groups.stream().map(BenchResult::analyse).toList(), start);
     }
 
     private static GroupResult analyse(Group.Data d) {

@@ -71,9 +71,9 @@ class BenchResultTest {
     }
 
     private static BenchResult.GroupResult analyse(List<Run> runs, List<Change> changes, List<FencedSink.Write> writes) {
-        BenchSettings settings = new BenchSettings(Path.of("x.jar"), "", Path.of("target"), 3, 1, Duration.ofSeconds(4),
-                Duration.ofSeconds(3), Duration.ofSeconds(1), Duration.ofMillis(100), Duration.ofSeconds(1),
-                Duration.ofSeconds(1), List.of(), List.of());
+        BenchSettings settings = new BenchSettings(Path.of("x.jar"), "", Path.of("target"), 3, 1, 1, 1,
+                Duration.ofSeconds(4), Duration.ofSeconds(3), Duration.ofSeconds(1), Duration.ofMillis(100),
+                Duration.ofSeconds(1), Duration.ofSeconds(1), List.of(), List.of(), "", List.of());
         Group.Data data = new Group.Data(Group.Kind.BATON, settings, new Audit(runs, changes), writes, List.of(),
                 List.of(), null, T - 10_000, T + 10_000, List.of(), null);
         return BenchResult.of(List.of(data)).groups().get(0);

@@ -103,7 +103,8 @@ public final class Fabric8Replica {
             }
             client.close();
         }));
-        System.out.println("Fabric8Replica " + identity + " started");
+        // The harness times the start from this line (Baton's own is Quarkus's "started in" line, timestamped).
+        System.out.println("Fabric8Replica " + identity + " started at " + System.currentTimeMillis());
         // One elector ends when leadership is lost and cannot be reused: a candidate that wants to lead again builds
         // another, as fabric8 asks.
         while (!shuttingDown.get()) {

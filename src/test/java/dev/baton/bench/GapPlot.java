@@ -57,7 +57,8 @@ final class GapPlot {
             g.setColor(Color.DARK_GRAY);
             g.drawString(tick + " ms", 10, y + 4);
         }
-        Scenario[] scenarios = Scenario.values();
+        Scenario[] scenarios = java.util.Arrays.stream(Scenario.values()).filter(Scenario::disruption)
+                .toArray(Scenario[]::new);
         int slot = plotW / scenarios.length;
         for (int i = 0; i < scenarios.length; i++) {
             int x0 = LEFT + i * slot;

@@ -96,7 +96,8 @@ final class Group implements AutoCloseable {
             api.client().pods().inNamespace(BenchSettings.NAMESPACE).resource(new PodBuilder().withNewMetadata()
                     .withName(name).endMetadata().build()).create();
             CutProxy proxy = new CutProxy(name, api.port());
-            replicas.add(new Replica(name, command(name, proxy.port()), dir.resolve(name + ".log"), proxy));
+            replicas.add(new Replica(name, command(kind, settings, name, lease, proxy.port(),
+                    dir.resolve(name + ".audit"), sink.url()), dir.resolve(name + ".log"), proxy));
         }
     }
 
@@ -131,8 +132,12 @@ final class Group implements AutoCloseable {
     }
 
     void runScenarios() {
-        for (int cycle = 1; cycle <= settings.cycles(); cycle++) {
+        int cycles = settings.scenarios().stream().mapToInt(settings::cyclesOf).max().orElse(0);
+        for (int cycle = 1; cycle <= cycles; cycle++) {
             for (Scenario scenario : settings.scenarios()) {
+                if (scenario == Scenario.START || cycle > settings.cyclesOf(scenario)) {
+                    continue; // START is a part of its own (StartBench); GRACEFUL may have more cycles than the rest
+                }
                 if (scenario == Scenario.SKEW) {
                     runSkew(cycle);
                     continue;
@@ -314,11 +319,20 @@ final class Group implements AutoCloseable {
                 .orElseThrow(() -> new IllegalStateException("No replica named " + name));
     }
 
-    private List<String> command(String name, int proxyPort) {
+    /**
+     * The command line of a replica of {@code kind} named {@code name} electing on {@code lease} through the proxy
+     * at {@code proxyPort}: the same JVM options for both kinds ({@link BenchSettings#jvmOptions()}), plus Baton's
+     * AppCDS archive when the build made one.
+     */
+    static List<String> command(Kind kind, BenchSettings settings, String name, String lease, int proxyPort,
+            Path auditFile, String sinkUrl) {
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         cmd.addAll(settings.jvmOptions());
-        String audit = dir.resolve(name + ".audit").toAbsolutePath().toString();
+        if (kind != Kind.FABRIC8) {
+            cmd.addAll(settings.batonCds());
+        }
+        String audit = auditFile.toAbsolutePath().toString();
         if (kind == Kind.FABRIC8) {
             cmd.addAll(List.of("-cp", settings.classpath(),
                     "-Dkubernetes.master=http://127.0.0.1:" + proxyPort,
@@ -334,7 +348,7 @@ final class Group implements AutoCloseable {
                     Long.toString(settings.leaseDuration().toMillis()),
                     Long.toString(settings.renewDeadline().toMillis()),
                     Long.toString(settings.retryPeriod().toMillis()),
-                    audit, sink.url(), Long.toString(settings.work().toMillis())));
+                    audit, sinkUrl, Long.toString(settings.work().toMillis())));
             return cmd;
         }
         cmd.addAll(List.of(
@@ -354,7 +368,7 @@ final class Group implements AutoCloseable {
                 "-Dbaton.bench.enabled=true",
                 "-Dbaton.bench." + (kind == Kind.BATON ? "leader-cron" : "naive-cron") + "=* * * * * ?",
                 "-Dbaton.bench.audit-file=" + audit,
-                "-Dbaton.bench.sink-url=" + sink.url(),
+                "-Dbaton.bench.sink-url=" + sinkUrl,
                 "-Dbaton.bench.work=" + settings.work().toMillis() + "ms",
                 "-jar", settings.jar().toAbsolutePath().toString()));
         return cmd;

@@ -2,6 +2,11 @@ package dev.baton.bench;
 
 /** What the harness does to the leader. */
 enum Scenario {
+    /**
+     * Not a disruption: processes started one at a time on a free Lease, Baton and fabric8 alternating, timed from
+     * process start to "started" and to leadership, and measured (RSS) once they have led a few seconds.
+     */
+    START("start, one process at a time"),
     /** SIGTERM: a rolling update or a scale-down. */
     GRACEFUL("graceful stop (SIGTERM)"),
     /** SIGKILL: the node or the container died. */
@@ -20,5 +25,10 @@ enum Scenario {
 
     Scenario(String title) {
         this.title = title;
+    }
+
+    /** True for the scenarios that disrupt a leader (all but START). */
+    boolean disruption() {
+        return this != START;
     }
 }

@@ -261,6 +261,45 @@ class SingletonJobRunnerTest extends ApiServerReplicas {
     }
 
     @Test
+    void theSlotThatFiresWhileAHandoversCatchUpStillRunsRunsAfterItOnTheNewLeader() throws Exception {
+        // A graceful handover with a short schedule: the new leader catches up the slot that fell into the
+        // handover, starting late as catch-ups do, and the next slot fires on time while that run still goes on.
+        String lease = lease("every-minute");
+        JobSpec job = new JobSpec("minutely", lease, CatchUp.RUN_LATEST, Optional.empty(), "cron 0 * * * * ?",
+                Optional.of(new CronSlots("0 * * * * ?", "quartz", ZoneOffset.UTC)));
+        clock.set(at("10:00:00"));
+        Replica a = replica("a");
+        a.register(job, ran, null);
+        a.elect(lease);
+        awaitLeader(List.of(a), lease);
+        a.fire(job, at("10:00:00"), ran);
+        a.close(); // graceful: released
+
+        clock.set(at("10:01:59"));
+        CountDownLatch catchUpRunning = new CountDownLatch(1);
+        CountDownLatch catchUpMayEnd = new CountDownLatch(1);
+        Replica b = replica("b");
+        b.register(job, ran, (replica, run) -> {
+            if (run.catchUp()) {
+                catchUpRunning.countDown();
+                catchUpMayEnd.await();
+            }
+            return null;
+        });
+        b.elect(lease);
+        assertTrue(catchUpRunning.await(PATIENCE.toSeconds(), TimeUnit.SECONDS), "10:01 is caught up: " + ran);
+        clock.set(at("10:02:00"));
+        Future<Object> onTime = pool.submit(() -> b.fire(job, at("10:02:00"), ran));
+        Thread.sleep(200); // the fire reaches the running catch-up (and, before the fix, was skipped at once)
+        catchUpMayEnd.countDown();
+        onTime.get(PATIENCE.toSeconds(), TimeUnit.SECONDS);
+
+        assertEquals(List.of(at("10:00:00") + "@a", at("10:01:00") + "@b (catch-up)", at("10:02:00") + "@b"), ran,
+                "the slot that fired during the catch-up ran after it, once, never beside it");
+        assertEquals(0, b.count("baton.job.skips", "reason", "still-running"));
+    }
+
+    @Test
     void aSlotStartedByALeaderThatCrashedIsNotRunAgain() throws Exception {
         String lease = lease("crash");
         JobSpec job = new JobSpec("billing", lease, CatchUp.RUN_LATEST, Optional.empty(), "cron 0 * * * * ?",
