@@ -18,7 +18,8 @@ import io.fabric8.kubernetes.api.model.PodBuilder;
  * One size of the SCALE benchmark for one kind of replica: its own test API server and namespace, the replicas on
  * the service Lease and {@code leases} job Leases, and one steady window measured in sub-windows. The first replica
  * starts alone and takes every Lease; the others start once it holds them all, so that the window has one leader
- * holding everything and standbys holding nothing (the idle standby the goal is about). Every wait is bounded.
+ * holding everything and standbys holding nothing (the idle standby the goal is about). After the window the leader
+ * stops gracefully and the others must take every Lease. Every wait is bounded.
  */
 final class ScaleGroup implements AutoCloseable {
 
@@ -59,9 +60,10 @@ final class ScaleGroup implements AutoCloseable {
      * @param recordWrites other versions of them in the window (job records)
      * @param unsafe holder changes that could have let two replicas act (must be none)
      * @param unheld Leases with no holder when the bound ran out (must be none)
+     * @param handover after the window, the leader's graceful stop and who holds the Leases then
      */
     record Result(Kind kind, int leases, long windowMs, List<ReplicaData> replicas, String leader, int renewals,
-            int recordWrites, long allHeldMs, List<String> unsafe, List<String> unheld) {
+            int recordWrites, long allHeldMs, List<String> unsafe, List<String> unheld, Handover handover) {
 
         int totalLeases() {
             return leases + 1;
@@ -76,6 +78,16 @@ final class ScaleGroup implements AutoCloseable {
             return replicas.stream().filter(r -> !r.name().equals(leader))
                     .sorted((a, b) -> Integer.compare(a.held(), b.held())).toList();
         }
+    }
+
+    /**
+     * The leader's graceful stop (SIGTERM) after the window: every Lease must be held again by the others.
+     *
+     * @param allHeldMs from the signal to every Lease held by another replica; -1 when not within the bound
+     * @param held how many Leases each replica holds then
+     * @param unheld Leases not held by another replica when the bound ran out (must be none)
+     */
+    record Handover(long allHeldMs, Map<String, Integer> held, List<String> unheld) {
     }
 
     private final Kind kind;
@@ -168,13 +180,35 @@ final class ScaleGroup implements AutoCloseable {
         int[] writes = holders.writesBy(leader, w0, w1);
         LOG.infof("SCALE %s, %d job Leases: held %s", kind.title, leases, held);
         return new Result(kind, leases, w1 - w0, data, leader, writes[0], writes[1], allHeldMs,
-                List.of(), List.copyOf(unheld));
+                List.of(), List.copyOf(unheld), handover(leader));
+    }
+
+    /**
+     * Stops the leader gracefully and waits until the others hold every Lease: with a release each is free at once,
+     * without one a Lease is taken when it has expired. Bounded by the lease duration and a minute.
+     */
+    private Handover handover(String leaderName) {
+        Replica leader = replicas.stream().filter(r -> r.name().equals(leaderName)).findFirst().orElseThrow();
+        long t0 = System.currentTimeMillis();
+        leader.terminate();
+        boolean done = Group.poll(settings.leaseDuration().plusSeconds(60), () -> notHeldByOthers(leaderName).isEmpty());
+        long ms = done ? System.currentTimeMillis() - t0 : -1;
+        Map<String, Integer> held = holders.heldPerReplica();
+        LOG.infof("SCALE %s, %d job Leases: %s stopped (SIGTERM); %s", kind.title, leases, leaderName,
+                done ? "every Lease held again after " + ms + " ms: " + held : "not every Lease held again: " + held);
+        return new Handover(ms, held, notHeldByOthers(leaderName));
+    }
+
+    private List<String> notHeldByOthers(String leaderName) {
+        Map<String, String> now = holders.holders();
+        return leaseNames().stream().filter(l -> now.get(l) == null || now.get(l).equals(leaderName)).toList();
     }
 
     /** The result with the holder changes seen over the whole group, its stop included (call after close). */
     Result withSafety(Result r) {
         return new Result(r.kind(), r.leases(), r.windowMs(), r.replicas(), r.leader(), r.renewals(),
-                r.recordWrites(), r.allHeldMs(), holders.unsafeTakeovers(settings.renewDeadline()), r.unheld());
+                r.recordWrites(), r.allHeldMs(), holders.unsafeTakeovers(settings.renewDeadline()), r.unheld(),
+                r.handover());
     }
 
     private List<String> leaseNames() {
