@@ -23,8 +23,8 @@ import io.fabric8.kubernetes.client.WatcherException;
  */
 final class LeaseHolders implements AutoCloseable {
 
-    /** One observed version of a Lease; holder null when released or deleted. */
-    record Version(long at, String lease, String holder, String renewTime) {
+    /** One observed version of a Lease; holder null when released or deleted; duration -1 when not set. */
+    record Version(long at, String lease, String holder, String renewTime, int durationSeconds) {
     }
 
     private final List<Version> versions = new CopyOnWriteArrayList<>();
@@ -38,7 +38,8 @@ final class LeaseHolders implements AutoCloseable {
                 String holder = action == Action.DELETED || spec == null ? null : spec.getHolderIdentity();
                 versions.add(new Version(System.currentTimeMillis(), lease.getMetadata().getName(),
                         holder == null || holder.isEmpty() ? null : holder,
-                        spec == null ? null : String.valueOf(spec.getRenewTime())));
+                        spec == null ? null : String.valueOf(spec.getRenewTime()),
+                        spec == null || spec.getLeaseDurationSeconds() == null ? -1 : spec.getLeaseDurationSeconds()));
             }
 
             @Override
@@ -71,17 +72,27 @@ final class LeaseHolders implements AutoCloseable {
     /**
      * Every change of holder from one replica straight to another (no release between) that came sooner than
      * {@code renewDeadline} after the last version the first one wrote: the first one's term, which lasts at most the
-     * renew deadline from its last successful renewal, could still have been valid, so both could have acted.
+     * renew deadline from its last successful renewal, could still have been valid, so both could have acted. A
+     * release is a version without a holder (Baton's), or one whose holder shortened the lease duration (fabric8's
+     * elector, as client-go's, releases by writing a 1 s duration, and its holder field may stay).
      */
     List<String> unsafeTakeovers(Duration renewDeadline) {
         List<String> unsafe = new ArrayList<>();
         Map<String, Version> last = new HashMap<>();
+        Map<String, Boolean> released = new HashMap<>();
         for (Version v : versions) {
             Version prev = last.get(v.lease());
-            if (prev != null && prev.holder() != null && v.holder() != null && !prev.holder().equals(v.holder())
+            if (prev != null && prev.holder() != null && prev.holder().equals(v.holder())
+                    && v.durationSeconds() >= 0 && v.durationSeconds() < prev.durationSeconds()) {
+                released.put(v.lease(), true);
+            } else if (prev != null && prev.holder() != null && v.holder() != null
+                    && !prev.holder().equals(v.holder()) && !released.getOrDefault(v.lease(), false)
                     && v.at() - prev.at() < renewDeadline.toMillis()) {
                 unsafe.add(String.format("%s: %s -> %s %d ms after %s's last write", v.lease(), prev.holder(),
                         v.holder(), v.at() - prev.at(), prev.holder()));
+            }
+            if (prev == null || !Objects.equals(prev.holder(), v.holder())) {
+                released.put(v.lease(), false);
             }
             last.put(v.lease(), v);
         }
