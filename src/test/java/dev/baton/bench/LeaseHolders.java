@@ -77,6 +77,11 @@ final class LeaseHolders implements AutoCloseable {
      * elector, as client-go's, releases by writing a 1 s duration, and its holder field may stay).
      */
     List<String> unsafeTakeovers(Duration renewDeadline) {
+        return unsafeTakeovers(versions(), renewDeadline);
+    }
+
+    /** As {@link #unsafeTakeovers(Duration)}, over the given versions in the order seen. */
+    static List<String> unsafeTakeovers(List<Version> versions, Duration renewDeadline) {
         List<String> unsafe = new ArrayList<>();
         Map<String, Version> last = new HashMap<>();
         Map<String, Boolean> released = new HashMap<>();

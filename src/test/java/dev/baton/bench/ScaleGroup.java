@@ -191,7 +191,8 @@ final class ScaleGroup implements AutoCloseable {
         Replica leader = replicas.stream().filter(r -> r.name().equals(leaderName)).findFirst().orElseThrow();
         long t0 = System.currentTimeMillis();
         leader.terminate();
-        boolean done = Group.poll(settings.leaseDuration().plusSeconds(60), () -> notHeldByOthers(leaderName).isEmpty());
+        boolean done = Group.poll(settings.leaseDuration().plusSeconds(60),
+                () -> notHeldByOthers(leaderName).isEmpty());
         long ms = done ? System.currentTimeMillis() - t0 : -1;
         Map<String, Integer> held = holders.heldPerReplica();
         LOG.infof("SCALE %s, %d job Leases: %s stopped (SIGTERM); %s", kind.title, leases, leaderName,

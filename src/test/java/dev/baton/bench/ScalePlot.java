@@ -70,7 +70,7 @@ final class ScalePlot {
         int plotH = PANEL_H - TOP - BOTTOM;
         g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, 14));
         g.setColor(Color.BLACK);
-        g.drawString(m.title + " per replica", x0 + LEFT, y0 + 22);
+        g.drawString(m.title + " per replica, against job Leases", x0 + LEFT, y0 + 22);
         g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 11));
         for (int k = 0; k <= 4; k++) {
             double v = top * k / 4;
@@ -82,10 +82,9 @@ final class ScalePlot {
             g.drawString(label, x0 + LEFT - 8 - g.getFontMetrics().stringWidth(label), y + 4);
         }
         for (int i = 0; i < sizes.size(); i++) {
-            String label = sizes.get(i) + (i == sizes.size() - 1 ? " job Leases" : "");
+            String label = Integer.toString(sizes.get(i));
             int x = xOf(x0, i, sizes.size(), plotW);
-            g.drawString(label, x - g.getFontMetrics().stringWidth(sizes.get(i) + "") / 2,
-                    y0 + PANEL_H - BOTTOM + 18);
+            g.drawString(label, x - g.getFontMetrics().stringWidth(label) / 2, y0 + PANEL_H - BOTTOM + 18);
         }
         series(g, x0, y0, plotW, plotH, top, results, sizes, ScaleGroup.Kind.BATON, true, m);
         series(g, x0, y0, plotW, plotH, top, results, sizes, ScaleGroup.Kind.BATON, false, m);

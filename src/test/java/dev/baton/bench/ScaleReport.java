@@ -86,8 +86,8 @@ final class ScaleReport {
                 + "all and the standbys none. Steady window %d s in %d sub-windows of %d s: threads "
                 + "(`/proc/<pid>/status`), open watches (watch connections open through the replica's proxy), API "
                 + "requests (its proxy), CPU (utime+stime of `/proc/<pid>/stat`, %d ticks/s, in %% of one core), RSS; "
-                + "median (min–max) over the sub-windows; standby = the idle standbys' samples pooled. After the window "
-                + "the leader stops (SIGTERM) and the others must take every Lease. Baton runs two "
+                + "median (min–max) over the sub-windows; standby = the idle standbys' samples pooled. After the "
+                + "window the leader stops (SIGTERM) and the others must take every Lease. Baton runs two "
                 + "trivial jobs (every 10 s) on `scale-0000` and `scale-0001`, so its leader also writes job records. "
                 + "The whole SCALE part took %.1f min.%n%n",
                 s.sizes(), s.leaseDuration().toSeconds(), s.renewDeadline().toSeconds(), s.retryPeriod().toSeconds(),
@@ -114,8 +114,8 @@ final class ScaleReport {
         md.append("\n## Who holds what, and safety\n\n");
         md.append("| kind | job Leases | Leases held at the window's end | all held after (ms) | Lease versions in the "
                 + "window, leader's: renewals / other writes (job records) | takeovers that could let two act "
-                + "(must be 0) | Leases never held (must be none) | after the leader's SIGTERM: all held again after (ms), "
-                + "held then | Leases not held again (must be none) |\n|---|---|---|---|---|---|---|---|---|\n");
+                + "(must be 0) | Leases never held (must be none) | after the leader's SIGTERM: all held again after "
+                + "(ms), held then | Leases not held again (must be none) |\n|---|---|---|---|---|---|---|---|---|\n");
         for (ScaleGroup.Result r : results) {
             ScaleGroup.Handover h = r.handover();
             md.append(String.format(Locale.ROOT, "| %s | %d | %s | %s | %d / %d | %d%s | %s | %s, %s | %s |%n",
