@@ -70,7 +70,7 @@ final class ScalePlot {
         int plotH = PANEL_H - TOP - BOTTOM;
         g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, 14));
         g.setColor(Color.BLACK);
-        g.drawString(m.title + " per replica, against job Leases", x0 + LEFT, y0 + 22);
+        g.drawString(m.title + " per replica", x0 + LEFT, y0 + 22);
         g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 11));
         for (int k = 0; k <= 4; k++) {
             double v = top * k / 4;
@@ -86,6 +86,8 @@ final class ScalePlot {
             int x = xOf(x0, i, sizes.size(), plotW);
             g.drawString(label, x - g.getFontMetrics().stringWidth(label) / 2, y0 + PANEL_H - BOTTOM + 18);
         }
+        String axis = "job Leases (each plus the service Lease)";
+        g.drawString(axis, x0 + LEFT + (plotW - g.getFontMetrics().stringWidth(axis)) / 2, y0 + PANEL_H - BOTTOM + 33);
         series(g, x0, y0, plotW, plotH, top, results, sizes, ScaleGroup.Kind.BATON, true, m);
         series(g, x0, y0, plotW, plotH, top, results, sizes, ScaleGroup.Kind.BATON, false, m);
         series(g, x0, y0, plotW, plotH, top, results, sizes, ScaleGroup.Kind.FABRIC8, true, m);
