@@ -8,6 +8,7 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -24,6 +25,8 @@ final class CutProxy implements AutoCloseable {
     private final InetSocketAddress upstream;
     private final List<HttpRequestCounter.Request> requests = HttpRequestCounter.newLog();
     private final Set<Socket> open = ConcurrentHashMap.newKeySet();
+    /** The request reader of each open client connection, by its socket (for {@link #openWatches()}). */
+    private final Map<Socket, HttpRequestCounter> connections = new ConcurrentHashMap<>();
     private volatile boolean cut;
     private volatile boolean closed;
 
@@ -42,6 +45,18 @@ final class CutProxy implements AutoCloseable {
     /** Every request seen so far, in order. */
     List<HttpRequestCounter.Request> requests() {
         return requests;
+    }
+
+    /** Watches open now: client connections still open whose latest request was a watch. */
+    int openWatches() {
+        int n = 0;
+        for (HttpRequestCounter c : connections.values()) {
+            HttpRequestCounter.Request last = c.last();
+            if (last != null && last.isWatch()) {
+                n++;
+            }
+        }
+        return n;
     }
 
     void cut() {
@@ -69,6 +84,7 @@ final class CutProxy implements AutoCloseable {
                 server.connect(upstream, 2000);
                 open.add(server);
                 HttpRequestCounter counter = new HttpRequestCounter(requests);
+                connections.put(client, counter);
                 pump(client.getInputStream(), server.getOutputStream(), counter, client, server);
                 pump(server.getInputStream(), client.getOutputStream(), null, server, client);
             } catch (IOException e) {
@@ -109,6 +125,7 @@ final class CutProxy implements AutoCloseable {
 
     private void closeQuietly(Socket s) {
         open.remove(s);
+        connections.remove(s);
         try {
             s.close();
         } catch (IOException e) {

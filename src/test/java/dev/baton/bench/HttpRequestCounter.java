@@ -33,6 +33,7 @@ final class HttpRequestCounter {
     private long contentLength;
     private boolean chunked;
     private boolean upgrade;
+    private volatile Request last;
 
     HttpRequestCounter(List<Request> sink) {
         this.sink = sink;
@@ -40,6 +41,15 @@ final class HttpRequestCounter {
 
     static List<Request> newLog() {
         return new CopyOnWriteArrayList<>();
+    }
+
+    /**
+     * The latest request on this connection, or null before the first. A connection whose latest request is a watch
+     * is busy with it while it stays open: HTTP/1.1 answers a watch with a stream that lasts as long as the watch, and
+     * a WebSocket watch turns the whole connection into it.
+     */
+    Request last() {
+        return last;
     }
 
     void feed(byte[] buf, int off, int len) {
@@ -85,7 +95,8 @@ final class HttpRequestCounter {
                     return;
                 }
                 String[] parts = requestLine.split(" ");
-                sink.add(new Request(System.currentTimeMillis(), parts[0], parts.length > 1 ? parts[1] : ""));
+                last = new Request(System.currentTimeMillis(), parts[0], parts.length > 1 ? parts[1] : "");
+                sink.add(last);
                 if (upgrade) {
                     state = State.OPAQUE;
                 } else if (chunked) {
