@@ -131,11 +131,9 @@ final class RecordWriter {
     // ------------------------------------------------------------------ records
 
     /**
-     * Writes the job's record (with its history entry, for a final record) and waits up to the write timeout; false
-     * when nothing was written, or not in time. A caller that gives up (timeout, interrupt) on a started record
-     * cancels the write if it has not been sent yet, so that it cannot land for a slot that was not run. A final record
-     * is left to land however late: for a job without catch-up it is the only thing that keeps the next leader from
-     * running the slot again.
+     * Writes the job's started record, at once, and waits up to the write timeout; false when nothing was written, or
+     * not in time. A caller that gives up (timeout, interrupt) cancels the write if it has not been sent yet, so that
+     * it cannot land for a slot that was not run.
      */
     boolean write(JobSpec spec, LeaderElector elector, Term term, JobRecord record) {
         AtomicBoolean abandoned = new AtomicBoolean();
