@@ -127,6 +127,15 @@ abstract class ApiServerReplicas {
         return historyIn(lease, spec);
     }
 
+    /**
+     * Waits until {@code r} has renewed {@code lease} twice and still leads: a cold JVM's first writes can be slow
+     * enough on a busy machine to cost the first term, which would drop what rides on it.
+     */
+    static void awaitRenewals(Replica r, String lease) {
+        await().atMost(PATIENCE).until(() -> r.sent.stream().filter(s -> s.lease().equals(lease) && s.renewal()).count() >= 2
+                && r.leads(lease));
+    }
+
     /** The Lease's annotations, read from the API server as an operator would. */
     static Map<String, String> annotationsOf(String lease) {
         Lease l = admin.leases().inNamespace(NS).withName(lease).get();

@@ -33,15 +33,6 @@ class RidingRecordsTest extends ApiServerReplicas {
         return r.sent.subList(from, r.sent.size()).stream().filter(s -> s.lease().equals(lease)).toList();
     }
 
-    /**
-     * Waits until {@code r} has renewed {@code lease} twice and still leads: a cold JVM's first writes can be slow
-     * enough on a busy machine to cost the first term, which would drop what rides on it.
-     */
-    static void awaitRenewals(Replica r, String lease) {
-        await().atMost(PATIENCE).until(() -> putsOf(r, lease, 0).stream().filter(Replica.Sent::renewal).count() >= 2
-                && r.leads(lease));
-    }
-
     static boolean carries(Replica.Sent put, JobSpec job) {
         return put.written().annotation(job.recordKey()) != null
                 && !put.written().annotation(job.recordKey()).equals(put.previous().annotation(job.recordKey()));
