@@ -59,6 +59,8 @@ final class ElectorStateMachine {
     private final Announcer announcer;
     private final CurrentTerm term;
     private final PendingAnnotations riding = new PendingAnnotations();
+    /** The version a renewal last lost a race at: the Lease has moved on, so a fast path from it would only fail. */
+    private volatile String renewalLostAt;
     private final BooleanSupplier watching;
     private volatile boolean acquiring = true;
     private volatile boolean closed;
@@ -105,7 +107,8 @@ final class ElectorStateMachine {
         // Changes queued in this term ride along, while it is valid; a take (leading == null) never carries any.
         PendingAnnotations.Batch carried = leading != null && leading.isValid() ? riding.batchFor(leading)
                 : PendingAnnotations.Batch.EMPTY;
-        if (leading != null && last != null && records.isMine(last.record())) {
+        if (leading != null && last != null && records.isMine(last.record())
+                && !last.resourceVersion().equals(renewalLostAt)) {
             Optional<LeaseSnapshot> renewed = store.update(last, carried.applyTo(records.renewed(last.record())));
             if (renewed.isPresent()) {
                 observe(renewed.get());
@@ -164,6 +167,9 @@ final class ElectorStateMachine {
         Optional<LeaseSnapshot> written = store.update(current.get(), next);
         if (written.isEmpty()) {
             LOG.debugf("Lease %s: lost the race for version %s", leaseRef, current.get().resourceVersion());
+            if (leading != null) {
+                renewalLostAt = current.get().resourceVersion(); // the next round reads first: one PUT, not two
+            }
             return false;
         }
         observe(written.get());
