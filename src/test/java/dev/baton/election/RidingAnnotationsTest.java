@@ -14,6 +14,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -63,6 +64,15 @@ class RidingAnnotationsTest {
         return machine.withNextWrite(t, current -> Map.of(key, value));
     }
 
+    /** The future's value; a future still open after 10 s fails the test instead of hanging it. */
+    private static boolean done(CompletableFuture<Boolean> f) {
+        try {
+            return f.get(10, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            throw new AssertionError("not completed: " + e, e);
+        }
+    }
+
     private String stored(String key) {
         return store.stored().orElseThrow().annotation(key);
     }
@@ -79,7 +89,7 @@ class RidingAnnotationsTest {
         store.expect(UPDATE);
         machine.attempt();
         assertEquals(List.of(UPDATE), store.verify(), "the renewal is the only request");
-        assertTrue(landed.join());
+        assertTrue(done(landed));
         assertEquals("1", stored("baton.dev/job.a"));
         assertTrue(term.isValid());
     }
@@ -99,9 +109,9 @@ class RidingAnnotationsTest {
         store.expect(UPDATE);
         machine.attempt();
         assertEquals(List.of(UPDATE), store.verify());
-        assertTrue(first.join());
-        assertTrue(second.join());
-        assertFalse(declined.join(), "a change that declined on the version written is not reported written");
+        assertTrue(done(first));
+        assertTrue(done(second));
+        assertFalse(done(declined), "a change that declined on the version written is not reported written");
         assertEquals("2", stored("baton.dev/job.a"), "the later wins");
         assertEquals("1", stored("baton.dev/seen"));
     }
@@ -123,7 +133,7 @@ class RidingAnnotationsTest {
         store.expect(UPDATE, GET, UPDATE);
         machine.attempt();
         assertEquals(List.of(UPDATE, UPDATE, GET, UPDATE), store.verify());
-        assertTrue(landed.join());
+        assertTrue(done(landed));
         assertEquals("after payments", stored("baton.dev/job.a"));
         assertEquals("payments", stored("team.example/owner"), "another writer's annotation is kept");
     }
@@ -132,10 +142,10 @@ class RidingAnnotationsTest {
     void anAnnotationWriteOfTheSameTermCarriesThemDecidedFirst() {
         CompletableFuture<Boolean> riding = queue(term, "baton.dev/job.a", "final");
         store.expect(UPDATE);
-        assertTrue(annotations.update(term, current -> Map.of("baton.dev/job.b",
-                "saw " + current.get("baton.dev/job.a"))).join());
+        assertTrue(done(annotations.update(term, current -> Map.of("baton.dev/job.b",
+                "saw " + current.get("baton.dev/job.a")))));
         assertEquals(List.of(UPDATE), store.verify());
-        assertTrue(riding.join(), "carried by the write that happened anyway");
+        assertTrue(done(riding), "carried by the write that happened anyway");
         assertEquals("final", stored("baton.dev/job.a"));
         assertEquals("saw final", stored("baton.dev/job.b"), "the write is decided on the Lease with them applied");
 
@@ -151,7 +161,7 @@ class RidingAnnotationsTest {
         store.expect(UPDATE);
         machine.releaseNow();
         assertEquals(List.of(UPDATE), store.verify(), "one write: the release");
-        assertTrue(landed.join());
+        assertTrue(done(landed));
         LeaseRecord released = store.stored().orElseThrow();
         assertNull(released.holderIdentity());
         assertEquals("1", released.annotation("baton.dev/job.a"));
@@ -163,7 +173,7 @@ class RidingAnnotationsTest {
         store.expect(UPDATE);
         machine.shutDown(true);
         assertEquals(List.of(UPDATE), store.verify());
-        assertTrue(landed.join());
+        assertTrue(done(landed));
         assertEquals("1", stored("baton.dev/job.a"));
     }
 
@@ -175,14 +185,14 @@ class RidingAnnotationsTest {
         store.expect(UPDATE); // the late renewal lands (the Lease still shows us) and ends the term
         assertEquals(0, machine.attempt());
         assertEquals(Reason.RENEW_DEADLINE_PASSED, observer.lost(0).event().reason());
-        assertFalse(lost.join(), "dropped: their term ended before a write carried them");
+        assertFalse(done(lost), "dropped: their term ended before a write carried them");
         assertNull(stored("baton.dev/job.a"), "not carried by a renewal sent after the deadline");
 
         store.expect(GET, UPDATE); // the take of a new term
         machine.attempt();
         Term second = machine.currentTerm().orElseThrow();
         assertNotSame(term, second);
-        assertFalse(queue(term, "baton.dev/job.a", "term 1 again").join(), "an ended term queues nothing");
+        assertFalse(done(queue(term, "baton.dev/job.a", "term 1 again")), "an ended term queues nothing");
         ticker.advance(RETRY);
         store.expect(UPDATE);
         machine.attempt();
@@ -199,7 +209,7 @@ class RidingAnnotationsTest {
         ticker.advance(RETRY);
         machine.attempt();
         assertEquals(Reason.TAKEN, observer.lost(0).event().reason());
-        assertFalse(lost.join());
+        assertFalse(done(lost));
         store.seed(new LeaseRecord(null, 1, null, null, 9, Map.of(LeaderElector.RELEASED_BY_ANNOTATION, "intruder-process")));
         store.expect(GET, UPDATE);
         machine.attempt();
