@@ -143,7 +143,16 @@ final class Replica implements AutoCloseable {
         return elect(lease, runner.clockSkew().guarding(PauseBeforeTaking.NONE));
     }
 
+    /** Starts competing for {@code lease} with {@code settings} instead of the tests' short ones (benchmarks). */
+    LeaderElector elect(ElectionSettings settings) {
+        return elect(settings.leaseName(), PauseBeforeTaking.NONE, settings);
+    }
+
     private LeaderElector elect(String lease, PauseBeforeTaking pause) {
+        return elect(lease, pause, new ElectionSettings(lease, name, LEASE, DEADLINE, RETRY));
+    }
+
+    private LeaderElector elect(String lease, PauseBeforeTaking pause, ElectionSettings settings) {
         PauseBeforeTaking unlessStandingAside = new PauseBeforeTaking() {
             @Override
             public Duration beforeTaking() {
@@ -155,7 +164,7 @@ final class Replica implements AutoCloseable {
                 return !standAside.get() && pause.mayTake();
             }
         };
-        LeaderElector elector = new LeaderElector(store, new ElectionSettings(lease, name, LEASE, DEADLINE, RETRY),
+        LeaderElector elector = new LeaderElector(store, settings,
                 new ElectionObserver() {
                     @Override
                     public void leadershipAcquired(Term term) {
