@@ -221,8 +221,8 @@ public final class LeaderElector implements Leadership, AutoCloseable {
     /**
      * As {@link #updateAnnotations(Term, Function)}, but without a write of its own: the changes ride on this
      * elector's next write of the Lease within {@code term}: the next renewal, the release if that comes first, or
-     * an annotation write that happens anyway (see {@link PendingAnnotations}). For what need not land at once (a
-     * run's final record): it costs no request, and lands within a retry period (plus jitter) while the term lasts.
+     * an annotation write that happens anyway (see {@link PendingAnnotations}). For what need not land at once: it
+     * costs no request, and lands within a retry period (plus jitter) while the term lasts.
      * Changes to one key queued before that write coalesce, the later winning. Completes true when the write that
      * carried them landed; false (never exceptionally) when {@code term} is not current and valid, when it ended
      * first (they are then lost: a new term never carries them), or when {@code changes} returned null on the
