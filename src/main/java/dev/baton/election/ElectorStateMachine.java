@@ -299,9 +299,9 @@ final class ElectorStateMachine {
     }
 
     /**
-     * Gives the Lease up if it still shows this process (see {@link LeaseRecords#released}), carrying {@code last}
-     * changes of the term being given up (taken from {@link PendingAnnotations} before that term ended): the release
-     * is that term's last write, and the Lease still shows it, so nobody else wrote since.
+     * Gives the Lease up if it still shows this process (see {@link LeaseRecords#released}), with {@code carried}:
+     * the changes still queued by the term being given up, taken from {@link PendingAnnotations} before that term
+     * ended. The release is that term's last write, conditional on its last version, so nobody else wrote since.
      */
     private void release(PendingAnnotations.Batch carried) {
         LeaseSnapshot last = lease.snapshot();

@@ -424,6 +424,7 @@ class JobControlsTest extends ApiServerReplicas {
         });
         a.elect(lease);
         awaitLeader(List.of(a), lease);
+        awaitRenewals(a, lease); // attempt 1's record rides on a renewal of this term
         Future<Object> fired = pool.submit(() -> a.fire(job, at("10:00:00"), ran));
         await().atMost(PATIENCE).until(() -> recordIn(lease, job).isPresent()); // attempt 1 ended, now waiting
 
