@@ -156,7 +156,8 @@
       `${job.id}: ${run.outcome}`,
       `replica ${run.replica} (${letterFor(run.replica)}), epoch ${run.epoch}`,
       `slot ${run.slot}`,
-      run.finishedAt ? `${run.outcome === 'RUNNING' ? 'started' : 'finished'} ${run.finishedAt}` : null,
+      // UNKNOWN: a RUNNING record whose term ended before its final record was written; it says when it began.
+      run.finishedAt ? `${['RUNNING', 'UNKNOWN'].includes(run.outcome) ? 'started' : 'finished'} ${run.finishedAt}` : null,
       duration(run.durationMs) ? `took ${duration(run.durationMs)}` : null,
       `trigger ${trigger(run)}${run.request ? ` (request ${run.request})` : ''}`,
       run.attempt > 1 ? `attempt ${run.attempt}` : null,

@@ -1,12 +1,15 @@
 package dev.baton.election;
 
 import java.time.Clock;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import java.util.function.DoubleSupplier;
+import java.util.function.Function;
 
 import org.jboss.logging.Logger;
 
@@ -55,6 +58,9 @@ final class ElectorStateMachine {
     private final Failures failures;
     private final Announcer announcer;
     private final CurrentTerm term;
+    private final PendingAnnotations riding = new PendingAnnotations();
+    /** The version a renewal last lost a race at: the Lease has moved on, so a fast path from it would only fail. */
+    private volatile String renewalLostAt;
     private final BooleanSupplier watching;
     private volatile boolean acquiring = true;
     private volatile boolean closed;
@@ -86,7 +92,8 @@ final class ElectorStateMachine {
     /**
      * One round against the store; true when this replica holds the Lease afterwards.
      * <ol>
-     * <li>Fast path for a leader: update from the snapshot it wrote last (one request per renewal).</li>
+     * <li>Fast path for a leader: update from the snapshot it wrote last (one request per renewal). A renewal
+     * carries the annotation changes queued in its term ({@link PendingAnnotations}), and only those.</li>
      * <li>Otherwise read; create the Lease when absent.</li>
      * <li>Stop if someone else holds it and it has not expired on this process's clock.</li>
      * <li>Write this replica's record, conditional on the version just read.</li>
@@ -97,10 +104,15 @@ final class ElectorStateMachine {
     boolean tryAcquireOrRenew(ElectionTerm leading, long sentAt) {
         // 1. A leader renews from its own last write; a conflict means someone else wrote since: read and decide.
         LeaseSnapshot last = lease.snapshot();
-        if (leading != null && last != null && records.isMine(last.record())) {
-            Optional<LeaseSnapshot> renewed = store.update(last, records.renewed(last.record()));
+        // Changes queued in this term ride along, while it is valid; a take (leading == null) never carries any.
+        PendingAnnotations.Batch carried = leading != null && leading.isValid() ? riding.batchFor(leading)
+                : PendingAnnotations.Batch.EMPTY;
+        if (leading != null && last != null && records.isMine(last.record())
+                && !last.resourceVersion().equals(renewalLostAt)) {
+            Optional<LeaseSnapshot> renewed = store.update(last, carried.applyTo(records.renewed(last.record())));
             if (renewed.isPresent()) {
                 observe(renewed.get());
+                carried.landed();
                 return true;
             }
         }
@@ -150,13 +162,20 @@ final class ElectorStateMachine {
         if (leading == null && !mine && holdBack.pausesBeforeTaking(ticker.nanos())) {
             return false;
         }
-        LeaseRecord next = leading != null ? records.renewed(record) : records.acquired(record, lease.highestEpoch());
+        LeaseRecord next = leading != null ? carried.applyTo(records.renewed(record))
+                : records.acquired(record, lease.highestEpoch());
         Optional<LeaseSnapshot> written = store.update(current.get(), next);
         if (written.isEmpty()) {
             LOG.debugf("Lease %s: lost the race for version %s", leaseRef, current.get().resourceVersion());
+            if (leading != null) {
+                renewalLostAt = current.get().resourceVersion(); // the next round reads first: one PUT, not two
+            }
             return false;
         }
         observe(written.get());
+        if (leading != null) {
+            carried.landed();
+        }
         return true;
     }
 
@@ -206,7 +225,7 @@ final class ElectorStateMachine {
             // On failure the term lives on until its deadline; the watchdog ends it if no renewal succeeds.
         } else if (success) {
             if (closed || !acquiring) {
-                release(); // won while shutting down: give it straight back instead of starting a term
+                release(PendingAnnotations.Batch.EMPTY); // won while shutting down: give it straight back
                 return NONE;
             }
             long took = ticker.nanos() - sentAt;
@@ -279,17 +298,28 @@ final class ElectorStateMachine {
         }
     }
 
-    /** Gives the Lease up if it still shows this process (see {@link LeaseRecords#released}). */
-    private void release() {
+    /**
+     * Gives the Lease up if it still shows this process (see {@link LeaseRecords#released}), with {@code carried}:
+     * the changes still queued by the term being given up, taken from {@link PendingAnnotations} before that term
+     * ended. The release is that term's last write, conditional on its last version, so nobody else wrote since.
+     */
+    private void release(PendingAnnotations.Batch carried) {
         LeaseSnapshot last = lease.snapshot();
         if (last == null || !records.isMine(last.record())) {
+            carried.dropped();
             return;
         }
         try {
-            Optional<LeaseSnapshot> written = store.update(last, records.released(last.record()));
+            Optional<LeaseSnapshot> written = store.update(last, carried.applyTo(records.released(last.record())));
             written.ifPresent(this::observe);
+            if (written.isPresent()) {
+                carried.landed();
+            } else {
+                carried.dropped();
+            }
             announcer.released(last.record(), written.isPresent());
         } catch (LeaseStoreException e) {
+            carried.dropped();
             announcer.releaseFailed(e);
         }
     }
@@ -319,9 +349,10 @@ final class ElectorStateMachine {
         if (ending == null) {
             return NONE;
         }
+        PendingAnnotations.Batch carried = riding.detach(ending); // before the end, which drops what is queued
         term.end(ending, Reason.RELEASED, null);
         holdBack.stepAside(ticker.nanos() + settings.leaseDuration().toNanos());
-        release();
+        release(carried);
         return nextDelay(false, ticker.nanos());
     }
 
@@ -333,9 +364,11 @@ final class ElectorStateMachine {
     /** Ends the term (reason SHUTDOWN) and, when {@code release}, releases the Lease; once. On the elector's thread. */
     void shutDown(boolean release) {
         boolean first = !closed;
+        PendingAnnotations.Batch carried = first && release ? riding.detach(term.get())
+                : PendingAnnotations.Batch.EMPTY;
         abandon();
         if (first && release) {
-            release();
+            release(carried);
         }
     }
 
@@ -367,6 +400,24 @@ final class ElectorStateMachine {
         boolean held = !closed && t != null && t == expected && t.isValid() && last != null
                 && records.isMine(last.record());
         return held ? last : null;
+    }
+
+    /**
+     * Queues annotation changes to ride on the next write of the Lease within {@code expected} (see
+     * {@link PendingAnnotations}); false at once unless it is this elector's current, valid term. Any thread.
+     */
+    CompletableFuture<Boolean> withNextWrite(Term expected,
+            Function<Map<String, String>, Map<String, String>> compute) {
+        ElectionTerm t = term.get();
+        if (closed || t == null || t != expected || !t.isValid()) {
+            return CompletableFuture.completedFuture(false);
+        }
+        return riding.queue(t, compute);
+    }
+
+    /** For {@link LeaseAnnotations}: what an annotation write within {@code expected} carries along. */
+    PendingAnnotations.Batch ridingWith(Term expected) {
+        return riding.batchFor(expected);
     }
 
     // ---------------------------------------------------------------- reads, from any thread

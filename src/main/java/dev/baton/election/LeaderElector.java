@@ -38,7 +38,8 @@ import dev.baton.store.LeaseStoreException;
  * stops the threads.</li>
  * </ol>
  * Everything else is a non-blocking read ({@link Leadership}, health) or a write of annotations within a term
- * ({@link #updateAnnotations}, the job runner's records).
+ * ({@link #updateAnnotations}, the job runner's records), at once or riding on the next renewal
+ * ({@link #updateAnnotationsWithNextRenewal}).
  */
 public final class LeaderElector implements Leadership, AutoCloseable {
 
@@ -81,7 +82,8 @@ public final class LeaderElector implements Leadership, AutoCloseable {
                 () -> ThreadLocalRandom.current().nextDouble(), loop, this::isWatching);
         this.watch = new WatchSupervisor(store, settings, leaseRef, loop, this::changed, () -> schedule(0),
                 machine::isClosed);
-        this.annotations = new LeaseAnnotations(loop, store, leaseRef, machine::heldIn, machine::observe,
+        this.annotations = new LeaseAnnotations(loop, store, leaseRef, machine::heldIn, machine::ridingWith,
+                machine::observe,
                 () -> changed(store.get(settings.leaseName())));
     }
 
@@ -214,6 +216,21 @@ public final class LeaderElector implements Leadership, AutoCloseable {
     public CompletableFuture<Boolean> updateAnnotations(Term term,
             Function<Map<String, String>, Map<String, String>> changes) {
         return annotations.update(term, changes);
+    }
+
+    /**
+     * As {@link #updateAnnotations(Term, Function)}, but without a write of its own: the changes ride on this
+     * elector's next write of the Lease within {@code term}: the next renewal, the release if that comes first, or
+     * an annotation write that happens anyway (see {@link PendingAnnotations}). For what need not land at once: it
+     * costs no request, and lands within a retry period (plus jitter) while the term lasts.
+     * Changes to one key queued before that write coalesce, the later winning. Completes true when the write that
+     * carried them landed; false (never exceptionally) when {@code term} is not current and valid, when it ended
+     * first (they are then lost: a new term never carries them), or when {@code changes} returned null on the
+     * version written.
+     */
+    public CompletableFuture<Boolean> updateAnnotationsWithNextRenewal(Term term,
+            Function<Map<String, String>, Map<String, String>> changes) {
+        return machine.withNextWrite(term, changes);
     }
 
     // ---------------------------------------------------------------- Leadership and health (non-blocking reads)

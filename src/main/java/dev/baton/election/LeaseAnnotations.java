@@ -24,6 +24,10 @@ import dev.baton.store.LeaseStoreException;
  * the version this leader last wrote or read, and after a conflict it re-reads once and retries while the Lease
  * still shows this process. Renewals and acquisitions carry annotations over, so what is written here survives them
  * and a handover.
+ * <p>
+ * A write here also carries the changes its term queued for the next write ({@link PendingAnnotations}), computed
+ * first: they were queued earlier, and what is written here is decided on the Lease with them applied. A write that
+ * is declined carries nothing; they wait for the renewal.
  */
 final class LeaseAnnotations {
 
@@ -33,21 +37,24 @@ final class LeaseAnnotations {
     private final LeaseStore store;
     private final LeaseRef lease;
     private final Function<Term, LeaseSnapshot> heldIn;
+    private final Function<Term, PendingAnnotations.Batch> riding;
     private final Consumer<LeaseSnapshot> wrote;
     private final Runnable reread;
 
     /**
      * @param electorThread where writes run, one at a time with the elector's rounds
      * @param heldIn the snapshot to write from, or null unless the term is current and valid and the Lease shows us
+     * @param riding the changes queued in a term for its next write, which a write here carries too
      * @param wrote notes a version this writer wrote
      * @param reread after a conflict: reads the Lease and decides on it as if the watch had delivered it
      */
     LeaseAnnotations(Executor electorThread, LeaseStore store, LeaseRef lease, Function<Term, LeaseSnapshot> heldIn,
-            Consumer<LeaseSnapshot> wrote, Runnable reread) {
+            Function<Term, PendingAnnotations.Batch> riding, Consumer<LeaseSnapshot> wrote, Runnable reread) {
         this.electorThread = electorThread;
         this.store = store;
         this.lease = lease;
         this.heldIn = heldIn;
+        this.riding = riding;
         this.wrote = wrote;
         this.reread = reread;
     }
@@ -80,14 +87,20 @@ final class LeaseAnnotations {
             if (last == null) {
                 return false;
             }
-            Map<String, String> changes = compute.apply(last.record().annotations());
+            PendingAnnotations.Batch carried = riding.apply(term);
+            Map<String, String> before = last.record().annotations();
+            Map<String, String> earlier = carried.changesTo(before);
+            Map<String, String> changes = compute.apply(withChanges(before, earlier));
             if (changes == null) {
                 return false;
             }
+            Map<String, String> all = new HashMap<>(earlier);
+            all.putAll(changes); // this write's own changes were decided after the queued ones: they win
             try {
-                Optional<LeaseSnapshot> done = store.update(last, withChanges(last.record(), changes));
+                Optional<LeaseSnapshot> done = store.update(last, withChanges(last.record(), all));
                 if (done.isPresent()) {
                     wrote.accept(done.get());
+                    carried.landed();
                     return true;
                 }
                 // Conflict: a Lease taken (or deleted) meanwhile ends the term now; the watch event with the same
@@ -103,15 +116,20 @@ final class LeaseAnnotations {
 
     /** {@code r} with {@code changes} applied to its annotations; everything else as it was. */
     static LeaseRecord withChanges(LeaseRecord r, Map<String, String> changes) {
-        Map<String, String> annotations = new HashMap<>(r.annotations());
+        return new LeaseRecord(r.holderIdentity(), r.leaseDurationSeconds(), r.acquireTime(), r.renewTime(),
+                r.leaseTransitions(), withChanges(r.annotations(), changes));
+    }
+
+    /** {@code annotations} with {@code changes} applied (a null value removes the key). */
+    static Map<String, String> withChanges(Map<String, String> annotations, Map<String, String> changes) {
+        Map<String, String> after = new HashMap<>(annotations);
         changes.forEach((k, v) -> {
             if (v == null) {
-                annotations.remove(k);
+                after.remove(k);
             } else {
-                annotations.put(k, v);
+                after.put(k, v);
             }
         });
-        return new LeaseRecord(r.holderIdentity(), r.leaseDurationSeconds(), r.acquireTime(), r.renewTime(),
-                r.leaseTransitions(), annotations);
+        return after;
     }
 }

@@ -32,7 +32,11 @@
  * </ul>
  *
  * <h2>What it costs</h2>
- * The leader sends one conditional PUT per renewal (retry period plus up to 20% jitter). A standby with a watch
+ * The leader sends one conditional PUT per renewal (retry period plus up to 20% jitter); after a failed one it
+ * retries sooner, within what is left of the renew deadline, and after a lost race it reads before writing again.
+ * Annotations handed over with {@code updateAnnotationsWithNextRenewal} ride on that PUT (or on the release) at no
+ * cost; {@code updateAnnotations} sends a write of its own (a second after a conflict), for what must land before
+ * the caller goes on. A standby with a watch
  * sends nothing in steady state: each renewal arrives as a watch event and pushes its single expiry timer
  * further; a release or deletion wakes it at once. Without the watch verb (the seed's Role) it polls with a GET
  * every retry period.
@@ -43,7 +47,7 @@
  * class per concern: {@code ObservedLease} (what was seen, and when, on the monotonic clock), {@code LeaseRecords}
  * (the records this process writes), {@code Pacing} (when the next round is due), {@code HoldBack} (stepping aside,
  * pausing before a take, not taking while told not to), {@code CurrentTerm} (a term's life and its deadline watchdog), {@code Announcer} (logs,
- * observers, Kubernetes Events), {@code Failures}, {@code WatchSupervisor} and {@code LeaseAnnotations} (the job
- * runner's records in the Lease). {@link dev.baton.election.Elections} wires them into the application.
+ * observers, Kubernetes Events), {@code Failures}, {@code WatchSupervisor}, {@code LeaseAnnotations} (the job
+ * runner's records in the Lease) and {@code PendingAnnotations} (changes riding on the next write). {@link dev.baton.election.Elections} wires them into the application.
  */
 package dev.baton.election;

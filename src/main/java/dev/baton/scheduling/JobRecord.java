@@ -62,7 +62,14 @@ public record JobRecord(Instant slot, String replica, long epoch, Outcome outcom
         /** It ran longer than its {@code @SingletonJob(timeout)} and was stopped. */
         TIMED_OUT,
         /** A run request the holder did not run: the job was suspended. */
-        REFUSED
+        REFUSED,
+        /**
+         * Never written: what readers show for a {@code RUNNING} record whose term has ended ({@link #outcomeUnknown}).
+         * The run began, but no final record came after it (the holder crashed or lost the Lease mid-run, or before
+         * the final record rode on its next renewal), so nobody can say how it ended. Its slot or token is still
+         * used up: it is not run again.
+         */
+        UNKNOWN
     }
 
     /** A record of a scheduled run, as written before triggers, requests and attempts were recorded. */
@@ -77,6 +84,20 @@ public record JobRecord(Instant slot, String replica, long epoch, Outcome outcom
      */
     public Instant handledThrough() {
         return skippedThrough != null && skippedThrough.isAfter(slot) ? skippedThrough : slot;
+    }
+
+    /**
+     * True for a {@code RUNNING} record left by a term that has ended: the Lease has no holder, or a later epoch
+     * ({@code leaseTransitions}) than the record's. Its run is no longer going, and how it ended is not known.
+     */
+    public boolean outcomeUnknown(Integer leaseEpoch, boolean leaseFree) {
+        return outcome == Outcome.RUNNING && (leaseFree || (leaseEpoch != null && epoch < leaseEpoch));
+    }
+
+    /** As shown to people: {@link Outcome#UNKNOWN} instead of {@code RUNNING} when {@link #outcomeUnknown}. */
+    public JobRecord shownWith(Integer leaseEpoch, boolean leaseFree) {
+        return outcomeUnknown(leaseEpoch, leaseFree) ? new JobRecord(slot, replica, epoch, Outcome.UNKNOWN, durationMs,
+                finishedAt, catchUp, error, trigger, request, attempt, suspendedSince, skippedThrough) : this;
     }
 
     /** This record with the suspension marks of {@code current} (the record it replaces), which a run must not drop. */

@@ -172,9 +172,12 @@ public final class JobRunner implements Overruns {
         metrics.skipped(spec, reason);
     }
 
-    /** The job's last run as recorded in its Lease (as last seen by this replica). */
+    /**
+     * The job's last run as recorded in its Lease (as last seen by this replica); a run whose term ended before its
+     * final record was written shows {@link JobRecord.Outcome#UNKNOWN}.
+     */
     public Optional<JobRecord> lastRecord(JobSpec spec) {
-        return records.last(spec);
+        return records.shown(spec, records.last(spec));
     }
 
     /** The job's last runs as its Lease's history says (as last seen by this replica), newest first. */
@@ -189,7 +192,7 @@ public final class JobRunner implements Overruns {
 
     /** The last run request the holder claimed or answered for the job (as last seen by this replica). */
     public Optional<JobRecord> lastRequest(JobSpec spec) {
-        return records.requestStatus(spec);
+        return records.shown(spec, records.requestStatus(spec));
     }
 
     // ------------------------------------------------------------------ a run

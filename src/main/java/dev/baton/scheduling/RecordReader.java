@@ -104,6 +104,20 @@ final class RecordReader {
         return last;
     }
 
+    /**
+     * {@code record} as people are shown it: a {@code RUNNING} record of a term that has ended says
+     * {@link JobRecord.Outcome#UNKNOWN} (see {@link JobRecord#outcomeUnknown}); the Lease as this replica last saw it.
+     */
+    Optional<JobRecord> shown(JobSpec spec, Optional<JobRecord> record) {
+        LeaderElector elector = electors.apply(spec.leaseName());
+        if (record.isEmpty() || elector == null) {
+            return record;
+        }
+        return elector.observed().map(s -> s.record())
+                .map(lease -> record.get().shownWith(lease.leaseTransitions(), lease.isFree()))
+                .or(() -> record);
+    }
+
     private boolean reportOnce(String what) {
         if (reported.size() > 1000) {
             reported.clear(); // only to keep it from growing without bound; a value may be reported again

@@ -21,19 +21,28 @@ import dev.baton.election.LeaderElector;
 import dev.baton.scheduling.JobRecord.Outcome;
 
 /**
- * Writes what the holder keeps of its jobs in their Lease through its elector ({@link LeaderElector#updateAnnotations(
- * Term, java.util.function.Function)}): on the elector's thread, between renewals, conditional on the version this
- * leader last wrote, and only while the run's term is valid. What may replace what is decided there, on the very
- * version that is written, so nothing another writer changed meanwhile is overwritten, and only the job's own
- * annotations are ever changed:
+ * Writes what the holder keeps of its jobs in their Lease through its elector: on the elector's thread, conditional
+ * on the version this leader last wrote, and only while the run's term is valid. What may replace what is decided
+ * there, on the very version that is written, so nothing another writer changed meanwhile is overwritten, and only
+ * the job's own annotations are ever changed:
  * <ul>
- * <li>the record ({@code baton.dev/job.<id>}): a started record, or a run's final record together with its history
- * entry ({@link #write}); never back to an older slot, and within the bound ({@link #refusal});</li>
+ * <li>the record ({@code baton.dev/job.<id>}): a started record ({@link #write}), or a run's final record together
+ * with its history entry ({@link #writeFinal}); never back to an older slot, and within the bound
+ * ({@link #refusal});</li>
  * <li>the run status ({@code baton.dev/run-status.<id>}): a run request claimed before its run
- * ({@link #claimRequest}), then answered with the run's outcome, or refused ({@link #answerRequest}), each time only
- * for the token the Lease still shows;</li>
+ * ({@link #claimRequest}), then answered with the run's outcome ({@link #finishRequest}), or refused
+ * ({@link #answerRequest}), each time only for the token the Lease still shows;</li>
  * <li>the suspension marks in the record ({@link #markSuspended}, {@link #markResumed}).</li>
  * </ul>
+ * Two kinds of write. What keeps a slot or a token from running twice (a started record, a request's claim, a
+ * refusal that uses a token up) is a write of its own, at once, between renewals
+ * ({@link LeaderElector#updateAnnotations(Term, java.util.function.Function)}), and the run waits for it. What only
+ * tells how a run ended (a final record and its history entry, a request's outcome) rides on the elector's next write
+ * of the Lease ({@link LeaderElector#updateAnnotationsWithNextRenewal}): the next renewal, the release, or one of the
+ * writes above, whichever comes first, and costs no request of its own. If the term ends before (a crash, a lost
+ * Lease) it is lost, and the Lease keeps what was there: for a {@code RUN_LATEST} job or a request the started record
+ * or the claim, which still keeps the slot or token from running again and which readers show as an outcome unknown
+ * ({@link JobRecord#outcomeUnknown}); for any other job the previous record, as when a leader crashes mid-run.
  */
 final class RecordWriter {
 
@@ -122,11 +131,9 @@ final class RecordWriter {
     // ------------------------------------------------------------------ records
 
     /**
-     * Writes the job's record (with its history entry, for a final record) and waits up to the write timeout; false
-     * when nothing was written, or not in time. A caller that gives up (timeout, interrupt) on a started record
-     * cancels the write if it has not been sent yet, so that it cannot land for a slot that was not run. A final record
-     * is left to land however late: for a job without catch-up it is the only thing that keeps the next leader from
-     * running the slot again.
+     * Writes the job's started record, at once, and waits up to the write timeout; false when nothing was written, or
+     * not in time. A caller that gives up (timeout, interrupt) cancels the write if it has not been sent yet, so that
+     * it cannot land for a slot that was not run.
      */
     boolean write(JobSpec spec, LeaderElector elector, Term term, JobRecord record) {
         AtomicBoolean abandoned = new AtomicBoolean();
@@ -134,15 +141,23 @@ final class RecordWriter {
                 record.outcome() == Outcome.RUNNING);
     }
 
-    /** Writes without waiting: for a run that ended on the event loop, which must not block. */
-    CompletableFuture<Boolean> writeAsync(JobSpec spec, LeaderElector elector, Term term, JobRecord record) {
-        return writeAsync(spec, elector, term, record, new AtomicBoolean());
+    /**
+     * A run's final record (with its history entry), riding on the elector's next write of the Lease within
+     * {@code term} (see the class documentation); never waits. Completes true once it landed.
+     */
+    CompletableFuture<Boolean> writeFinal(JobSpec spec, LeaderElector elector, Term term, JobRecord record) {
+        return writeAsync(spec, elector, term, record, new AtomicBoolean(), true);
     }
 
     private CompletableFuture<Boolean> writeAsync(JobSpec spec, LeaderElector elector, Term term, JobRecord record,
             AtomicBoolean abandoned) {
+        return writeAsync(spec, elector, term, record, abandoned, false);
+    }
+
+    private CompletableFuture<Boolean> writeAsync(JobSpec spec, LeaderElector elector, Term term, JobRecord record,
+            AtomicBoolean abandoned, boolean ride) {
         String key = spec.recordKey();
-        return submit(spec, elector, term, record, abandoned, annotations -> {
+        return submit(spec, elector, term, record, abandoned, ride, annotations -> {
             String older = olderSlot(annotations, key, record, term.epoch());
             String bound = older == null ? overBound(annotations, key, JobRecord.PREFIX, maxRecords, isJobOfThisApp)
                     : null;
@@ -180,7 +195,7 @@ final class RecordWriter {
     boolean claimRequest(JobSpec spec, LeaderElector elector, Term term, JobRecord claim) {
         String key = spec.runStatusKey();
         AtomicBoolean abandoned = new AtomicBoolean();
-        CompletableFuture<Boolean> written = submit(spec, elector, term, claim, abandoned, annotations -> {
+        CompletableFuture<Boolean> written = submit(spec, elector, term, claim, abandoned, false, annotations -> {
             String why = runStatusRefusal(annotations, spec, claim.request());
             return why != null ? Refused.because(why) : new Changes(Map.of(key, claim.toJson()), null);
         });
@@ -194,7 +209,7 @@ final class RecordWriter {
     boolean answerRequest(JobSpec spec, LeaderElector elector, Term term, JobRecord refusal) {
         String key = spec.runStatusKey();
         AtomicBoolean abandoned = new AtomicBoolean();
-        CompletableFuture<Boolean> written = submit(spec, elector, term, refusal, abandoned, annotations -> {
+        CompletableFuture<Boolean> written = submit(spec, elector, term, refusal, abandoned, false, annotations -> {
             String why = runStatusRefusal(annotations, spec, refusal.request());
             if (why != null) {
                 return Refused.because(why);
@@ -209,13 +224,12 @@ final class RecordWriter {
 
     /**
      * Marks a requested run done: its run status takes the run's outcome, if it still shows this run's claim (with
-     * overlapping runs allowed, a newer request's claim stays), and its history gets the entry. Waits when
-     * {@code blocking}.
+     * overlapping runs allowed, a newer request's claim stays), and its history gets the entry. Rides on the
+     * elector's next write, as a final record does ({@link #writeFinal}); never waits.
      */
-    void finishRequest(JobSpec spec, LeaderElector elector, Term term, JobRecord record, boolean blocking) {
+    CompletableFuture<Boolean> finishRequest(JobSpec spec, LeaderElector elector, Term term, JobRecord record) {
         String key = spec.runStatusKey();
-        AtomicBoolean abandoned = new AtomicBoolean();
-        CompletableFuture<Boolean> written = submit(spec, elector, term, record, abandoned, annotations -> {
+        return submit(spec, elector, term, record, new AtomicBoolean(), true, annotations -> {
             Map<String, String> changes = new HashMap<>();
             Optional<JobRecord> status = JobRecord.parse(annotations.get(key));
             String why = null;
@@ -227,9 +241,6 @@ final class RecordWriter {
             addHistory(annotations, changes, spec, record);
             return new Changes(changes, why);
         });
-        if (blocking) {
-            await(written, abandoned, false);
-        }
     }
 
     // ------------------------------------------------------------------ suspension marks
@@ -242,7 +253,7 @@ final class RecordWriter {
      */
     CompletableFuture<Boolean> markSuspended(JobSpec spec, LeaderElector elector, Term term) {
         String key = spec.recordKey();
-        return submit(spec, elector, term, null, new AtomicBoolean(), annotations -> {
+        return submit(spec, elector, term, null, new AtomicBoolean(), false, annotations -> {
             Instant now = clock.instant();
             Optional<JobRecord> current = believed(annotations, key, term.epoch());
             if (Suspensions.suspendedBy(spec, annotations).isEmpty() || current.isEmpty()
@@ -262,7 +273,7 @@ final class RecordWriter {
      */
     CompletableFuture<Boolean> markResumed(JobSpec spec, LeaderElector elector, Term term) {
         String key = spec.recordKey();
-        return submit(spec, elector, term, null, new AtomicBoolean(), annotations -> {
+        return submit(spec, elector, term, null, new AtomicBoolean(), false, annotations -> {
             Instant now = clock.instant();
             Optional<JobRecord> current = believed(annotations, key, term.epoch());
             if (Suspensions.suspendedBy(spec, annotations).isPresent() || current.isEmpty()
@@ -311,9 +322,9 @@ final class RecordWriter {
     }
 
     private CompletableFuture<Boolean> submit(JobSpec spec, LeaderElector elector, Term term, JobRecord record,
-            AtomicBoolean abandoned, Function<Map<String, String>, Changes> compute) {
+            AtomicBoolean abandoned, boolean ride, Function<Map<String, String>, Changes> compute) {
         AtomicReference<String> refused = new AtomicReference<>();
-        return elector.updateAnnotations(term, annotations -> {
+        Function<Map<String, String>, Map<String, String>> changesOn = annotations -> {
             if (abandoned.get()) {
                 refused.set("its writer gave up waiting");
                 return null;
@@ -325,7 +336,10 @@ final class RecordWriter {
             }
             Map<String, String> changes = new HashMap<>(c.changes()); // null values allowed: removals
             return changes;
-        }).whenComplete((ok, e) -> {
+        };
+        CompletableFuture<Boolean> written = ride ? elector.updateAnnotationsWithNextRenewal(term, changesOn)
+                : elector.updateAnnotations(term, changesOn);
+        return written.whenComplete((ok, e) -> {
             String why = refused.get();
             if (record == null) {
                 return; // marks: retried by the controls at the Lease's next change

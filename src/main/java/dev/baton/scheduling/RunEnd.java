@@ -12,9 +12,10 @@ import dev.baton.scheduling.JobRecord.Outcome;
 
 /**
  * How a run ends, whichever link ends it: it is unregistered, its outcome decided ({@link #outcome}), counted and,
- * while its term is still valid, written to the Lease: as the job's final record and history entry, or for a run
- * request as its run status and history entry. A blocking run waits for that write (its thread is its own); a run
- * that ended on the event loop or in an async callback does not.
+ * while its term is still valid, handed to the Lease: as the job's final record and history entry, or for a run
+ * request as its run status and history entry. That record rides on the elector's next write of the Lease (see
+ * {@link RecordWriter}): no run waits for it, and it costs no request of its own. What keeps the slot or the token
+ * from running again was written before the run, where it has to be.
  */
 final class RunEnd {
 
@@ -107,11 +108,9 @@ final class RunEnd {
                     run.term.epoch());
         } else if (manual) {
             // A requested run is outside the schedule: it settles its request, never a slot.
-            writer.finishRequest(spec, elector, run.term, record, run.blocking);
-        } else if (run.blocking) {
-            writer.write(spec, elector, run.term, record);
+            writer.finishRequest(spec, elector, run.term, record);
         } else {
-            writer.writeAsync(spec, elector, run.term, record);
+            writer.writeFinal(spec, elector, run.term, record);
         }
     }
 }

@@ -35,10 +35,15 @@
  * <li><b>A slot runs once.</b> Each replica claims a slot in memory before running it, and the leader records the
  * last slot in the Lease (annotation {@code baton.dev/job.<id>}), written with a conditional update on the elector's
  * thread while its term is valid; the next leader reads it and skips that slot, also when its own scheduler fires it
- * late. With {@code catchUp = RUN_LATEST} the record is written <i>before</i> the run and the run depends on it, so
- * a crash mid-run cannot lead to a second run of that slot.</li>
+ * late. With {@code catchUp = RUN_LATEST} the record is written <i>before</i> the run, a write of its own, and the
+ * run depends on it, so a crash mid-run cannot lead to a second run of that slot. A run's final record (and its
+ * history entry) rides on the elector's next write of the Lease, a renewal at most a retry period later, or the
+ * release: it costs no request. A crash in between loses it, as a crash mid-run does: a {@code RUN_LATEST} slot
+ * keeps its started record (shown as outcome {@code UNKNOWN}) and is not run again; for any other job the next
+ * leader's scheduler would have to fire that slot over a lease duration late to run it again.</li>
  * <li><b>A run request runs at most once.</b> Its token is claimed in the Lease (the job's run status) in a conditional
- * write, before the run and only while the request still asks for it; a holder never runs a token its run status or
+ * write of its own, before the run and only while the request still asks for it (its outcome then rides on a
+ * renewal, as a final record does); a holder never runs a token its run status or
  * history names. A crash or handover after the claim leaves it claimed, not run again.</li>
  * <li><b>Slots that fall into a suspension are not run later.</b> The holder marks the suspension in the job's record
  * and, when it sees the job resumed, records the skipped slots as settled; catch-up and late fires respect both.</li>

@@ -307,6 +307,28 @@ class ElectorStateMachineTest {
     }
 
     @Test
+    void aRenewalThatLostARaceReadsFirstNextTimeInsteadOfSendingAPutBoundToFail() {
+        ElectionTerm term = lead();
+        Runnable foreignEdit = () -> {
+            LeaseRecord now = store.stored().orElseThrow();
+            Map<String, String> edited = new java.util.HashMap<>(now.annotations());
+            edited.put("team.example/edits", String.valueOf(store.calls.size()));
+            store.seed(new LeaseRecord(now.holderIdentity(), now.leaseDurationSeconds(), now.acquireTime(),
+                    now.renewTime(), now.leaseTransitions(), edited));
+        };
+        foreignEdit.run();
+        ticker.advance(RETRY);
+        // The fast path conflicts, the read sees the edit, and another edit lands before the write: lost again.
+        store.expect(UPDATE).expectThen(GET, foreignEdit).expect(UPDATE);
+        assertEquals(0, machine.attempt(), "the Lease still shows us: at once again");
+        assertEquals(List.of(UPDATE, GET, UPDATE), store.verify());
+        store.expect(GET, UPDATE); // not UPDATE from the version that just lost: it cannot succeed
+        machine.attempt();
+        assertEquals(List.of(GET, UPDATE), store.verify());
+        assertTrue(term.isValid());
+    }
+
+    @Test
     void aLeaderWhoseRenewalFailsRetriesSoonerWithinTheDeadlineAndTheTermLivesOnUntilThen() {
         ElectionTerm term = lead();
         ticker.advance(Duration.ofSeconds(8));

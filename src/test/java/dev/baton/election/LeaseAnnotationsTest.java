@@ -31,7 +31,7 @@ class LeaseAnnotationsTest {
             Duration.ofSeconds(15), Duration.ofSeconds(10), Duration.ofSeconds(2)), observer, ticker,
             PauseBeforeTaking.NONE, () -> 0.0, Runnable::run, () -> false);
     final LeaseAnnotations annotations = new LeaseAnnotations(Runnable::run, store, new LeaseRef("test",
-            ExpectingStore.NAME), machine::heldIn, machine::observe,
+            ExpectingStore.NAME), machine::heldIn, machine::ridingWith, machine::observe,
             () -> machine.changed(store.get(ExpectingStore.NAME)));
     Term term;
 

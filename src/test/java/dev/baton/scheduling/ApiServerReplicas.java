@@ -16,6 +16,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.UnaryOperator;
 
 import org.junit.jupiter.api.AfterAll;
@@ -105,6 +106,34 @@ abstract class ApiServerReplicas {
 
     Optional<JobRecord> recordIn(String lease, JobSpec spec) {
         return JobRecord.parse(annotationsOf(lease).get(spec.recordKey()));
+    }
+
+    /**
+     * The job's record once it passes {@code until}, read from the API server: a final record rides on the holder's
+     * next renewal (at most a retry period, plus jitter, after the run ended), so a test waits for it.
+     */
+    JobRecord awaitRecordIn(String lease, JobSpec spec, java.util.function.Predicate<JobRecord> until) {
+        AtomicReference<JobRecord> seen = new AtomicReference<>();
+        await().atMost(PATIENCE).until(() -> {
+            seen.set(recordIn(lease, spec).orElse(null));
+            return seen.get() != null && until.test(seen.get());
+        });
+        return seen.get();
+    }
+
+    /** The job's history once it has {@code size} entries, read from the API server (see {@link #awaitRecordIn}). */
+    static List<JobRecord> awaitHistoryIn(String lease, JobSpec spec, int size) {
+        await().atMost(PATIENCE).until(() -> historyIn(lease, spec).size() >= size);
+        return historyIn(lease, spec);
+    }
+
+    /**
+     * Waits until {@code r} has renewed {@code lease} twice and still leads: a cold JVM's first writes can be slow
+     * enough on a busy machine to cost the first term, which would drop what rides on it.
+     */
+    static void awaitRenewals(Replica r, String lease) {
+        await().atMost(PATIENCE).until(() -> r.sent.stream().filter(s -> s.lease().equals(lease) && s.renewal()).count() >= 2
+                && r.leads(lease));
     }
 
     /** The Lease's annotations, read from the API server as an operator would. */

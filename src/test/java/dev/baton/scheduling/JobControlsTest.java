@@ -400,7 +400,7 @@ class JobControlsTest extends ApiServerReplicas {
         assertEquals(3, attempts.get());
         assertEquals(2, a.count("baton.job.retries", "job", "flaky"));
         assertEquals(2, a.count("baton.job.runs", "outcome", "failed"));
-        List<JobRecord> history = historyIn(lease, job);
+        List<JobRecord> history = awaitHistoryIn(lease, job, 3);
         assertEquals(List.of(3, 2, 1), history.stream().map(JobRecord::attempt).toList(), "newest first");
         assertEquals(List.of(Outcome.SUCCEEDED, Outcome.FAILED, Outcome.FAILED),
                 history.stream().map(JobRecord::outcome).toList());
@@ -424,6 +424,7 @@ class JobControlsTest extends ApiServerReplicas {
         });
         a.elect(lease);
         awaitLeader(List.of(a), lease);
+        awaitRenewals(a, lease); // attempt 1's record rides on a renewal of this term
         Future<Object> fired = pool.submit(() -> a.fire(job, at("10:00:00"), ran));
         await().atMost(PATIENCE).until(() -> recordIn(lease, job).isPresent()); // attempt 1 ended, now waiting
 
@@ -500,7 +501,7 @@ class JobControlsTest extends ApiServerReplicas {
         assertTrue(interrupted.get());
         assertFalse(validWhenInterrupted.get(), "told as a run whose term ended is");
         assertFalse(Thread.currentThread().isInterrupted(), "the runner's interrupt does not outlive the run");
-        assertEquals(Outcome.TIMED_OUT, recordIn(lease, job).orElseThrow().outcome());
+        assertEquals(Outcome.TIMED_OUT, awaitRecordIn(lease, job, r -> true).outcome());
         assertEquals(1, a.count("baton.job.runs", "outcome", "timed_out"));
         assertTrue(a.runner.overruns().isEmpty());
         assertTrue(a.electors.get(lease).isLeader(), "the term goes on");
@@ -521,7 +522,7 @@ class JobControlsTest extends ApiServerReplicas {
         });
         a.fire(retried, at("10:00:00"), ran);
         assertEquals(List.of(Outcome.SUCCEEDED, Outcome.TIMED_OUT),
-                historyIn(lease, retried).stream().map(JobRecord::outcome).toList());
+                awaitHistoryIn(lease, retried, 2).stream().map(JobRecord::outcome).toList());
     }
 
     // ------------------------------------------------------------------ history
@@ -539,6 +540,8 @@ class JobControlsTest extends ApiServerReplicas {
         for (int i = 0; i < 5; i++) {
             fireAll(all, tick, at("10:00:00").plusSeconds(10L * i));
         }
+        await().atMost(PATIENCE).until(() -> historyIn(lease, tick).stream().findFirst()
+                .map(h -> h.slot().equals(at("10:00:40"))).orElse(false));
         assertEquals(List.of(at("10:00:40"), at("10:00:30"), at("10:00:20")),
                 historyIn(lease, tick).stream().map(JobRecord::slot).toList(), "the last 3, newest first");
         JobRecord newest = historyIn(lease, tick).get(0);
@@ -550,6 +553,8 @@ class JobControlsTest extends ApiServerReplicas {
         first.electors.get(lease).releaseNow();
         Replica second = awaitLeader(all.stream().filter(r -> r != first).toList(), lease);
         fireAll(all, tick, at("10:00:50"));
+        await().atMost(PATIENCE).until(() -> historyIn(lease, tick).stream().findFirst()
+                .map(h -> h.slot().equals(at("10:00:50"))).orElse(false));
         List<JobRecord> history = historyIn(lease, tick);
         assertEquals(List.of(at("10:00:50") + "@" + second.name, at("10:00:40") + "@" + first.name,
                 at("10:00:30") + "@" + first.name),

@@ -5,10 +5,12 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Queue;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import dev.baton.LeaseRef;
@@ -20,7 +22,10 @@ import dev.baton.election.LeaderElector;
 import dev.baton.election.LeaseSpreading;
 import dev.baton.election.PauseBeforeTaking;
 import dev.baton.election.Ticker;
+import dev.baton.store.ForwardingLeaseStore;
 import dev.baton.store.KubernetesLeaseStore;
+import dev.baton.store.LeaseRecord;
+import dev.baton.store.LeaseSnapshot;
 import dev.baton.store.LeaseStore;
 import dev.baton.store.LeaseStoreException;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -59,6 +64,22 @@ final class Replica implements AutoCloseable {
     final ClusterClock clusterClock;
     /** Job Leases: electors guarded by the runner's {@link ClockSkew}, as {@code JobManager} builds them. */
     final Set<String> jobLeases = ConcurrentHashMap.newKeySet();
+    /** Every Lease update this replica sent (one PUT each), in order: what write-count tests classify. */
+    final List<Sent> sent = new CopyOnWriteArrayList<>();
+
+    /** One update sent: the Lease it was conditional on, and what it wrote. */
+    record Sent(String lease, LeaseRecord previous, LeaseRecord written) {
+
+        /** A renewal (or the release) moves {@code renewTime}; a write of annotations alone does not. */
+        boolean renewal() {
+            return !java.util.Objects.equals(previous.renewTime(), written.renewTime());
+        }
+
+        boolean release() {
+            return written.holderIdentity() == null;
+        }
+    }
+
     /** While true this replica takes no Lease (it keeps and renews those it holds). */
     final AtomicBoolean standAside = new AtomicBoolean();
 
@@ -91,7 +112,13 @@ final class Replica implements AutoCloseable {
                     clusterClock.interceptor()));
         }
         this.client = builder.build();
-        this.store = new KubernetesLeaseStore(client, namespace, "baton-test");
+        this.store = new ForwardingLeaseStore(new KubernetesLeaseStore(client, namespace, "baton-test")) {
+            @Override
+            public Optional<LeaseSnapshot> update(LeaseSnapshot previous, LeaseRecord record) {
+                sent.add(new Sent(previous.name(), previous.record(), record));
+                return super.update(previous, record);
+            }
+        };
         this.runner = new JobRunner(name, electors::get, clock, meters, false, maxRecords, history,
                 Duration.ofSeconds(5), clusterClock);
     }
@@ -116,7 +143,16 @@ final class Replica implements AutoCloseable {
         return elect(lease, runner.clockSkew().guarding(PauseBeforeTaking.NONE));
     }
 
+    /** Starts competing for {@code lease} with {@code settings} instead of the tests' short ones (benchmarks). */
+    LeaderElector elect(ElectionSettings settings) {
+        return elect(settings.leaseName(), PauseBeforeTaking.NONE, settings);
+    }
+
     private LeaderElector elect(String lease, PauseBeforeTaking pause) {
+        return elect(lease, pause, new ElectionSettings(lease, name, LEASE, DEADLINE, RETRY));
+    }
+
+    private LeaderElector elect(String lease, PauseBeforeTaking pause, ElectionSettings settings) {
         PauseBeforeTaking unlessStandingAside = new PauseBeforeTaking() {
             @Override
             public Duration beforeTaking() {
@@ -128,7 +164,7 @@ final class Replica implements AutoCloseable {
                 return !standAside.get() && pause.mayTake();
             }
         };
-        LeaderElector elector = new LeaderElector(store, new ElectionSettings(lease, name, LEASE, DEADLINE, RETRY),
+        LeaderElector elector = new LeaderElector(store, settings,
                 new ElectionObserver() {
                     @Override
                     public void leadershipAcquired(Term term) {
