@@ -38,8 +38,10 @@ final class ElectorThreads {
         // A standby's expiry timer and a leader's deadline are cancelled and set again all the time: do not keep the
         // cancelled ones queued until their (late) time comes.
         pool.setRemoveOnCancelPolicy(true);
+        pool.prestartAllCoreThreads(); // a fixed count from the first elector on, as a thread dump shows it
         watchdog = new ScheduledThreadPoolExecutor(1, numbered("baton-deadline"));
         watchdog.setRemoveOnCancelPolicy(true);
+        watchdog.prestartAllCoreThreads();
     }
 
     /** The process's shared threads, started if no elector uses them; pair with one {@link #leave()}. */

@@ -108,10 +108,14 @@ class GeneratedManifestIT {
         }
     }
 
-    /** The default build's Role: its Leases, and Events; no pod, no other resource. */
+    /**
+     * The default build's Role: its Leases, and Events; no pod, no other resource. Reads are namespace-wide for the
+     * shared watch (list, watch: RBAC cannot select by label); writes stay by name, and create.
+     */
     static Set<Rule> defaultRules(String... leaseNames) {
         return Set.of(
-                new Rule(Set.of("coordination.k8s.io"), Set.of("leases"), Set.of(leaseNames), Set.of("get", "update", "watch")),
+                new Rule(Set.of("coordination.k8s.io"), Set.of("leases"), Set.of(leaseNames), Set.of("get", "update")),
+                new Rule(Set.of("coordination.k8s.io"), Set.of("leases"), Set.of(), Set.of("list", "watch")),
                 // create cannot be limited by name: the request's URL carries none
                 new Rule(Set.of("coordination.k8s.io"), Set.of("leases"), Set.of(), Set.of("create")),
                 new Rule(Set.of(""), Set.of("events"), Set.of(), Set.of("create")));
