@@ -16,6 +16,7 @@ import org.jboss.logging.Logger;
 
 import dev.baton.store.LeaseStore.LeaseWatcher;
 
+import io.fabric8.kubernetes.api.model.ListOptionsBuilder;
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
@@ -71,6 +72,7 @@ final class SharedLeaseWatch {
     private final Map<String, List<Registration>> byName = new ConcurrentHashMap<>();
     private final AtomicInteger perLeaseWatches = new AtomicInteger();
     private SharedIndexInformer<Lease> informer; // guarded by this
+    private boolean listAllowed; // guarded by this
     private volatile boolean perLease; // collection list/watch forbidden: one watch per Lease, by name
 
     /** Maps a client failure to a {@link LeaseStoreException} naming the verb. */
@@ -141,6 +143,16 @@ final class SharedLeaseWatch {
     private void ensureInformer() {
         if (informer != null) {
             return;
+        }
+        if (!listAllowed) {
+            // One small list first: where RBAC forbids it, fall back quietly (the informer would log an ERROR).
+            try {
+                client.leases().inNamespace(namespace).withLabel(LeaseStore.BATON_LABEL, LeaseStore.BATON_LABEL_VALUE)
+                        .list(new ListOptionsBuilder().withLimit(1L).build());
+                listAllowed = true;
+            } catch (KubernetesClientException e) {
+                throw translate.translate("list", "*", e);
+            }
         }
         SharedIndexInformer<Lease> started = client.leases().inNamespace(namespace)
                 .withLabel(LeaseStore.BATON_LABEL, LeaseStore.BATON_LABEL_VALUE).runnableInformer(0);
