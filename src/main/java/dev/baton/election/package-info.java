@@ -33,12 +33,19 @@
  *
  * <h2>What it costs</h2>
  * The leader sends one conditional PUT per renewal (retry period plus up to 20% jitter). A standby with a watch
- * sends nothing in steady state: each renewal arrives as a watch event and pushes its single expiry timer
- * further; a release or deletion wakes it at once. Without the watch verb (the seed's Role) it polls with a GET
- * every retry period.
+ * sends nothing in steady state: each renewal arrives as a watch event and moves its single expiry timer's due time
+ * (the timer itself is set again only when it fires early); a release or deletion wakes it at once. Without the
+ * watch verb (the seed's Role) it polls with a GET every retry period.
+ * <p>
+ * What does not grow with the number of Leases: threads and watches. Every elector of the process runs on one
+ * small shared pool, one task at a time per elector ({@code SerialExecutor} over {@code ElectorThreads}), and one
+ * shared watchdog thread ends every term at its deadline. The Kubernetes store watches all of the namespace's Leases
+ * labelled {@code baton.dev/lease=true} (every Lease Baton writes) with one informer and hands each change to its
+ * Lease's elector; where listing Leases is forbidden it watches each Lease by name, and a Lease without the label
+ * (written by someone else) is polled until a Baton leader writes it.
  *
  * <h2>Where things are</h2>
- * {@link dev.baton.election.LeaderElector} runs one Lease's election on its thread and answers reads; the decisions
+ * {@link dev.baton.election.LeaderElector} runs one Lease's election on its serial executor and answers reads; the decisions
  * are {@code ElectorStateMachine}'s (its numbered {@code tryAcquireOrRenew} is the place to start), with one small
  * class per concern: {@code ObservedLease} (what was seen, and when, on the monotonic clock), {@code LeaseRecords}
  * (the records this process writes), {@code Pacing} (when the next round is due), {@code HoldBack} (stepping aside,

@@ -109,7 +109,8 @@ public final class KubernetesLeaseStore implements LeaseStore {
         return watches.watch(name, watcher);
     }
 
-    /** Open watch connections to the API server: 1 when shared, else one per watched Lease (for diagnostics). */
+    /** 1 when the watch is shared; one per watched Lease where listing Leases is forbidden; 0 while none is open. */
+    @Override
     public int openWatches() {
         return watches.openWatches();
     }

@@ -51,6 +51,11 @@ public interface LeaseStore {
     /** Human description for logs and health, e.g. "Kubernetes API https://10.0.0.1:443". */
     String describe();
 
+    /** Watch connections open to the API server now, for all watched Leases together (0 for a store without). */
+    default int openWatches() {
+        return 0;
+    }
+
     /** True for the in-process store that elects this process alone. */
     default boolean embedded() {
         return false;

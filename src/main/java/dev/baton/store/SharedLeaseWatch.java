@@ -156,6 +156,7 @@ final class SharedLeaseWatch {
         }
         SharedIndexInformer<Lease> started = client.leases().inNamespace(namespace)
                 .withLabel(LeaseStore.BATON_LABEL, LeaseStore.BATON_LABEL_VALUE).runnableInformer(0);
+        started.removeNamespaceIndex(); // one namespace: the index would only cost a write per event
         started.addEventHandler(new Dispatch());
         // Retry (fabric8 backs off) except when not allowed: then stop, and the watchers fall back as on a failed start.
         started.exceptionHandler((isStarted, t) -> isStarted && !(code(t) == 401 || code(t) == 403));

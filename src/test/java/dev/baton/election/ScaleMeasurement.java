@@ -38,7 +38,8 @@ import io.fabric8.mockwebserver.http.RecordedRequest;
  * ({@link StandbyReplica}) competes for them; printed: the standby's threads (named baton-* and all), the watch
  * requests it opened, and its CPU over a window while idle (from /proc: user + system time). Run with
  * {@code ./mvnw -B -q test -Dtest=ScaleMeasurement -Dscale.measure=true [-Dscale.leases=1,50,200
- * -Dscale.window=60]}.
+ * -Dscale.window=60 -Dscale.warmup=5]}
+ * (seconds).
  */
 class ScaleMeasurement {
 
@@ -96,11 +97,19 @@ class ScaleMeasurement {
             }
             long standbyWatches = watches.get() - leaderWatches;
             long pid = standby.pid();
-            Thread.sleep(5000); // past the start
+            Thread.sleep(Integer.getInteger("scale.warmup", 5) * 1000L); // past the start (and the JIT's work)
             long cpu0 = cpuTicks(pid);
+            Map<String, Long> threads0 = threadTicks(pid);
             long t0 = System.nanoTime();
             Thread.sleep(window * 1000L);
             long cpu1 = cpuTicks(pid);
+            Map<String, Long> threads1 = threadTicks(pid);
+            Map<String, Long> spent = new java.util.TreeMap<>();
+            threads1.forEach((k, v) -> spent.merge(k.substring(0, k.lastIndexOf('/')).replaceAll("[0-9]+", "N")
+                    .replaceAll(" .*", ""), v - threads0.entrySet().stream()
+                            .filter(e -> e.getKey().endsWith(k.substring(k.lastIndexOf('/'))))
+                            .mapToLong(Map.Entry::getValue).sum(), Long::sum));
+            System.out.println("standby CPU ticks by thread, " + leases + " Leases: " + spent);
             double seconds = (System.nanoTime() - t0) / 1e9;
             double percent = 100.0 * (cpu1 - cpu0) / 100.0 / seconds; // USER_HZ = 100 on Linux
             leaders.forEach(e -> e.close(false, Duration.ofSeconds(2)));
@@ -113,6 +122,24 @@ class ScaleMeasurement {
             }
             server.destroy();
         }
+    }
+
+    /** utime + stime of each thread of a process, by "name/tid", in clock ticks. */
+    private static Map<String, Long> threadTicks(long pid) throws Exception {
+        Map<String, Long> ticks = new HashMap<>();
+        try (var tasks = Files.list(Path.of("/proc/" + pid + "/task"))) {
+            for (Path task : tasks.toList()) {
+                try {
+                    String stat = Files.readString(task.resolve("stat"));
+                    String name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+                    String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                    ticks.put(name + "/" + task.getFileName(), Long.parseLong(f[11]) + Long.parseLong(f[12]));
+                } catch (java.io.IOException e) {
+                    // the thread ended
+                }
+            }
+        }
+        return ticks;
     }
 
     /** utime + stime of a process, in clock ticks. */
