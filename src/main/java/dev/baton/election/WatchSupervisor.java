@@ -64,6 +64,7 @@ final class WatchSupervisor {
         if (closed.getAsBoolean()) {
             return;
         }
+        delivered = true; // a new watch delivers until the store says otherwise (it reads the Lease unlabelled)
         try {
             AutoCloseable opened = store.watch(settings.leaseName(), new LeaseStore.LeaseWatcher() {
                 @Override
@@ -124,7 +125,10 @@ final class WatchSupervisor {
                     cause == null ? "no reason given" : cause.getMessage(), settings.retryPeriod(),
                     settings.leaseDuration());
             watch.set(null);
-            loop.schedule(this::start, settings.leaseDuration().toMillis(), TimeUnit.MILLISECONDS);
+            loop.schedule(() -> {
+                start();
+                pollNow.run(); // a read now tells the new watch whether it delivers this Lease (its label)
+            }, settings.leaseDuration().toMillis(), TimeUnit.MILLISECONDS);
         }
         pollNow.run();
     }
