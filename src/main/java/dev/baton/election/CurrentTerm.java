@@ -1,14 +1,12 @@
 package dev.baton.election;
 
 import java.time.Instant;
-import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 
-import dev.baton.DaemonThreads;
 import dev.baton.LeaseRef;
 import dev.baton.LeadershipLost.Reason;
 import dev.baton.store.LeaseRecord;
@@ -17,9 +15,9 @@ import dev.baton.store.LeaseRecord;
  * The life of an elector's terms: one begins on a win, valid until the renew deadline counted from when the
  * winning write was sent; each renewal extends it the same way; it ends once, for one reason, and is announced.
  * <p>
- * A watchdog with a thread of its own (one per elector) ends a term at its deadline, so it ends on time even while
- * the elector's thread is stuck in a slow API call, and a slow observer of one Lease's loss cannot delay another
- * Lease's deadline. A term may thus end on either thread: beginning, extending and ending share one lock.
+ * A watchdog on a thread of its own (one for every elector of the process, see {@link ElectorThreads}) ends a term
+ * at its deadline, so it ends on time even while the elector's work is stuck in a slow API call. A term may thus end
+ * on either thread: beginning, extending and ending share one lock.
  */
 final class CurrentTerm {
 
@@ -33,16 +31,18 @@ final class CurrentTerm {
     private volatile ElectionTerm term;
     private ScheduledFuture<?> timer;
 
-    /** @param stopping true once the elector closes (a term ending then records no Kubernetes Event) */
+    /**
+     * @param stopping true once the elector closes (a term ending then records no Kubernetes Event)
+     * @param watchdog the shared deadline watchdog: never a thread that makes API calls
+     */
     CurrentTerm(LeaseRef lease, ElectionSettings settings, Ticker ticker, Announcer announcer,
-            BooleanSupplier stopping) {
+            BooleanSupplier stopping, ScheduledExecutorService watchdog) {
         this.lease = lease;
         this.settings = settings;
         this.ticker = ticker;
         this.announcer = announcer;
         this.stopping = stopping;
-        this.watchdog = Executors.newSingleThreadScheduledExecutor(
-                DaemonThreads.named("baton-deadline-" + lease.name()));
+        this.watchdog = watchdog;
     }
 
     /** The term in progress, or null: none, or it has just ended. Any thread. */
@@ -96,9 +96,14 @@ final class CurrentTerm {
         announcer.ended(ending, reason, newHolder, stopping.getAsBoolean());
     }
 
-    /** Stops the watchdog's thread; a term still in progress stays valid until its deadline passes. */
+    /** Cancels this elector's deadline timer (the watchdog is shared); a term in progress stays valid until then. */
     void shutdown() {
-        watchdog.shutdownNow();
+        synchronized (lock) {
+            if (timer != null) {
+                timer.cancel(false);
+                timer = null;
+            }
+        }
     }
 
     private long deadlineFor(long sentAtNanos) {

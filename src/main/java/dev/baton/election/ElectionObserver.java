@@ -11,7 +11,9 @@ import dev.baton.store.LeaseStoreException;
 /**
  * What the elector tells the outside world: the CDI events, metrics and health adaptors implement this, so the
  * core knows nothing of them (as client-go's callbacks and metrics provider). All methods default to no-ops;
- * an exception thrown by one is logged by the elector and never changes its decisions.
+ * an exception thrown by one is logged by the elector and never changes its decisions. Calls come on threads every
+ * elector of the process shares ({@link ElectorThreads}): an observer must return quickly and hand slow work (an API
+ * call) to a thread of its own, or it holds up other Leases' rounds and announcements.
  */
 public interface ElectionObserver {
 

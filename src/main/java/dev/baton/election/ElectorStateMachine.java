@@ -6,6 +6,7 @@ import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import java.util.function.DoubleSupplier;
@@ -70,10 +71,11 @@ final class ElectorStateMachine {
      * @param jitter uniform in [0, 1): the source of jitter
      * @param electorThread where work that must not run on the watchdog's thread goes (Kubernetes Events)
      * @param watching true while a watch delivers changes (a standby then does not poll)
+     * @param watchdog where terms end at their deadlines (shared by the process's electors: {@link ElectorThreads})
      */
     ElectorStateMachine(LeaseStore store, ElectionSettings settings, ElectionObserver observer, Ticker ticker,
             PauseBeforeTaking pauseBeforeTaking, DoubleSupplier jitter, Executor electorThread,
-            BooleanSupplier watching) {
+            BooleanSupplier watching, ScheduledExecutorService watchdog) {
         this.store = store;
         this.settings = settings;
         this.ticker = ticker;
@@ -84,7 +86,7 @@ final class ElectorStateMachine {
         this.holdBack = new HoldBack(leaseRef, pauseBeforeTaking, pacing);
         this.failures = new Failures(leaseRef);
         this.announcer = new Announcer(leaseRef, settings, observer, store, electorThread);
-        this.term = new CurrentTerm(leaseRef, settings, ticker, announcer, () -> closed);
+        this.term = new CurrentTerm(leaseRef, settings, ticker, announcer, () -> closed, watchdog);
         this.watching = watching;
         this.lastAttemptNanos = ticker.nanos();
     }
@@ -384,7 +386,7 @@ final class ElectorStateMachine {
         }
     }
 
-    /** Stops the deadline watchdog's thread, last. */
+    /** Cancels this elector's deadline timer, last (the watchdog itself is shared). */
     void stopWatchdog() {
         term.shutdown();
     }

@@ -6,17 +6,14 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
 
 import org.jboss.logging.Logger;
 
-import dev.baton.DaemonThreads;
 import dev.baton.Leadership;
 import dev.baton.LeaseRef;
 import dev.baton.Term;
@@ -27,7 +24,8 @@ import dev.baton.store.LeaseStoreException;
 /**
  * Elects one holder of one Lease. The decisions (what a round sends, when a term begins and ends, when the next
  * round is due) are the {@link ElectorStateMachine}'s, modelled on client-go's {@code leaderelection.go}: read its
- * numbered {@code tryAcquireOrRenew} first. This class runs them, all on one thread per elector, one at a time:
+ * numbered {@code tryAcquireOrRenew} first. This class runs them one at a time, in order, on the elector's
+ * {@link SerialExecutor} (the "elector's thread": a pool every elector of the process shares, {@link ElectorThreads}):
  * <ol>
  * <li>{@link #start()} opens the watch and runs the first round;</li>
  * <li>{@link #round()} runs a round and schedules the next one when the state machine says;</li>
@@ -58,11 +56,19 @@ public final class LeaderElector implements Leadership, AutoCloseable {
     private final LeaseStore store;
     private final ElectionSettings settings;
     private final LeaseRef leaseRef;
-    private final ScheduledExecutorService loop;
+    private final Ticker ticker;
+    private final ElectorThreads threads;
+    private final AtomicBoolean threadsLeft = new AtomicBoolean();
+    private final SerialExecutor loop;
     private final ElectorStateMachine machine;
     private final WatchSupervisor watch;
     private final LeaseAnnotations annotations;
-    private ScheduledFuture<?> nextRound; // on the loop thread only
+    // The next round's timer, on the loop only. A standby's round is due when the Lease expires, and each renewal it
+    // sees pushes that later: it only moves the due time, and the timer, when it fires early, waits again for what is
+    // left (set again once per lease duration instead of cancelled and set on every event).
+    private SerialExecutor.Delayed nextRound;
+    private long nextRoundTimerNanos;
+    private long nextRoundDueNanos;
 
     public LeaderElector(LeaseStore store, ElectionSettings settings, ElectionObserver observer, Ticker ticker) {
         this(store, settings, observer, ticker, PauseBeforeTaking.NONE);
@@ -74,12 +80,12 @@ public final class LeaderElector implements Leadership, AutoCloseable {
         this.store = Objects.requireNonNull(store, "store");
         this.settings = Objects.requireNonNull(settings, "settings");
         this.leaseRef = new LeaseRef(store.namespace(), settings.leaseName());
-        this.loop = Executors.newSingleThreadScheduledExecutor(
-                DaemonThreads.named("baton-elector-" + settings.leaseName()));
+        this.ticker = ticker == null ? Ticker.SYSTEM : ticker;
+        this.threads = ElectorThreads.join();
+        this.loop = threads.serial(leaseRef.toString());
         this.machine = new ElectorStateMachine(store, settings, observer == null ? ElectionObserver.NONE : observer,
-                ticker == null ? Ticker.SYSTEM : ticker,
-                pauseBeforeTaking == null ? PauseBeforeTaking.NONE : pauseBeforeTaking,
-                () -> ThreadLocalRandom.current().nextDouble(), loop, this::isWatching);
+                this.ticker, pauseBeforeTaking == null ? PauseBeforeTaking.NONE : pauseBeforeTaking,
+                () -> ThreadLocalRandom.current().nextDouble(), loop, this::isWatching, threads.watchdog());
         this.watch = new WatchSupervisor(store, settings, leaseRef, loop, this::changed, () -> schedule(0),
                 machine::isClosed);
         this.annotations = new LeaseAnnotations(loop, store, leaseRef, machine::heldIn, machine::ridingWith,
@@ -110,15 +116,41 @@ public final class LeaderElector implements Leadership, AutoCloseable {
         if (delayNanos == ElectorStateMachine.NONE) {
             return;
         }
+        if (machine.isClosed() || loop.isShutdown()) {
+            cancelNextRound();
+            return;
+        }
+        long due = ticker.nanos() + delayNanos;
+        nextRoundDueNanos = due;
+        if (nextRound != null && nextRoundTimerNanos - due <= 0) {
+            return; // the timer set fires no later than that; it then waits for the rest (roundDue)
+        }
         cancelNextRound();
-        if (!machine.isClosed() && !loop.isShutdown()) {
-            nextRound = loop.schedule(this::round, delayNanos, TimeUnit.NANOSECONDS);
+        armNextRound(due);
+    }
+
+    private void armNextRound(long due) {
+        nextRoundTimerNanos = due;
+        try {
+            nextRound = loop.schedule(this::roundDue, Math.max(0, due - ticker.nanos()), TimeUnit.NANOSECONDS);
+        } catch (RejectedExecutionException e) {
+            nextRound = null; // closed meanwhile
+        }
+    }
+
+    /** The timer fired: a round if it is due, else wait for the rest (the due time moved later meanwhile). */
+    private void roundDue() {
+        nextRound = null;
+        if (nextRoundDueNanos - ticker.nanos() > 0) {
+            armNextRound(nextRoundDueNanos);
+        } else {
+            round();
         }
     }
 
     private void cancelNextRound() {
         if (nextRound != null) {
-            nextRound.cancel(false);
+            nextRound.cancel();
             nextRound = null;
         }
     }
@@ -170,7 +202,8 @@ public final class LeaderElector implements Leadership, AutoCloseable {
 
     /**
      * Waits for {@link #closeAsync} up to {@code timeout}. If the elector's thread is still stuck in an API call
-     * then, the term is ended from here and the Lease left to expire; either way every thread and the watch stop.
+     * then, the term is ended from here and the Lease left to expire; either way its work and the watch stop (and,
+     * with the last elector, the shared threads).
      */
     public void awaitClosed(CompletableFuture<Void> closing, Duration timeout) {
         try {
@@ -183,6 +216,9 @@ public final class LeaderElector implements Leadership, AutoCloseable {
         } finally {
             loop.shutdownNow();
             machine.stopWatchdog();
+            if (threadsLeft.compareAndSet(false, true)) {
+                threads.leave();
+            }
         }
     }
 

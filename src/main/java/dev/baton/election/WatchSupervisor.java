@@ -1,7 +1,6 @@
 package dev.baton.election;
 
 import java.util.Optional;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BooleanSupplier;
@@ -15,10 +14,12 @@ import dev.baton.store.LeaseStore;
 import dev.baton.store.LeaseStoreException;
 
 /**
- * Keeps one watch open on an elector's Lease, so standbys learn of renewals, releases and deletions without
- * polling. Events are handed to the elector's thread. When the watch is forbidden (the seed's Role has no
- * {@code watch} verb) it says so once and leaves the elector polling; when the watch drops it polls and re-watches
- * one lease duration later. Started and stopped on the elector's thread; {@link #isWatching()} is read anywhere.
+ * Keeps an elector's Lease watched, so standbys learn of renewals, releases and deletions without polling. The store
+ * decides how (the Kubernetes store shares one watch of the namespace's Baton Leases among all its electors).
+ * Events are handed to the elector's thread. When the watch is forbidden (the seed's Role has no {@code watch} verb)
+ * it says so once and leaves the elector polling; when the watch drops it polls and re-watches one lease duration
+ * later; while the store says the watch does not deliver this Lease (one without Baton's label) it polls too.
+ * Started and stopped on the elector's thread; {@link #isWatching()} is read anywhere.
  */
 final class WatchSupervisor {
 
@@ -27,12 +28,13 @@ final class WatchSupervisor {
     private final LeaseStore store;
     private final ElectionSettings settings;
     private final LeaseRef lease;
-    private final ScheduledExecutorService loop;
+    private final SerialExecutor loop;
     private final Consumer<Optional<LeaseSnapshot>> changed;
     private final Runnable pollNow;
     private final BooleanSupplier closed;
     private final AtomicReference<AutoCloseable> watch = new AtomicReference<>();
     private volatile boolean watching;
+    private volatile boolean delivered = true;
     private boolean forbiddenReported;
 
     /**
@@ -41,7 +43,7 @@ final class WatchSupervisor {
      * @param pollNow runs a round now, after the watch ended, so polling starts from a fresh read
      * @param closed true once the elector closed: a late event or close is then ignored
      */
-    WatchSupervisor(LeaseStore store, ElectionSettings settings, LeaseRef lease, ScheduledExecutorService loop,
+    WatchSupervisor(LeaseStore store, ElectionSettings settings, LeaseRef lease, SerialExecutor loop,
             Consumer<Optional<LeaseSnapshot>> changed, Runnable pollNow, BooleanSupplier closed) {
         this.store = store;
         this.settings = settings;
@@ -52,9 +54,9 @@ final class WatchSupervisor {
         this.closed = closed;
     }
 
-    /** True while a watch delivers changes; false when polling. */
+    /** True while a watch delivers this Lease's changes; false when polling. */
     boolean isWatching() {
-        return watching;
+        return watching && delivered;
     }
 
     /** Opens the watch; on the elector's thread. */
@@ -62,6 +64,7 @@ final class WatchSupervisor {
         if (closed.getAsBoolean()) {
             return;
         }
+        delivered = true; // a new watch delivers until the store says otherwise (it reads the Lease unlabelled)
         try {
             AutoCloseable opened = store.watch(settings.leaseName(), new LeaseStore.LeaseWatcher() {
                 @Override
@@ -72,6 +75,18 @@ final class WatchSupervisor {
                 @Override
                 public void onClose(LeaseStoreException cause) {
                     onLoop(() -> closed(cause));
+                }
+
+                @Override
+                public void onDelivering(boolean now) {
+                    // Set here, at once: a round in progress on the elector's thread then paces as a poller.
+                    boolean was = delivered;
+                    delivered = now;
+                    if (was && !now) {
+                        LOG.debugf("Lease %s: not selected by the shared watch (no label %s); polling every %s",
+                                lease, LeaseStore.BATON_LABEL, settings.retryPeriod());
+                        onLoop(pollNow);
+                    }
                 }
             });
             watching = true;
@@ -110,7 +125,10 @@ final class WatchSupervisor {
                     cause == null ? "no reason given" : cause.getMessage(), settings.retryPeriod(),
                     settings.leaseDuration());
             watch.set(null);
-            loop.schedule(this::start, settings.leaseDuration().toMillis(), TimeUnit.MILLISECONDS);
+            loop.schedule(() -> {
+                start();
+                pollNow.run(); // a read now tells the new watch whether it delivers this Lease (its label)
+            }, settings.leaseDuration().toMillis(), TimeUnit.MILLISECONDS);
         }
         pollNow.run();
     }

@@ -36,13 +36,19 @@
  * retries sooner, within what is left of the renew deadline, and after a lost race it reads before writing again.
  * Annotations handed over with {@code updateAnnotationsWithNextRenewal} ride on that PUT (or on the release) at no
  * cost; {@code updateAnnotations} sends a write of its own (a second after a conflict), for what must land before
- * the caller goes on. A standby with a watch
- * sends nothing in steady state: each renewal arrives as a watch event and pushes its single expiry timer
- * further; a release or deletion wakes it at once. Without the watch verb (the seed's Role) it polls with a GET
- * every retry period.
+ * the caller goes on. A standby with a watch sends nothing in steady state: each renewal arrives as a watch event
+ * and moves its single expiry timer's due time (the timer itself is set again only when it fires early); a release
+ * or deletion wakes it at once. Without the watch verb (the seed's Role) it polls with a GET every retry period.
+ * <p>
+ * What does not grow with the number of Leases: threads and watches. Every elector of the process runs on one
+ * small shared pool, one task at a time per elector ({@code SerialExecutor} over {@code ElectorThreads}), and one
+ * shared watchdog thread ends every term at its deadline. The Kubernetes store watches all of the namespace's Leases
+ * labelled {@code baton.dev/lease=true} (every Lease Baton writes) with one informer and hands each change to its
+ * Lease's elector; where listing Leases is forbidden it watches each Lease by name, and a Lease without the label
+ * (written by someone else) is polled until a Baton leader writes it.
  *
  * <h2>Where things are</h2>
- * {@link dev.baton.election.LeaderElector} runs one Lease's election on its thread and answers reads; the decisions
+ * {@link dev.baton.election.LeaderElector} runs one Lease's election on its serial executor and answers reads; the decisions
  * are {@code ElectorStateMachine}'s (its numbered {@code tryAcquireOrRenew} is the place to start), with one small
  * class per concern: {@code ObservedLease} (what was seen, and when, on the monotonic clock), {@code LeaseRecords}
  * (the records this process writes), {@code Pacing} (when the next round is due), {@code HoldBack} (stepping aside,

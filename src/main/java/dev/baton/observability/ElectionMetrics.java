@@ -32,7 +32,10 @@ import io.quarkus.runtime.StartupEvent;
  * one leader's round, renewal included;</li>
  * <li>{@code baton.lease.acquire} timer, tag {@code outcome}: one candidate's round;</li>
  * <li>{@code baton.lease.renew.failures} counter, tag {@code cause}: failed renewals by kind (forbidden, timeout...);</li>
- * <li>{@code baton.api.errors} counter, tag {@code kind}: every failed call to the Lease API, leader or not.</li>
+ * <li>{@code baton.api.errors} counter, tag {@code kind}: every failed call to the Lease API, leader or not;</li>
+ * <li>{@code baton.lease.watches} gauge [{@code baton_lease_watches}]: watch connections this replica holds open to
+ * the API server, for all its Leases together: 1 with the shared watch, one per Lease where listing Leases is
+ * forbidden, 0 while polling.</li>
  * </ul>
  * Per-job run metrics ({@code baton.job.*}) belong to the job gate.
  */
@@ -51,6 +54,11 @@ public class ElectionMetrics implements ElectionObserver {
     /** The service Lease's gauge exists, at 0, before any election result: a scrape never misses it. */
     void onStart(@Observes StartupEvent event) {
         leaderGauge(elections.settings().leaseName());
+        if (elections.enabled()) {
+            Gauge.builder("baton.lease.watches", elections, e -> e.store().openWatches())
+                    .description("Watch connections open to the API server, for all Leases together")
+                    .register(registry);
+        }
     }
 
     @Override

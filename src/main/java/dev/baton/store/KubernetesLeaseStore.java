@@ -21,8 +21,6 @@ import io.fabric8.kubernetes.api.model.coordination.v1.LeaseBuilder;
 import io.fabric8.kubernetes.api.model.coordination.v1.LeaseSpec;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
-import io.fabric8.kubernetes.client.Watcher;
-import io.fabric8.kubernetes.client.WatcherException;
 
 /**
  * Leases in the Kubernetes API ({@code coordination.k8s.io/v1}) through fabric8's client.
@@ -32,6 +30,9 @@ import io.fabric8.kubernetes.client.WatcherException;
  * is a separate verb a real API server would refuse. 409 and 404 on a write are the ordinary "lost the race"
  * outcome and come back as an empty result; the HTTP code decides, not the reason string (the test server says
  * "Invalid" where a real one says "Conflict" or "AlreadyExists").
+ * <p>
+ * Every Lease it creates or writes carries {@link LeaseStore#BATON_LABEL}, and its watches share one label-selected
+ * watch of the namespace ({@link SharedLeaseWatch}): one connection per process, whatever the number of Leases.
  */
 public final class KubernetesLeaseStore implements LeaseStore {
 
@@ -41,12 +42,14 @@ public final class KubernetesLeaseStore implements LeaseStore {
     private final KubernetesClient client;
     private final String namespace;
     private final String component;
+    private final SharedLeaseWatch watches;
     private volatile boolean eventsForbidden;
 
     public KubernetesLeaseStore(KubernetesClient client, String namespace, String component) {
         this.client = client;
         this.namespace = namespace;
         this.component = component;
+        this.watches = new SharedLeaseWatch(client, namespace, this::snapshotOf, this::translate);
     }
 
     @Override
@@ -63,6 +66,7 @@ public final class KubernetesLeaseStore implements LeaseStore {
     public Optional<LeaseSnapshot> create(String name, LeaseRecord record) {
         Lease lease = new LeaseBuilder()
                 .withMetadata(new ObjectMetaBuilder().withName(name).withNamespace(namespace)
+                        .withLabels(Map.of(BATON_LABEL, BATON_LABEL_VALUE))
                         .withAnnotations(new HashMap<>(record.annotations())).build())
                 .withSpec(spec(new LeaseSpec(), record))
                 .build();
@@ -84,6 +88,7 @@ public final class KubernetesLeaseStore implements LeaseStore {
         Lease lease = new LeaseBuilder(base)
                 .editMetadata()
                 .withResourceVersion(previous.resourceVersion())
+                .addToLabels(BATON_LABEL, BATON_LABEL_VALUE) // a Lease someone else created joins the shared watch
                 .withAnnotations(new HashMap<>(record.annotations()))
                 .endMetadata()
                 .withSpec(spec(carriedOver(base.getSpec()), record))
@@ -101,26 +106,13 @@ public final class KubernetesLeaseStore implements LeaseStore {
 
     @Override
     public AutoCloseable watch(String name, LeaseWatcher watcher) {
-        try {
-            return client.leases().inNamespace(namespace).withName(name).watch(new Watcher<>() {
-                @Override
-                public void eventReceived(Action action, Lease lease) {
-                    switch (action) {
-                        case ADDED, MODIFIED -> watcher.onChange(Optional.of(snapshot(lease)));
-                        case DELETED -> watcher.onChange(Optional.empty());
-                        default -> LOG.debugf("Lease %s/%s: watch event %s ignored", namespace, name, action);
-                    }
-                }
+        return watches.watch(name, watcher);
+    }
 
-                @Override
-                public void onClose(WatcherException cause) {
-                    KubernetesClientException k = cause.asClientException();
-                    watcher.onClose(translate("watch", name, k));
-                }
-            });
-        } catch (KubernetesClientException e) {
-            throw translate("watch", name, e);
-        }
+    /** 1 when the watch is shared; one per watched Lease where listing Leases is forbidden; 0 while none is open. */
+    @Override
+    public int openWatches() {
+        return watches.openWatches();
     }
 
     @Override
@@ -165,7 +157,13 @@ public final class KubernetesLeaseStore implements LeaseStore {
         return "Kubernetes API " + client.getMasterUrl();
     }
 
+    /** A Lease this store read or wrote; its watchers learn whether the shared watch selects it. */
     private LeaseSnapshot snapshot(Lease lease) {
+        watches.seen(lease);
+        return snapshotOf(lease);
+    }
+
+    private LeaseSnapshot snapshotOf(Lease lease) {
         LeaseSpec spec = lease.getSpec() == null ? new LeaseSpec() : lease.getSpec();
         Map<String, String> annotations = lease.getMetadata().getAnnotations();
         LeaseRecord record = new LeaseRecord(spec.getHolderIdentity(), spec.getLeaseDurationSeconds(),

@@ -24,8 +24,20 @@ public interface LeaseStore {
     Optional<LeaseSnapshot> update(LeaseSnapshot previous, LeaseRecord record);
 
     /**
+     * Label Baton puts on every Lease it creates or writes, so that one label-selected watch per store sees all of
+     * them (a store may share one watch among all its watchers). A key of Baton's own, with a constant value:
+     * {@code app.kubernetes.io/managed-by} would claim the object for Baton, which tools such as Helm read as
+     * ownership, and a Lease may well be created by a chart.
+     */
+    String BATON_LABEL = "baton.dev/lease";
+
+    /** The value of {@link #BATON_LABEL}. */
+    String BATON_LABEL_VALUE = "true";
+
+    /**
      * Watches one Lease. Events arrive on a store thread; the handle stops the watch. Throws
      * {@link LeaseStoreException} of kind FORBIDDEN when the watch verb is not granted, in which case callers poll.
+     * Several watches may share one connection; the cost per watched Lease is then an entry in a map.
      */
     AutoCloseable watch(String name, LeaseWatcher watcher);
 
@@ -39,6 +51,11 @@ public interface LeaseStore {
     /** Human description for logs and health, e.g. "Kubernetes API https://10.0.0.1:443". */
     String describe();
 
+    /** Watch connections open to the API server now, for all watched Leases together (0 for a store without). */
+    default int openWatches() {
+        return 0;
+    }
+
     /** True for the in-process store that elects this process alone. */
     default boolean embedded() {
         return false;
@@ -51,5 +68,13 @@ public interface LeaseStore {
 
         /** The watch ended for good (it will not reconnect by itself); the caller falls back to polling. */
         void onClose(LeaseStoreException cause);
+
+        /**
+         * Whether the watch delivers this Lease's changes from now on: false for a Lease a shared, label-selected
+         * watch does not select (written by someone else, without {@link #BATON_LABEL}), until it does again. The
+         * caller polls meanwhile. May be called on the thread that reads or writes the Lease.
+         */
+        default void onDelivering(boolean delivering) {
+        }
     }
 }

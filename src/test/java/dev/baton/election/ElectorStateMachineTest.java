@@ -13,6 +13,8 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -37,6 +39,7 @@ class ElectorStateMachineTest {
     static final long NONE = ElectorStateMachine.NONE;
 
     final FakeTicker ticker = new FakeTicker();
+    final ScheduledExecutorService watchdog = Executors.newSingleThreadScheduledExecutor();
     final ExpectingStore store = new ExpectingStore();
     final RecordingObserver observer = new RecordingObserver();
     boolean watching;
@@ -58,11 +61,12 @@ class ElectorStateMachineTest {
                     mayTakeAsked++;
                     return mayTake;
                 }
-            }, () -> 0.0, Runnable::run, () -> watching);
+            }, () -> 0.0, Runnable::run, () -> watching, watchdog);
 
     @AfterEach
     void stopWatchdog() {
         machine.stopWatchdog();
+        watchdog.shutdownNow();
     }
 
     static LeaseRecord heldBy(String holder, Integer seconds, int epoch) {

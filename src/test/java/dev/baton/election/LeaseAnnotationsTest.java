@@ -8,6 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -25,11 +27,12 @@ import dev.baton.store.LeaseRecord;
 class LeaseAnnotationsTest {
 
     final FakeTicker ticker = new FakeTicker();
+    final ScheduledExecutorService watchdog = Executors.newSingleThreadScheduledExecutor();
     final ExpectingStore store = new ExpectingStore();
     final RecordingObserver observer = new RecordingObserver();
     final ElectorStateMachine machine = new ElectorStateMachine(store, new ElectionSettings(ExpectingStore.NAME, "me",
             Duration.ofSeconds(15), Duration.ofSeconds(10), Duration.ofSeconds(2)), observer, ticker,
-            PauseBeforeTaking.NONE, () -> 0.0, Runnable::run, () -> false);
+            PauseBeforeTaking.NONE, () -> 0.0, Runnable::run, () -> false, watchdog);
     final LeaseAnnotations annotations = new LeaseAnnotations(Runnable::run, store, new LeaseRef("test",
             ExpectingStore.NAME), machine::heldIn, machine::ridingWith, machine::observe,
             () -> machine.changed(store.get(ExpectingStore.NAME)));
@@ -46,6 +49,7 @@ class LeaseAnnotationsTest {
     @AfterEach
     void stopWatchdog() {
         machine.stopWatchdog();
+        watchdog.shutdownNow();
     }
 
     @Test

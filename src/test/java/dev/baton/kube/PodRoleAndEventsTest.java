@@ -24,6 +24,7 @@ import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import io.fabric8.kubernetes.api.model.coordination.v1.LeaseBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import dev.baton.observability.PodRoleLabeler;
+import dev.baton.store.LeaseStore;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
@@ -69,6 +70,7 @@ class PodRoleAndEventsTest {
             ZonedDateTime renewed = ZonedDateTime.of(2024, 1, 15, 10, 31, 45, 0, ZoneOffset.UTC);
             client.leases().inNamespace("test").resource(new LeaseBuilder().withNewMetadata().withName(LEASE)
                     .withNamespace("test").addToAnnotations(LeaderElector.INSTANCE_ANNOTATION, "other-instance")
+                    .addToLabels(LeaseStore.BATON_LABEL, LeaseStore.BATON_LABEL_VALUE) // as a Baton replica writes it
                     .endMetadata().withNewSpec().withHolderIdentity(OTHER).withLeaseDurationSeconds(3600)
                     .withAcquireTime(renewed.minusMinutes(1)).withRenewTime(renewed).withLeaseTransitions(3)
                     .endSpec().build()).create();

@@ -108,10 +108,14 @@ class GeneratedManifestIT {
         }
     }
 
-    /** The default build's Role: its Leases, and Events; no pod, no other resource. */
+    /**
+     * The default build's Role: its Leases, and Events; no pod, no other resource. Reads are namespace-wide for the
+     * shared watch (list, watch: RBAC cannot select by label); writes stay by name, and create.
+     */
     static Set<Rule> defaultRules(String... leaseNames) {
         return Set.of(
-                new Rule(Set.of("coordination.k8s.io"), Set.of("leases"), Set.of(leaseNames), Set.of("get", "update", "watch")),
+                new Rule(Set.of("coordination.k8s.io"), Set.of("leases"), Set.of(leaseNames), Set.of("get", "update")),
+                new Rule(Set.of("coordination.k8s.io"), Set.of("leases"), Set.of(), Set.of("list", "watch")),
                 // create cannot be limited by name: the request's URL carries none
                 new Rule(Set.of("coordination.k8s.io"), Set.of("leases"), Set.of(), Set.of("create")),
                 new Rule(Set.of(""), Set.of("events"), Set.of(), Set.of("create")));
@@ -283,8 +287,15 @@ class GeneratedManifestIT {
     @Test
     void theSidecarExampleHasTheSeedsLayoutAndLeastPrivilege() throws Exception {
         List<HasMetadata> example = parse(SIDECAR_EXAMPLE);
-        assertEquals(defaultRules("worker-election"), rules(one(example, Role.class, "leader-election")),
-                "the sidecar example's Role, exactly: no pods");
+        // One Lease: a shared watch saves nothing there, so the example keeps reads by name (watch included) and
+        // grants no namespace-wide list/watch; its replica says once that it watches the Lease by name.
+        Set<Rule> byName = Set.of(
+                new Rule(Set.of("coordination.k8s.io"), Set.of("leases"), Set.of("worker-election"),
+                        Set.of("get", "update", "watch")),
+                new Rule(Set.of("coordination.k8s.io"), Set.of("leases"), Set.of(), Set.of("create")),
+                new Rule(Set.of(""), Set.of("events"), Set.of(), Set.of("create")));
+        assertEquals(byName, rules(one(example, Role.class, "leader-election")),
+                "the sidecar example's Role, exactly: no pods, no namespace-wide read");
         Deployment worker = one(example, Deployment.class, "worker");
         assertEquals(3, worker.getSpec().getReplicas());
         Container sidecar = worker.getSpec().getTemplate().getSpec().getContainers().stream()

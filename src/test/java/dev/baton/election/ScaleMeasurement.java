@@ -1,0 +1,151 @@
+package dev.baton.election;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.net.InetAddress;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Queue;
+import java.util.concurrent.atomic.AtomicLong;
+
+import org.junit.jupiter.api.Test;
+
+import dev.baton.store.KubernetesLeaseStore;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMixedDispatcher;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import io.fabric8.mockwebserver.MockWebServer;
+import io.fabric8.mockwebserver.ServerRequest;
+import io.fabric8.mockwebserver.ServerResponse;
+import io.fabric8.mockwebserver.http.Dispatcher;
+import io.fabric8.mockwebserver.http.MockResponse;
+import io.fabric8.mockwebserver.http.RecordedRequest;
+
+/**
+ * Not a test: what a standby costs per number of Leases. For each count, a leader holds every Lease (in this JVM,
+ * product timings 15 s / 10 s / 2 s) on the Kubernetes test API server, and a standby process
+ * ({@link StandbyReplica}) competes for them; printed: the standby's threads (named baton-* and all), the watch
+ * requests it opened, and its CPU over a window while idle (from /proc: user + system time). Run with
+ * {@code ./mvnw -B -q test -Dtest=ScaleMeasurement -Dscale.measure=true [-Dscale.leases=1,50,200
+ * -Dscale.window=60 -Dscale.warmup=5]}
+ * (seconds).
+ */
+class ScaleMeasurement {
+
+    @Test
+    void measure() throws Exception {
+        assumeTrue(Boolean.getBoolean("scale.measure"), "set -Dscale.measure=true to measure");
+        int window = Integer.getInteger("scale.window", 60);
+        StringBuilder table = new StringBuilder("| Leases | standby threads baton-* | standby threads total | "
+                + "watch requests by the standby | standby watching | standby CPU, % of one core (" + window
+                + " s idle) |\n|---|---|---|---|---|---|\n");
+        for (String n : System.getProperty("scale.leases", "1,50,200").split(",")) {
+            table.append(measure(Integer.parseInt(n.trim()), window)).append('\n');
+            System.out.println(table);
+        }
+        Files.writeString(Path.of("target", "scale-measurement.md"), table);
+    }
+
+    private String measure(int leases, int window) throws Exception {
+        AtomicLong watches = new AtomicLong();
+        Map<ServerRequest, Queue<ServerResponse>> responses = new HashMap<>();
+        Dispatcher crud = new KubernetesMixedDispatcher(responses, Collections.emptyList());
+        KubernetesMockServer server = new KubernetesMockServer(new io.fabric8.mockwebserver.Context(),
+                new MockWebServer(), responses, new Dispatcher() {
+                    @Override
+                    public MockResponse dispatch(RecordedRequest request) {
+                        String path = URLDecoder.decode(request.getPath(), StandardCharsets.UTF_8);
+                        if (path.contains("/leases?") && path.contains("watch=true")) {
+                            watches.incrementAndGet();
+                        }
+                        return crud.dispatch(request);
+                    }
+                }, false);
+        server.init(InetAddress.getLoopbackAddress(), 0);
+        List<LeaderElector> leaders = new ArrayList<>();
+        Process standby = null;
+        try (KubernetesClient client = server.createClient()) {
+            KubernetesLeaseStore store = new KubernetesLeaseStore(client, "scale", "scale-leader");
+            for (int i = 0; i < leases; i++) {
+                LeaderElector e = new LeaderElector(store, new ElectionSettings("job-" + i, "leader",
+                        Duration.ofSeconds(15), Duration.ofSeconds(10), Duration.ofSeconds(2)), null, Ticker.SYSTEM);
+                e.start();
+                leaders.add(e);
+            }
+            await().atMost(Duration.ofMinutes(2)).until(() -> leaders.stream().allMatch(LeaderElector::isLeader));
+            Thread.sleep(3000);
+            long leaderWatches = watches.get();
+            String java = ProcessHandle.current().info().command().orElse("java");
+            standby = new ProcessBuilder(java, "-Xmx256m", "-cp", System.getProperty("java.class.path"),
+                    StandbyReplica.class.getName(), server.url("/"), Integer.toString(leases))
+                    .redirectError(Path.of("target", "scale-standby-" + leases + ".log").toFile()).start();
+            BufferedReader out = new BufferedReader(new InputStreamReader(standby.getInputStream()));
+            String ready;
+            while ((ready = out.readLine()) != null && !ready.startsWith("READY")) {
+                // skip
+            }
+            long standbyWatches = watches.get() - leaderWatches;
+            long pid = standby.pid();
+            Thread.sleep(Integer.getInteger("scale.warmup", 5) * 1000L); // past the start (and the JIT's work)
+            long cpu0 = cpuTicks(pid);
+            Map<String, Long> threads0 = threadTicks(pid);
+            long t0 = System.nanoTime();
+            Thread.sleep(window * 1000L);
+            long cpu1 = cpuTicks(pid);
+            Map<String, Long> threads1 = threadTicks(pid);
+            Map<String, Long> spent = new java.util.TreeMap<>();
+            threads1.forEach((k, v) -> spent.merge(k.substring(0, k.lastIndexOf('/')).replaceAll("[0-9]+", "N")
+                    .replaceAll(" .*", ""), v - threads0.entrySet().stream()
+                            .filter(e -> e.getKey().endsWith(k.substring(k.lastIndexOf('/'))))
+                            .mapToLong(Map.Entry::getValue).sum(), Long::sum));
+            System.out.println("standby CPU ticks by thread, " + leases + " Leases: " + spent);
+            double seconds = (System.nanoTime() - t0) / 1e9;
+            double percent = 100.0 * (cpu1 - cpu0) / 100.0 / seconds; // USER_HZ = 100 on Linux
+            leaders.forEach(e -> e.close(false, Duration.ofSeconds(2)));
+            String[] f = ready.split(" ");
+            return String.format("| %d | %s | %s | %d | %s | %.2f |", leases, f[1].substring(6), f[2].substring(6),
+                    standbyWatches, f[3].substring(9), percent);
+        } finally {
+            if (standby != null) {
+                standby.destroyForcibly().waitFor();
+            }
+            server.destroy();
+        }
+    }
+
+    /** utime + stime of each thread of a process, by "name/tid", in clock ticks. */
+    private static Map<String, Long> threadTicks(long pid) throws Exception {
+        Map<String, Long> ticks = new HashMap<>();
+        try (var tasks = Files.list(Path.of("/proc/" + pid + "/task"))) {
+            for (Path task : tasks.toList()) {
+                try {
+                    String stat = Files.readString(task.resolve("stat"));
+                    String name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+                    String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                    ticks.put(name + "/" + task.getFileName(), Long.parseLong(f[11]) + Long.parseLong(f[12]));
+                } catch (java.io.IOException e) {
+                    // the thread ended
+                }
+            }
+        }
+        return ticks;
+    }
+
+    /** utime + stime of a process, in clock ticks. */
+    private static long cpuTicks(long pid) throws Exception {
+        String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+        String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        return Long.parseLong(f[11]) + Long.parseLong(f[12]);
+    }
+}
