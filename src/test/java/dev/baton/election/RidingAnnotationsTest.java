@@ -14,6 +14,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.AfterEach;
@@ -39,9 +41,10 @@ class RidingAnnotationsTest {
     final FakeTicker ticker = new FakeTicker();
     final ExpectingStore store = new ExpectingStore();
     final RecordingObserver observer = new RecordingObserver();
+    final ScheduledExecutorService watchdog = Executors.newSingleThreadScheduledExecutor();
     final ElectorStateMachine machine = new ElectorStateMachine(store, new ElectionSettings(ExpectingStore.NAME, "me",
             Duration.ofSeconds(15), DEADLINE, RETRY), observer, ticker, PauseBeforeTaking.NONE, () -> 0.0,
-            Runnable::run, () -> false);
+            Runnable::run, () -> false, watchdog);
     final LeaseAnnotations annotations = new LeaseAnnotations(Runnable::run, store, new LeaseRef("test",
             ExpectingStore.NAME), machine::heldIn, machine::ridingWith, machine::observe,
             () -> machine.changed(store.get(ExpectingStore.NAME)));
@@ -58,6 +61,7 @@ class RidingAnnotationsTest {
     @AfterEach
     void stopWatchdog() {
         machine.stopWatchdog();
+        watchdog.shutdownNow();
     }
 
     private CompletableFuture<Boolean> queue(Term t, String key, String value) {
