@@ -35,6 +35,7 @@ import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.PodSpec;
+import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServiceAccount;
 import io.fabric8.kubernetes.api.model.Volume;
@@ -217,6 +218,38 @@ class GeneratedManifestIT {
                 .findFirst().orElseThrow();
         Volume volume = pod.getVolumes().stream().filter(v -> v.getName().equals(tmp.getName())).findFirst().orElseThrow();
         assertNotNull(volume.getEmptyDir(), "/tmp is an emptyDir");
+    }
+
+    /**
+     * The pod's memory limit is above the heap ceiling of the JVM the image runs (src/main/docker/jvm.options) plus
+     * what the JVM was measured to use outside the heap (about 95 MB), so a full heap ends in the JVM's own
+     * OutOfMemoryError (and exit) rather than the kernel killing the pod; and there is no CPU limit, which would
+     * stretch exactly the start-up to first leadership.
+     */
+    @Test
+    void resourcesFitTheImagesJvmOptions() throws Exception {
+        var resources = container().getResources();
+        long heap = Files.readAllLines(Path.of("src", "main", "docker", "jvm.options")).stream().map(String::strip)
+                .filter(line -> line.startsWith("-Xmx")).map(line -> bytes(line.substring(4))).findFirst()
+                .orElseThrow(() -> new AssertionError("jvm.options sets no -Xmx"));
+        long limit = Quantity.getAmountInBytes(resources.getLimits().get("memory")).longValue();
+        long request = Quantity.getAmountInBytes(resources.getRequests().get("memory")).longValue();
+        assertTrue(limit >= heap + 96L * 1024 * 1024, "memory limit " + limit + " leaves no room outside the heap " + heap);
+        assertTrue(request <= limit, "memory request above the limit");
+        assertNotNull(resources.getRequests().get("cpu"), "a CPU request");
+        assertFalse(resources.getLimits().containsKey("cpu"), "no CPU limit");
+    }
+
+    /** A -Xmx size: bytes, or with the JVM's k, m or g suffix. */
+    private static long bytes(String size) {
+        String unit = size.substring(size.length() - 1).toLowerCase();
+        int shift = switch (unit) {
+            case "k" -> 10;
+            case "m" -> 20;
+            case "g" -> 30;
+            default -> 0;
+        };
+        return Long.parseLong(shift == 0 ? size : size.substring(0, size.length() - 1)) << shift;
     }
 
     /**
