@@ -47,10 +47,18 @@ final class Replica {
         return command;
     }
 
-    /** Its log since its latest start. */
+    /**
+     * Its log since its latest start. The offset is in bytes (the file's size at the start), so the log is cut as
+     * bytes and then decoded: a character taking several bytes (a log line's '±') would shift a cut made in chars.
+     */
     String logSinceStart() {
         try {
-            return Files.exists(log) ? Files.readString(log).substring((int) logOffset) : "";
+            if (!Files.exists(log)) {
+                return "";
+            }
+            byte[] bytes = Files.readAllBytes(log);
+            int from = (int) Math.min(logOffset, bytes.length);
+            return new String(bytes, from, bytes.length - from, java.nio.charset.StandardCharsets.UTF_8);
         } catch (IOException e) {
             return "";
         }
@@ -95,11 +103,7 @@ final class Replica {
 
     /** Whether the replica's log since its latest start contains the text (e.g. its start-up line). */
     boolean logContains(String text) {
-        try {
-            return Files.exists(log) && Files.readString(log).substring((int) logOffset).contains(text);
-        } catch (IOException e) {
-            return false;
-        }
+        return logSinceStart().contains(text);
     }
 
     /** SIGTERM: a graceful stop (Kubernetes' first step when deleting a pod). */
