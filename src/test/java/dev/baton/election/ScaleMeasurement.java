@@ -87,9 +87,12 @@ class ScaleMeasurement {
             Thread.sleep(3000);
             long leaderWatches = watches.get();
             String java = ProcessHandle.current().info().command().orElse("java");
-            standby = new ProcessBuilder(java, "-Xmx256m", "-cp", System.getProperty("java.class.path"),
-                    StandbyReplica.class.getName(), server.url("/"), Integer.toString(leases))
-                    .redirectError(Path.of("target", "scale-standby-" + leases + ".log").toFile()).start();
+            List<String> command = new ArrayList<>(List.of(java));
+            // The standby's JVM options: -Dscale.jvm="-XX:TieredStopAtLevel=1 ..." (e.g. those of jvm.options).
+            command.addAll(List.of(System.getProperty("scale.jvm", "-Xmx256m").trim().split("\\s+")));
+            command.addAll(List.of("-cp", System.getProperty("java.class.path"), StandbyReplica.class.getName(),
+                    server.url("/"), Integer.toString(leases)));
+            standby = new ProcessBuilder(command).redirectError(Path.of("target", "scale-standby-" + leases + ".log").toFile()).start();
             BufferedReader out = new BufferedReader(new InputStreamReader(standby.getInputStream()));
             String ready;
             while ((ready = out.readLine()) != null && !ready.startsWith("READY")) {
@@ -98,10 +101,25 @@ class ScaleMeasurement {
             long standbyWatches = watches.get() - leaderWatches;
             long pid = standby.pid();
             Thread.sleep(Integer.getInteger("scale.warmup", 5) * 1000L); // past the start (and the JIT's work)
+            // -Dscale.samples=N: N windows back to back, each printed; the table shows their median.
+            int samples = Integer.getInteger("scale.samples", 1);
+            List<Double> percents = new ArrayList<>();
             long cpu0 = cpuTicks(pid);
             Map<String, Long> threads0 = threadTicks(pid);
             long t0 = System.nanoTime();
-            Thread.sleep(window * 1000L);
+            long cpuS = cpu0;
+            long tS = t0;
+            for (int s = 0; s < samples; s++) {
+                Thread.sleep(window * 1000L);
+                long cpuE = cpuTicks(pid);
+                long tE = System.nanoTime();
+                percents.add(100.0 * (cpuE - cpuS) / 100.0 / ((tE - tS) / 1e9));
+                System.out.printf("standby CPU, %d Leases, sample %d: %.2f %% of one core%n", leases, s + 1,
+                        percents.get(s));
+                cpuS = cpuE;
+                tS = tE;
+            }
+            Collections.sort(percents);
             long cpu1 = cpuTicks(pid);
             Map<String, Long> threads1 = threadTicks(pid);
             Map<String, Long> spent = new java.util.TreeMap<>();
@@ -111,7 +129,9 @@ class ScaleMeasurement {
                             .mapToLong(Map.Entry::getValue).sum(), Long::sum));
             System.out.println("standby CPU ticks by thread, " + leases + " Leases: " + spent);
             double seconds = (System.nanoTime() - t0) / 1e9;
-            double percent = 100.0 * (cpu1 - cpu0) / 100.0 / seconds; // USER_HZ = 100 on Linux
+            double percent = percents.get(percents.size() / 2); // USER_HZ = 100 on Linux (ticks / 100 = seconds)
+            System.out.printf("standby CPU, %d Leases: median %.2f %%, all %s, over %.0f s %.2f %%%n", leases,
+                    percent, percents, seconds, 100.0 * (cpu1 - cpu0) / 100.0 / seconds);
             leaders.forEach(e -> e.close(false, Duration.ofSeconds(2)));
             String[] f = ready.split(" ");
             return String.format("| %d | %s | %s | %d | %s | %.2f |", leases, f[1].substring(6), f[2].substring(6),
