@@ -1,6 +1,5 @@
 package dev.baton.election;
 
-import static dev.baton.election.ExpectingStore.Verb.CREATE;
 import static dev.baton.election.ExpectingStore.Verb.GET;
 import static dev.baton.election.ExpectingStore.Verb.UPDATE;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -8,49 +7,17 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-import dev.baton.LeaseRef;
 import dev.baton.LeadershipLost.Reason;
-import dev.baton.Term;
 import dev.baton.store.LeaseRecord;
 
 /** Writes of annotations within a term: one conditional request, one re-read after a conflict, none without a term. */
-class LeaseAnnotationsTest {
-
-    final FakeTicker ticker = new FakeTicker();
-    final ScheduledExecutorService watchdog = Executors.newSingleThreadScheduledExecutor();
-    final ExpectingStore store = new ExpectingStore();
-    final RecordingObserver observer = new RecordingObserver();
-    final ElectorStateMachine machine = new ElectorStateMachine(store, new ElectionSettings(ExpectingStore.NAME, "me",
-            Duration.ofSeconds(15), Duration.ofSeconds(10), Duration.ofSeconds(2)), observer, ticker,
-            PauseBeforeTaking.NONE, () -> 0.0, Runnable::run, () -> false, watchdog);
-    final LeaseAnnotations annotations = new LeaseAnnotations(Runnable::run, store, new LeaseRef("test",
-            ExpectingStore.NAME), machine::heldIn, machine::ridingWith, machine::observe,
-            () -> machine.changed(store.get(ExpectingStore.NAME)));
-    Term term;
-
-    @BeforeEach
-    void lead() {
-        store.expect(GET, CREATE);
-        machine.attempt();
-        store.verify();
-        term = machine.currentTerm().orElseThrow();
-    }
-
-    @AfterEach
-    void stopWatchdog() {
-        machine.stopWatchdog();
-        watchdog.shutdownNow();
-    }
+class LeaseAnnotationsTest extends LeadingElectorFixture {
 
     @Test
     void aWriteIsOneConditionalUpdateThatKeepsTheRecord() {

@@ -1,6 +1,5 @@
 package dev.baton.election;
 
-import static dev.baton.election.ExpectingStore.Verb.CREATE;
 import static dev.baton.election.ExpectingStore.Verb.GET;
 import static dev.baton.election.ExpectingStore.Verb.UPDATE;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -14,15 +13,10 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-import dev.baton.LeaseRef;
 import dev.baton.LeadershipLost.Reason;
 import dev.baton.Term;
 import dev.baton.store.LeaseRecord;
@@ -33,36 +27,7 @@ import dev.baton.store.LeaseStoreException;
  * request of their own, land with the next renewal, the release or an annotation write of the same term, and never
  * in another term. Each test counts the API calls made.
  */
-class RidingAnnotationsTest {
-
-    static final Duration RETRY = Duration.ofSeconds(2);
-    static final Duration DEADLINE = Duration.ofSeconds(10);
-
-    final FakeTicker ticker = new FakeTicker();
-    final ExpectingStore store = new ExpectingStore();
-    final RecordingObserver observer = new RecordingObserver();
-    final ScheduledExecutorService watchdog = Executors.newSingleThreadScheduledExecutor();
-    final ElectorStateMachine machine = new ElectorStateMachine(store, new ElectionSettings(ExpectingStore.NAME, "me",
-            Duration.ofSeconds(15), DEADLINE, RETRY), observer, ticker, PauseBeforeTaking.NONE, () -> 0.0,
-            Runnable::run, () -> false, watchdog);
-    final LeaseAnnotations annotations = new LeaseAnnotations(Runnable::run, store, new LeaseRef("test",
-            ExpectingStore.NAME), machine::heldIn, machine::ridingWith, machine::observe,
-            () -> machine.changed(store.get(ExpectingStore.NAME)));
-    Term term;
-
-    @BeforeEach
-    void lead() {
-        store.expect(GET, CREATE);
-        machine.attempt();
-        store.verify();
-        term = machine.currentTerm().orElseThrow();
-    }
-
-    @AfterEach
-    void stopWatchdog() {
-        machine.stopWatchdog();
-        watchdog.shutdownNow();
-    }
+class RidingAnnotationsTest extends LeadingElectorFixture {
 
     private CompletableFuture<Boolean> queue(Term t, String key, String value) {
         return machine.withNextWrite(t, current -> Map.of(key, value));
