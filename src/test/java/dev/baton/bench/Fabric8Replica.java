@@ -66,15 +66,8 @@ public final class Fabric8Replica {
                 },
                 leader -> {
                 });
-        LeaderElectionConfig config = new LeaderElectionConfigBuilder()
-                .withName(lease)
-                .withLock(new LeaseLock(namespace, lease, identity))
-                .withLeaseDuration(leaseDuration)
-                .withRenewDeadline(renewDeadline)
-                .withRetryPeriod(retryPeriod)
-                .withReleaseOnCancel(true)
-                .withLeaderCallbacks(callbacks)
-                .build();
+        LeaderElectionConfig config = electionConfig(identity, namespace, lease, leaseDuration, renewDeadline,
+                retryPeriod, callbacks);
         AtomicReference<CompletableFuture<?>> election = new AtomicReference<>();
 
         ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor();
@@ -113,5 +106,22 @@ public final class Fabric8Replica {
             current.handle((v, t) -> null).join();
         }
         Thread.currentThread().join();
+    }
+
+    /**
+     * fabric8's elector on a {@code LeaseLock} as users configure it, releasing on cancel: one place for both baselines
+     * (this replica and {@link Fabric8ScaleReplica}), so that they compare like with like.
+     */
+    static LeaderElectionConfig electionConfig(String identity, String namespace, String lease, Duration leaseDuration,
+            Duration renewDeadline, Duration retryPeriod, LeaderCallbacks callbacks) {
+        return new LeaderElectionConfigBuilder()
+                .withName(lease)
+                .withLock(new LeaseLock(namespace, lease, identity))
+                .withLeaseDuration(leaseDuration)
+                .withRenewDeadline(renewDeadline)
+                .withRetryPeriod(retryPeriod)
+                .withReleaseOnCancel(true)
+                .withLeaderCallbacks(callbacks)
+                .build();
     }
 }

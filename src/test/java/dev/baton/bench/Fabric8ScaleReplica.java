@@ -14,8 +14,6 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.extended.leaderelection.LeaderCallbacks;
 import io.fabric8.kubernetes.client.extended.leaderelection.LeaderElectionConfig;
-import io.fabric8.kubernetes.client.extended.leaderelection.LeaderElectionConfigBuilder;
-import io.fabric8.kubernetes.client.extended.leaderelection.resourcelock.LeaseLock;
 
 /**
  * The SCALE benchmark's baseline replica: one fabric8 {@code LeaderElector} per Lease in one process and one client,
@@ -50,15 +48,8 @@ public final class Fabric8ScaleReplica {
             }, () -> {
             }, leader -> {
             });
-            LeaderElectionConfig config = new LeaderElectionConfigBuilder()
-                    .withName(lease)
-                    .withLock(new LeaseLock(namespace, lease, identity))
-                    .withLeaseDuration(leaseDuration)
-                    .withRenewDeadline(renewDeadline)
-                    .withRetryPeriod(retryPeriod)
-                    .withReleaseOnCancel(true)
-                    .withLeaderCallbacks(callbacks)
-                    .build();
+            LeaderElectionConfig config = Fabric8Replica.electionConfig(identity, namespace, lease, leaseDuration,
+                    renewDeadline, retryPeriod, callbacks);
             run(client, config, lease, running, shuttingDown, released);
         }
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
