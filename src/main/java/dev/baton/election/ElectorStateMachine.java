@@ -1,16 +1,13 @@
 package dev.baton.election;
 
 import java.time.Clock;
-import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import java.util.function.DoubleSupplier;
-import java.util.function.Function;
 
 import org.jboss.logging.Logger;
 
@@ -60,6 +57,7 @@ final class ElectorStateMachine {
     private final Announcer announcer;
     private final CurrentTerm term;
     private final PendingAnnotations riding = new PendingAnnotations();
+    private final TermWrites termWrites;
     /** The version a renewal last lost a race at: the Lease has moved on, so a fast path from it would only fail. */
     private volatile String renewalLostAt;
     private final BooleanSupplier watching;
@@ -87,6 +85,7 @@ final class ElectorStateMachine {
         this.failures = new Failures(leaseRef);
         this.announcer = new Announcer(leaseRef, settings, observer, store, electorThread);
         this.term = new CurrentTerm(leaseRef, settings, ticker, announcer, () -> closed, watchdog);
+        this.termWrites = new TermWrites(term, lease, records, () -> closed, riding);
         this.watching = watching;
         this.lastAttemptNanos = ticker.nanos();
     }
@@ -395,31 +394,9 @@ final class ElectorStateMachine {
         return closed;
     }
 
-    /** For {@link LeaseAnnotations}: the snapshot to write from while {@code expected} is current, valid and ours. */
-    LeaseSnapshot heldIn(Term expected) {
-        ElectionTerm t = term.get();
-        LeaseSnapshot last = lease.snapshot();
-        boolean held = !closed && t != null && t == expected && t.isValid() && last != null
-                && records.isMine(last.record());
-        return held ? last : null;
-    }
-
-    /**
-     * Queues annotation changes to ride on the next write of the Lease within {@code expected} (see
-     * {@link PendingAnnotations}); false at once unless it is this elector's current, valid term. Any thread.
-     */
-    CompletableFuture<Boolean> withNextWrite(Term expected,
-            Function<Map<String, String>, Map<String, String>> compute) {
-        ElectionTerm t = term.get();
-        if (closed || t == null || t != expected || !t.isValid()) {
-            return CompletableFuture.completedFuture(false);
-        }
-        return riding.queue(t, compute);
-    }
-
-    /** For {@link LeaseAnnotations}: what an annotation write within {@code expected} carries along. */
-    PendingAnnotations.Batch ridingWith(Term expected) {
-        return riding.batchFor(expected);
+    /** What others may write into the Lease within this elector's terms (the job runner's records). */
+    TermWrites termWrites() {
+        return termWrites;
     }
 
     // ---------------------------------------------------------------- reads, from any thread
