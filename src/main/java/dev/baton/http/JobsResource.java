@@ -152,7 +152,7 @@ public class JobsResource {
         LeaderElector elector = jobs.elector(spec.leaseName());
         Optional<String> suspendedBy = jobs.runner().suspendedBy(spec);
         return new JobView(spec.id(), method, spec.schedule(), "singleton", lease(elector, spec),
-                elector == null ? null : elector.leader().orElse(null), spec.catchUp().name(),
+                elector == null ? null : elector.holder().orElse(null), spec.catchUp().name(),
                 jobs.runner().lastRecord(spec).orElse(null), trigger == null ? null : trigger.getNextFireTime(),
                 notHere.isEmpty(), notHere.orElse(null), suspendedBy.isPresent(), suspendedBy.orElse(null),
                 new Controls(spec.suspendKey(), spec.runKey()), jobs.runner().history(spec),
@@ -163,7 +163,7 @@ public class JobsResource {
         Optional<String> notHere = jobs.runner().skipReason(spec);
         LeaderElector elector = jobs.elector(spec.leaseName());
         return new JobView(trigger.getId(), method, schedule(method), "leader-only",
-                lease(elector, spec), elector == null ? null : elector.leader().orElse(null), null, null,
+                lease(elector, spec), elector == null ? null : elector.holder().orElse(null), null, null,
                 trigger.getNextFireTime(), notHere.isEmpty(), notHere.orElse(null), false, null, null, List.of(),
                 null, clock);
     }
