@@ -102,6 +102,30 @@ class RefusedAfterAllowedTest {
     }
 
     @Test
+    void aStandbysReadsRefusedForAFewSecondsAreOneWarningAndNoError() {
+        // The log: a standby polling a Lease held elsewhere, its 'get' refused while the API server restarts.
+        ElectorStateMachine other = elector("polled", "other");
+        other.attempt();
+        other.stopWatchdog();
+        ElectorStateMachine standby = elector("polled", "me");
+        standby.attempt();
+
+        refusing.methods = Set.of("GET");
+        for (int i = 0; i < 3; i++) {
+            ticker.advance(RETRY);
+            standby.attempt();
+        }
+        refusing.methods = Set.of();
+        ticker.advance(RETRY);
+        standby.attempt();
+
+        assertTrue(standby.lastFailure().isEmpty(), "the last read went through");
+        assertEquals(List.of("WARN Lease refused/polled: 403 on 'get', refused now, was allowed: the API server may "
+                + "be restarting or the Role changed; retrying with backoff (reported as a missing grant if it lasts "
+                + "past the renew deadline, 10000 ms)"), log.warnings());
+    }
+
+    @Test
     void aRefusalPastTheRenewDeadlineIsThenReportedAsAMissingGrantOnce() {
         ElectorStateMachine leader = elector("long", "me");
         leader.attempt();
