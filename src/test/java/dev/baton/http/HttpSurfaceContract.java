@@ -14,6 +14,7 @@ import java.util.TreeSet;
 import jakarta.enterprise.inject.Any;
 import jakarta.enterprise.inject.spi.Bean;
 import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 
 import org.junit.jupiter.api.Test;
@@ -23,10 +24,11 @@ import io.restassured.response.Response;
 
 /**
  * The HTTP surface answers every legal state of the application without a server error: each subclass starts the
- * application in one state (no jobs, jobs, election disabled, sidecar mode, API unreachable) and this asks every
- * endpoint. The endpoints are not listed by hand: every {@code GET} method of every JAX-RS resource bean of the
- * build under test (a path parameter given an id no job has), each job {@code /jobs} lists by its own id, and the
- * health and metrics endpoints Quarkus serves. An endpoint added later is asked too.
+ * application in one state (no jobs, jobs, election disabled, scheduler disabled, sidecar mode, API unreachable, the
+ * dev build) and this asks every endpoint. The endpoints are not listed by hand: every {@code GET} and {@code POST}
+ * method of every JAX-RS resource bean of the build under test, a path parameter given an id no job has and then
+ * each id {@code /jobs} lists, and the health and metrics endpoints Quarkus serves. An endpoint added later is asked
+ * too. A {@code POST} (only the dev build has any) is sent an empty JSON object.
  * <p>
  * A 5xx is allowed on one kind of endpoint only: health, whose 503 is its answer "DOWN" (the body says so), not an
  * error.
@@ -41,25 +43,33 @@ abstract class HttpSurfaceContract {
 
     @Test
     void noEndpointAnswersAServerError() {
-        List<String> resources = resourceGets();
-        assertTrue(resources.contains("/jobs") && resources.contains("/baton/state"),
-                "the resources were not found, so nothing would be asked: " + resources);
-        List<String> paths = new ArrayList<>(resources);
-        paths.addAll(QUARKUS_ENDPOINTS);
-        for (String id : given().get("/jobs").then().extract().jsonPath().getList("id", String.class)) {
-            paths.add("/jobs/" + URLEncoder.encode(id, StandardCharsets.UTF_8).replace("+", "%20"));
-        }
-        List<String> errors = new ArrayList<>();
-        for (String path : paths) {
-            Response response = given().urlEncodingEnabled(false).get(path);
-            int status = response.statusCode();
-            boolean healthDown = status == 503 && path.startsWith("/q/health")
-                    && "DOWN".equals(response.jsonPath().getString("status"));
-            if (status >= 500 && !healthDown) {
-                errors.add("GET " + path + " -> " + status + ": " + firstLine(response.asString()));
+        List<Endpoint> endpoints = resourceEndpoints();
+        assertTrue(endpoints.contains(new Endpoint("GET", "/jobs"))
+                && endpoints.contains(new Endpoint("GET", "/baton/state")),
+                "the resources were not found, so nothing would be asked: " + endpoints);
+        List<String> ids = given().get("/jobs").then().extract().jsonPath().getList("id", String.class);
+        List<Endpoint> asked = new ArrayList<>();
+        for (Endpoint endpoint : endpoints) {
+            asked.add(endpoint.with(UNKNOWN));
+            if (endpoint.path().contains(UNKNOWN)) {
+                ids.forEach(id -> asked.add(endpoint.with(URLEncoder.encode(id, StandardCharsets.UTF_8)
+                        .replace("+", "%20"))));
             }
         }
-        assertEquals(List.of(), errors, "asked " + paths);
+        QUARKUS_ENDPOINTS.forEach(path -> asked.add(new Endpoint("GET", path)));
+        List<String> errors = new ArrayList<>();
+        for (Endpoint endpoint : asked) {
+            Response response = endpoint.method().equals("GET") ? given().urlEncodingEnabled(false).get(endpoint.path())
+                    : given().urlEncodingEnabled(false).contentType("application/json").body("{}")
+                            .post(endpoint.path());
+            int status = response.statusCode();
+            boolean healthDown = status == 503 && endpoint.path().startsWith("/q/health")
+                    && "DOWN".equals(response.jsonPath().getString("status"));
+            if (status >= 500 && !healthDown) {
+                errors.add(endpoint + " -> " + status + ": " + firstLine(response.asString()));
+            }
+        }
+        assertEquals(List.of(), errors, "asked " + asked);
     }
 
     @Test
@@ -67,9 +77,22 @@ abstract class HttpSurfaceContract {
         given().get("/jobs/" + UNKNOWN).then().statusCode(404);
     }
 
-    /** Every {@code GET} of every resource bean, as a path with {@link #UNKNOWN} for each parameter. */
-    static List<String> resourceGets() {
-        TreeSet<String> paths = new TreeSet<>();
+    /** One method and path; {@link #UNKNOWN} stands for each path parameter. */
+    record Endpoint(String method, String path) {
+
+        Endpoint with(String id) {
+            return new Endpoint(method, path.replace(UNKNOWN, id));
+        }
+
+        @Override
+        public String toString() {
+            return method + " " + path;
+        }
+    }
+
+    /** Every {@code GET} and {@code POST} of every resource bean, with {@link #UNKNOWN} for each parameter. */
+    static List<Endpoint> resourceEndpoints() {
+        TreeSet<String> found = new TreeSet<>();
         for (Bean<?> bean : Arc.container().beanManager().getBeans(Object.class, Any.Literal.INSTANCE)) {
             Class<?> type = bean.getBeanClass();
             Path root = type.getAnnotation(Path.class);
@@ -77,13 +100,16 @@ abstract class HttpSurfaceContract {
                 continue;
             }
             for (Method method : type.getDeclaredMethods()) {
-                if (method.isAnnotationPresent(GET.class)) {
+                String verb = method.isAnnotationPresent(GET.class) ? "GET"
+                        : method.isAnnotationPresent(POST.class) ? "POST" : null;
+                if (verb != null) {
                     Path sub = method.getAnnotation(Path.class);
-                    paths.add(join(root.value(), sub == null ? "" : sub.value()));
+                    found.add(verb + " " + join(root.value(), sub == null ? "" : sub.value()));
                 }
             }
         }
-        return new ArrayList<>(paths);
+        return found.stream().map(e -> new Endpoint(e.substring(0, e.indexOf(' ')), e.substring(e.indexOf(' ') + 1)))
+                .toList();
     }
 
     private static String join(String root, String sub) {
