@@ -42,12 +42,12 @@ final class Failures {
     private final Set<String> allowed = ConcurrentHashMap.newKeySet();
     private volatile LeaseStoreException last;
     private int inARow;
-    /* Of the current run of failures (reset when a round is answered); each is said once, repeats at DEBUG. */
+    // Of the current run of failures, reset when a round is answered: each thing is said once, repeats at DEBUG.
     /** When the run's first 403 for an allowed verb came, or {@link #NEVER}. */
     private long refusedSince = NEVER;
     /** Whether that refusal has been reported (WARN). */
     private boolean refusalSaid;
-    /** The verbs reported as missing grants (ERROR). */
+    /** The verbs reported as missing grants in this run (ERROR). */
     private final Set<String> grantsSaid = new HashSet<>();
 
     /**
