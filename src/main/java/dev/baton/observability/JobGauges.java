@@ -14,7 +14,8 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 
 /**
- * The per-job gauges alerts are written against (Prometheus names; tag {@code job}), read from the job's Lease as
+ * The per-job gauges alerts are written against (Prometheus names; tags {@code job} and {@code lease}, the job's
+ * Lease, for the alerts' kubectl lines), read from the job's Lease as
  * this replica last saw it, so that every replica exports the same values and rules take {@code max by (job)}:
  * <ul>
  * <li>{@code baton_job_last_success_timestamp_seconds}: when the newest successful run the Lease names ended. Its
@@ -68,6 +69,6 @@ public final class JobGauges {
 
     private void gauge(String name, String description, String unit, JobSpec spec, ToDoubleFunction<JobSpec> value) {
         Gauge.builder(name, spec, value).description(description).baseUnit(unit).tag("job", spec.id())
-                .strongReference(true).register(registry);
+                .tag("lease", spec.leaseName()).strongReference(true).register(registry);
     }
 }
