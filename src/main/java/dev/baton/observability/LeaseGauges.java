@@ -29,6 +29,7 @@ public final class LeaseGauges {
     private final Function<String, LeaderElector> electors;
     private final LongSupplier nanos;
     private final Map<String, Seen> seen = new ConcurrentHashMap<>();
+    private final java.util.Set<String> registered = ConcurrentHashMap.newKeySet();
 
     /** A Lease's content and when this replica first read it. */
     private record Seen(LeaseRecord record, long atNanos) {
@@ -47,6 +48,9 @@ public final class LeaseGauges {
 
     /** Registers {@code lease}'s gauge; a second call for the same Lease changes nothing. */
     public void register(String lease) {
+        if (!registered.add(lease)) {
+            return; // the service Lease is often a job's too
+        }
         Gauge.builder("baton.lease.held", lease, l -> held(l) ? 1 : 0)
                 .description("1 while somebody holds the Lease, as this replica sees it, else 0")
                 .tag("lease", lease).strongReference(true).register(registry);
