@@ -40,6 +40,9 @@ class AlertRulesTest {
         assertEquals("PrometheusRule", manifest.path("kind").asText());
         List<String> alerts = new ArrayList<>();
         for (JsonNode rule : manifest.path("spec").path("groups").path(0).path("rules")) {
+            if (rule.has("record")) {
+                continue; // the max over replicas, which the alerts read
+            }
             String alert = rule.path("alert").asText();
             alerts.add(alert);
             JsonNode annotations = rule.path("annotations");
