@@ -32,8 +32,20 @@ final class LeadingReplica implements AutoCloseable {
     final LeaseStore store;
     final Map<String, LeaderElector> electors = new ConcurrentHashMap<>();
     final JobRunner runner;
+    private final Duration lease;
+    private final Duration deadline;
+    private final Duration retry;
 
     LeadingReplica(String name, LeaseStore store, MeterRegistry meters) {
+        this(name, store, meters, LEASE, DEADLINE, RETRY);
+    }
+
+    /** With its own election timings (a test that must not lose a term on a busy machine). */
+    LeadingReplica(String name, LeaseStore store, MeterRegistry meters, Duration lease, Duration deadline,
+            Duration retry) {
+        this.lease = lease;
+        this.deadline = deadline;
+        this.retry = retry;
         this.name = name;
         this.store = store;
         this.runner = new JobRunner(name, electors::get, Clock.systemUTC(), meters, false, 64, Duration.ofSeconds(5));
@@ -41,7 +53,7 @@ final class LeadingReplica implements AutoCloseable {
 
     /** Starts competing for {@code lease}. */
     LeaderElector elect(String lease) {
-        LeaderElector elector = new LeaderElector(store, new ElectionSettings(lease, name, LEASE, DEADLINE, RETRY),
+        LeaderElector elector = new LeaderElector(store, new ElectionSettings(lease, name, this.lease, deadline, retry),
                 ElectionObserver.NONE, Ticker.SYSTEM);
         electors.put(lease, elector);
         elector.start();
@@ -74,6 +86,6 @@ final class LeadingReplica implements AutoCloseable {
     @Override
     public void close() {
         runner.close();
-        electors.values().forEach(e -> e.close(true, DEADLINE));
+        electors.values().forEach(e -> e.close(true, deadline));
     }
 }
