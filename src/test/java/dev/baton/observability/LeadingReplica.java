@@ -78,6 +78,11 @@ final class LeadingReplica implements AutoCloseable {
         return runner.run(spec, slot, false, void.class, body::run);
     }
 
+    /** As {@link #fire}, for a method declared to return {@code returnType} (a {@code Uni}, a stage). */
+    Object fire(JobSpec spec, Instant slot, Class<?> returnType, Body body) throws Exception {
+        return runner.run(spec, slot, false, returnType, body::run);
+    }
+
     /** A job's method. */
     interface Body {
         Object run() throws Exception;

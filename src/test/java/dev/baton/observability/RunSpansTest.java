@@ -8,6 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -150,6 +152,26 @@ class RunSpansTest {
         assertEquals(StatusCode.ERROR, run.getStatus().getStatusCode());
         assertTrue(run.getStatus().getDescription().startsWith(
                 "interrupted: stopped because its term (epoch " + epoch + ") ended"), run.getStatus().getDescription());
+    }
+
+    @Test
+    void anAsyncRunsSpanEndsWhenItsStageCompletesNotWhenTheMethodReturns() throws Exception {
+        JobSpec spec = JobSpec.of("async-export", "traced-async");
+        replica.runner.listen(new RunSpans(tracer));
+        replica.register(spec, null);
+        replica.lead("traced-async");
+        CompletableFuture<Void> work = new CompletableFuture<>();
+
+        Object returned = replica.fire(spec, SLOT, CompletionStage.class, () -> work);
+        assertEquals(List.of(), spansNamed("async-export"), "the method returned, its work goes on");
+        assertFalse(Span.current().getSpanContext().isValid(), "the run's span is no longer current on this thread");
+        work.completeExceptionally(new IllegalStateException("export rejected"));
+        assertThrows(Exception.class, () -> ((CompletionStage<?>) returned).toCompletableFuture().get(10,
+                TimeUnit.SECONDS));
+
+        SpanData run = only(spansNamed("async-export"));
+        assertEquals("failed", run.getAttributes().get(AttributeKey.stringKey("baton.job.outcome")));
+        assertEquals("failed: java.lang.IllegalStateException: export rejected", run.getStatus().getDescription());
     }
 
     @Test
