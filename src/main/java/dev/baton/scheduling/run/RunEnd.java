@@ -106,6 +106,7 @@ final class RunEnd {
                 run.term.epoch(), outcome, Duration.ofNanos(durationNanos).toMillis(), clock.instant(),
                 run.catchUp ? Boolean.TRUE : null, JobRecord.describe(cause), run.trigger.value, run.request,
                 run.attempt, null, null);
+        run.ended.complete(record);
         if (!run.term.isValid()) {
             LOG.infof("Singleton job %s: %s ended %s after its term (epoch %d) ended; not recorded",
                     spec.id(), manual ? "the run of request " + run.request : "slot " + run.slot, outcome,
