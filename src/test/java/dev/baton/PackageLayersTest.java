@@ -38,6 +38,7 @@ class PackageLayersTest {
             List.of("dev.baton.scheduling.records"),
             List.of("dev.baton.scheduling.controls"),
             List.of("dev.baton.scheduling.gate"),
+            List.of("dev.baton.scheduling.telemetry"),
             List.of("dev.baton.scheduling.run"),
             List.of("dev.baton.scheduling.runtime"),
             List.of("dev.baton.health", "dev.baton.observability", "dev.baton.http", "dev.baton.http.page",

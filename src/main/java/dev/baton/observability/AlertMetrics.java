@@ -7,9 +7,9 @@ import jakarta.inject.Singleton;
 
 import dev.baton.clock.ClusterClock;
 import dev.baton.config.BatonConfig;
-import dev.baton.election.Elections;
-import dev.baton.scheduling.JobManager;
-import dev.baton.scheduling.JobSpec;
+import dev.baton.runtime.Elections;
+import dev.baton.scheduling.runtime.JobManager;
+import dev.baton.scheduling.records.JobSpec;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.StartupEvent;

@@ -7,9 +7,9 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.ToDoubleFunction;
 
-import dev.baton.scheduling.JobRecord;
-import dev.baton.scheduling.JobRunner;
-import dev.baton.scheduling.JobSpec;
+import dev.baton.scheduling.records.JobRecord;
+import dev.baton.scheduling.run.JobRunner;
+import dev.baton.scheduling.records.JobSpec;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 

@@ -5,9 +5,9 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 
-import dev.baton.scheduling.JobRecord;
-import dev.baton.scheduling.JobRecord.Outcome;
-import dev.baton.scheduling.JobSpec;
+import dev.baton.scheduling.records.JobRecord;
+import dev.baton.scheduling.records.JobRecord.Outcome;
+import dev.baton.scheduling.records.JobSpec;
 
 /**
  * What the alerting gauges say of a job, read from what its Lease carries (its last record and its history, newest

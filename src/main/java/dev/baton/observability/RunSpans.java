@@ -2,9 +2,9 @@ package dev.baton.observability;
 
 import java.util.Locale;
 
-import dev.baton.scheduling.JobRecord;
-import dev.baton.scheduling.JobRecord.Outcome;
-import dev.baton.scheduling.RunListener;
+import dev.baton.scheduling.records.JobRecord;
+import dev.baton.scheduling.records.JobRecord.Outcome;
+import dev.baton.scheduling.telemetry.RunListener;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanKind;

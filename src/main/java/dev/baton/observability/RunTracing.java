@@ -7,7 +7,7 @@ import jakarta.interceptor.Interceptor;
 
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
-import dev.baton.scheduling.JobManager;
+import dev.baton.scheduling.runtime.JobManager;
 import io.opentelemetry.api.trace.Tracer;
 import io.quarkus.runtime.StartupEvent;
 

@@ -14,8 +14,8 @@ import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-import dev.baton.scheduling.JobOptions;
-import dev.baton.scheduling.JobSpec;
+import dev.baton.scheduling.records.JobOptions;
+import dev.baton.scheduling.records.JobSpec;
 import dev.baton.scheduling.SingletonJob.CatchUp;
 import dev.baton.store.InMemoryLeaseStore;
 import dev.baton.store.LeaseRecord;

@@ -9,11 +9,11 @@ import java.util.Optional;
 
 import org.junit.jupiter.api.Test;
 
-import dev.baton.scheduling.CronSlots;
-import dev.baton.scheduling.JobOptions;
-import dev.baton.scheduling.JobRecord;
-import dev.baton.scheduling.JobRecord.Outcome;
-import dev.baton.scheduling.JobSpec;
+import dev.baton.scheduling.records.CronSlots;
+import dev.baton.scheduling.records.JobOptions;
+import dev.baton.scheduling.records.JobRecord;
+import dev.baton.scheduling.records.JobRecord.Outcome;
+import dev.baton.scheduling.records.JobSpec;
 import dev.baton.scheduling.SingletonJob.CatchUp;
 
 /** What the alerting gauges make of a job's Lease: one call per case, on fixed instants. */

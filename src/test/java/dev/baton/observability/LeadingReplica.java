@@ -11,9 +11,9 @@ import java.util.concurrent.ConcurrentHashMap;
 import dev.baton.election.ElectionObserver;
 import dev.baton.election.ElectionSettings;
 import dev.baton.election.LeaderElector;
-import dev.baton.election.Ticker;
-import dev.baton.scheduling.JobRunner;
-import dev.baton.scheduling.JobSpec;
+import dev.baton.clock.Ticker;
+import dev.baton.scheduling.run.JobRunner;
+import dev.baton.scheduling.records.JobSpec;
 import dev.baton.store.LeaseStore;
 import io.micrometer.core.instrument.MeterRegistry;
 

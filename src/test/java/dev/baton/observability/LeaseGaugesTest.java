@@ -18,7 +18,7 @@ import dev.baton.election.ElectionObserver;
 import dev.baton.election.ElectionSettings;
 import dev.baton.election.LeaderElector;
 import dev.baton.election.PauseBeforeTaking;
-import dev.baton.election.Ticker;
+import dev.baton.clock.Ticker;
 import dev.baton.store.InMemoryLeaseStore;
 import dev.baton.store.LeaseRecord;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;

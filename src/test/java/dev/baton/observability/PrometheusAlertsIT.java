@@ -34,8 +34,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpServer;
 
-import dev.baton.scheduling.JobOptions;
-import dev.baton.scheduling.JobSpec;
+import dev.baton.scheduling.records.JobOptions;
+import dev.baton.scheduling.records.JobSpec;
 import dev.baton.scheduling.SingletonJob.CatchUp;
 import dev.baton.store.KubernetesLeaseStore;
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;

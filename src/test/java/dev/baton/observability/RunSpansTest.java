@@ -19,8 +19,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import dev.baton.election.LeaderElector;
-import dev.baton.scheduling.JobOptions;
-import dev.baton.scheduling.JobSpec;
+import dev.baton.scheduling.records.JobOptions;
+import dev.baton.scheduling.records.JobSpec;
 import dev.baton.store.InMemoryLeaseStore;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.opentelemetry.api.common.AttributeKey;

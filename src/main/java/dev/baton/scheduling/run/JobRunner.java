@@ -1,5 +1,11 @@
 package dev.baton.scheduling.run;
 
+import dev.baton.scheduling.gate.Overruns;
+
+import dev.baton.scheduling.telemetry.RunListener;
+
+import dev.baton.scheduling.telemetry.JobMetrics;
+
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;

@@ -26,6 +26,8 @@
  * <li>{@code StartedRecordLink} ({@code RUN_LATEST}: the slot recorded before the run), or {@code RequestClaimLink}
  * (a run request claimed in the Lease before the run), or {@code StillValidLink} (the term still valid);</li>
  * <li>{@code RetryLink}: a failed attempt tried again within the slot ({@code retries});</li>
+ * <li>{@code ListenerLink} (only with a {@link dev.baton.scheduling.telemetry.RunListener}, i.e. tracing on): each
+ * attempt told to the listener as it begins and ends;</li>
  * <li>{@code FinalRecordLink}: the run's final record and history entry, riding on the elector's next write;</li>
  * <li>{@code TimeoutLink}: an attempt stopped after {@code timeout};</li>
  * <li>{@code CurrentRunLink}: the method runs with its {@link dev.baton.scheduling.SingletonRun} current.</li>
@@ -43,7 +45,7 @@
  * the moment the term ends: the thread is interrupted, an async result cancelled, {@code SingletonRun.isValid()}
  * false. Two replicas can still overlap for as long as a job ignores that (the election has no fencing of its
  * own): jobs that write elsewhere should pass the epoch to stores that fence on it. The liveness check reads
- * {@link dev.baton.scheduling.run.Overruns} to catch runs that ignore it for too long.</li>
+ * {@link dev.baton.scheduling.gate.Overruns} to catch runs that ignore it for too long.</li>
  * <li><b>A slot runs once.</b> Each replica claims a slot in memory before running it, and the leader records the
  * last slot in the Lease (annotation {@code baton.dev/job.<id>}), written with a conditional update on the elector's
  * thread while its term is valid; the next leader reads it and skips that slot, also when its own scheduler fires it
@@ -76,3 +78,4 @@
  * </ul>
  */
 package dev.baton.scheduling.run;
+

@@ -1,6 +1,9 @@
-package dev.baton.scheduling;
+package dev.baton.scheduling.telemetry;
 
 import java.time.Instant;
+
+import dev.baton.scheduling.RunTrigger;
+import dev.baton.scheduling.records.JobRecord;
 
 /**
  * Told of each singleton run as it begins and of how it ended: the seam through which tracing follows runs

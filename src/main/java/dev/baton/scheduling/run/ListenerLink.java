@@ -1,4 +1,6 @@
-package dev.baton.scheduling;
+package dev.baton.scheduling.run;
+
+import dev.baton.scheduling.telemetry.RunListener;
 
 import org.jboss.logging.Logger;
 
