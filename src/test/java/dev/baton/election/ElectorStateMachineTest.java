@@ -115,7 +115,7 @@ class ElectorStateMachineTest {
                 Map.of(LeaderElector.INSTANCE_ANNOTATION, "other-process")));
         store.expect(GET);
         assertEquals(nanos(RETRY), machine.attempt(), "a poller reads again one retry period later");
-        assertEquals(Optional.of("other"), machine.leader());
+        assertEquals(Optional.of("other"), machine.holder());
         assertFalse(machine.currentTerm().isPresent());
 
         ticker.advance(Duration.ofSeconds(14));
@@ -363,7 +363,7 @@ class ElectorStateMachineTest {
         assertEquals(List.of(UPDATE, GET), store.verify(), "the renewal lost (409), the read shows the intruder");
         assertEquals(Reason.TAKEN, observer.lost(0).event().reason());
         assertEquals(Optional.of("intruder"), observer.lost(0).event().newHolder());
-        assertEquals(Optional.of("intruder"), machine.leader());
+        assertEquals(Optional.of("intruder"), machine.holder());
 
         ticker.advance(Duration.ofSeconds(1));
         store.expect(GET);

@@ -30,7 +30,7 @@ abstract class LeadingElectorFixture {
             Duration.ofSeconds(15), DEADLINE, RETRY), observer, ticker, PauseBeforeTaking.NONE, () -> 0.0,
             Runnable::run, () -> false, watchdog);
     final LeaseAnnotations annotations = new LeaseAnnotations(Runnable::run, store, new LeaseRef("test",
-            ExpectingStore.NAME), machine.termWrites()::heldIn, machine.termWrites()::ridingWith, machine::observe,
+            ExpectingStore.NAME), machine.termWrites::heldIn, machine.termWrites::ridingWith, machine::observe,
             () -> machine.changed(store.get(ExpectingStore.NAME)));
     Term term;
 
