@@ -72,7 +72,7 @@ public record ClockEstimate(Source source, Duration offset, Duration uncertainty
         };
     }
 
-    static double seconds(Duration d) {
+    public static double seconds(Duration d) {
         return d.getSeconds() + d.getNano() / 1e9;
     }
 }

@@ -50,9 +50,9 @@ class JobControlsTest extends ApiServerReplicas {
         }
     }
 
-    List<Replica> three(String lease, JobSpec... jobs) {
-        List<Replica> all = List.of(replica("a"), replica("b"), replica("c"));
-        for (Replica r : all) {
+    List<RunnerReplica> three(String lease, JobSpec... jobs) {
+        List<RunnerReplica> all = List.of(replica("a"), replica("b"), replica("c"));
+        for (RunnerReplica r : all) {
             for (JobSpec job : jobs) {
                 r.register(job, ran, null);
             }
@@ -65,7 +65,7 @@ class JobControlsTest extends ApiServerReplicas {
      * Waits for a run request of {@code marker} to be run and answered by {@code leader}: its controls have then
      * looked at the Lease as it is now, so whatever else it was going to start from it has been started.
      */
-    void sync(Replica leader, String lease, JobSpec marker, String token) {
+    void sync(RunnerReplica leader, String lease, JobSpec marker, String token) {
         annotate(lease, m -> {
             m.put(marker.runKey(), token);
             return m;
@@ -81,8 +81,8 @@ class JobControlsTest extends ApiServerReplicas {
     void aSuspendStopsRunsOnWhicheverReplicaLeadsAcrossAHandoverAndRemovingItResumes() throws Exception {
         String lease = lease("suspend");
         JobSpec tick = JobSpec.of("tick", lease);
-        List<Replica> all = three(lease, tick);
-        Replica first = awaitLeader(all, lease);
+        List<RunnerReplica> all = three(lease, tick);
+        RunnerReplica first = awaitLeader(all, lease);
         fireAll(all, tick, at("10:00:00"));
         assertEquals(List.of(at("10:00:00") + "@" + first.name), ran);
 
@@ -94,15 +94,15 @@ class JobControlsTest extends ApiServerReplicas {
         fireAll(all, tick, at("10:00:10"));
         assertEquals(1, ran.size(), "a suspended job does not run: " + ran);
         assertEquals(1, first.count("baton.job.skips", "reason", "suspended"));
-        for (Replica r : all) {
+        for (RunnerReplica r : all) {
             assertEquals(Optional.of("baton.dev/suspend.tick"), r.runner.suspendedBy(tick),
                     "every replica shows the job suspended, and by what");
         }
         assertEquals(Optional.of("suspended"), first.runner.skipReason(tick), "the gate (LeaderOnly, /jobs) says so");
 
         first.electors.get(lease).releaseNow();
-        List<Replica> others = all.stream().filter(r -> r != first).toList();
-        Replica second = awaitLeader(others, lease);
+        List<RunnerReplica> others = all.stream().filter(r -> r != first).toList();
+        RunnerReplica second = awaitLeader(others, lease);
         fireAll(all, tick, at("10:00:20"));
         assertEquals(1, ran.size(), "still suspended under the new leader: " + ran);
         assertEquals(1, second.count("baton.job.skips", "reason", "suspended"));
@@ -132,8 +132,8 @@ class JobControlsTest extends ApiServerReplicas {
     void aResumedJobDoesNotCatchUpTheSlotsItMissedWhileSuspended() throws Exception {
         String lease = lease("resume");
         JobSpec report = minutely("report", lease);
-        List<Replica> all = three(lease, report);
-        Replica first = awaitLeader(all, lease);
+        List<RunnerReplica> all = three(lease, report);
+        RunnerReplica first = awaitLeader(all, lease);
         clock.set(at("10:00:30"));
         fireAll(all, report, at("10:00:00"));
         assertEquals(List.of(at("10:00:00") + "@" + first.name), ran);
@@ -150,8 +150,8 @@ class JobControlsTest extends ApiServerReplicas {
 
         // A new leader begins a term while the job is suspended: 10:01 is missed, and not caught up.
         first.electors.get(lease).releaseNow();
-        List<Replica> others = all.stream().filter(r -> r != first).toList();
-        Replica second = awaitLeader(others, lease);
+        List<RunnerReplica> others = all.stream().filter(r -> r != first).toList();
+        RunnerReplica second = awaitLeader(others, lease);
         await().atMost(PATIENCE).until(() -> second.count("baton.job.skips", "reason", "suspended") >= 1);
 
         annotate(lease, m -> {
@@ -165,7 +165,7 @@ class JobControlsTest extends ApiServerReplicas {
 
         // Another handover after the resume: 10:01 is settled, nothing is caught up; nor is 10:01 run when fired late.
         second.electors.get(lease).releaseNow();
-        Replica third = awaitLeader(all.stream().filter(r -> r != second).toList(), lease);
+        RunnerReplica third = awaitLeader(all.stream().filter(r -> r != second).toList(), lease);
         await().atMost(PATIENCE).until(() -> !third.termsStarted.isEmpty()
                 && third.termsStarted.stream().anyMatch(t -> t.isValid()));
         fireAll(all, report, at("10:01:00"));
@@ -182,10 +182,10 @@ class JobControlsTest extends ApiServerReplicas {
         String lease = lease("request");
         JobSpec adhoc = JobSpec.of("adhoc", lease);
         JobSpec marker = JobSpec.of("marker", lease);
-        List<Replica> all = three(lease, adhoc, marker);
+        List<RunnerReplica> all = three(lease, adhoc, marker);
         AtomicBoolean claimedBeforeRun = new AtomicBoolean();
         CountDownLatch t1Running = new CountDownLatch(1);
-        for (Replica r : all) {
+        for (RunnerReplica r : all) {
             r.bodies.put(adhoc.id(), (replica, run) -> {
                 if ("T1".equals(((Run) run).request)) {
                     claimedBeforeRun.set(statusIn(lease, adhoc).filter(s -> "T1".equals(s.request())
@@ -196,7 +196,7 @@ class JobControlsTest extends ApiServerReplicas {
                 return null;
             });
         }
-        Replica first = awaitLeader(all, lease);
+        RunnerReplica first = awaitLeader(all, lease);
 
         annotate(lease, m -> {
             m.put("baton.dev/run.adhoc", "T1");
@@ -209,7 +209,7 @@ class JobControlsTest extends ApiServerReplicas {
 
         // A handover while T1 runs: its run is stopped with the term; the new leader sees the claim, not a request.
         first.electors.get(lease).releaseNow();
-        Replica second = awaitLeader(all.stream().filter(r -> r != first).toList(), lease);
+        RunnerReplica second = awaitLeader(all.stream().filter(r -> r != first).toList(), lease);
         sync(second, lease, marker, "M1");
         assertEquals(1, ranFor("request T1"), "T1 ran once: " + ran);
         assertEquals(Outcome.RUNNING, statusIn(lease, adhoc).orElseThrow().outcome(),
@@ -230,7 +230,7 @@ class JobControlsTest extends ApiServerReplicas {
         assertTrue(recordIn(lease, adhoc).isEmpty(), "a requested run uses up no slot");
 
         second.electors.get(lease).releaseNow();
-        Replica third = awaitLeader(all.stream().filter(r -> r != second).toList(), lease);
+        RunnerReplica third = awaitLeader(all.stream().filter(r -> r != second).toList(), lease);
         sync(third, lease, marker, "M2");
         assertEquals(1, ranFor("request T1"), "T1 ran once: " + ran);
         assertEquals(1, ranFor("request T2"), "T2 ran once: " + ran);
@@ -241,7 +241,7 @@ class JobControlsTest extends ApiServerReplicas {
         String lease = lease("claimed");
         JobSpec adhoc = JobSpec.of("adhoc", lease);
         JobSpec marker = JobSpec.of("marker", lease);
-        Replica a = replica("a");
+        RunnerReplica a = replica("a");
         a.register(adhoc, ran, (replica, run) -> {
             Thread.sleep(60_000); // crashes mid-run
             return null;
@@ -249,7 +249,7 @@ class JobControlsTest extends ApiServerReplicas {
         a.register(marker, ran, null);
         a.elect(lease);
         awaitLeader(List.of(a), lease);
-        Replica b = replica("b");
+        RunnerReplica b = replica("b");
         b.register(adhoc, ran, null);
         b.register(marker, ran, null);
         b.elect(lease);
@@ -274,7 +274,7 @@ class JobControlsTest extends ApiServerReplicas {
     void aSuspendedJobRefusesARunRequestAndTheRefusalIsRecorded() throws Exception {
         String lease = lease("refuse");
         JobSpec job = JobSpec.of("job", lease);
-        Replica a = replica("a");
+        RunnerReplica a = replica("a");
         a.register(job, ran, null);
         a.elect(lease);
         awaitLeader(List.of(a), lease);
@@ -312,7 +312,7 @@ class JobControlsTest extends ApiServerReplicas {
         JobSpec huge = JobSpec.of("huge", lease);
         JobSpec banana = JobSpec.of("banana", lease);
         JobSpec marker = JobSpec.of("marker", lease);
-        Replica a = replica("a");
+        RunnerReplica a = replica("a");
         for (JobSpec j : List.of(garbage, huge, banana, marker)) {
             a.register(j, ran, null);
         }
@@ -351,7 +351,7 @@ class JobControlsTest extends ApiServerReplicas {
     void aRunRequestWaitsForTheRunningRunOfItsJob() throws Exception {
         String lease = lease("waits");
         JobSpec job = JobSpec.of("job", lease);
-        Replica a = replica("a");
+        RunnerReplica a = replica("a");
         CountDownLatch running = new CountDownLatch(1);
         CountDownLatch finish = new CountDownLatch(1);
         AtomicBoolean requestOverlapped = new AtomicBoolean();
@@ -393,7 +393,7 @@ class JobControlsTest extends ApiServerReplicas {
     void aFailedRunIsRetriedInItsSlotAndEachAttemptIsRecorded() throws Exception {
         String lease = lease("retry");
         JobSpec job = JobSpec.of("flaky", lease).withOptions(JobOptions.DEFAULTS.withRetries(3, Duration.ofMillis(20)));
-        Replica a = replica("a");
+        RunnerReplica a = replica("a");
         AtomicInteger attempts = new AtomicInteger();
         a.register(job, ran, (replica, run) -> {
             if (attempts.incrementAndGet() < 3) {
@@ -423,7 +423,7 @@ class JobControlsTest extends ApiServerReplicas {
         // A backoff far longer than the test: the wait is cut by the end of the term, not waited out.
         JobSpec job = JobSpec.of("doomed", lease)
                 .withOptions(JobOptions.DEFAULTS.withRetries(5, Duration.ofSeconds(60)));
-        Replica a = replica("a");
+        RunnerReplica a = replica("a");
         AtomicInteger attempts = new AtomicInteger();
         a.register(job, ran, (replica, run) -> {
             attempts.incrementAndGet();
@@ -443,7 +443,7 @@ class JobControlsTest extends ApiServerReplicas {
         assertEquals(0, a.count("baton.job.retries", "job", "doomed"));
 
         // A run interrupted by the end of its term is not a failure to retry either.
-        Replica b = replica("b");
+        RunnerReplica b = replica("b");
         CountDownLatch running = new CountDownLatch(1);
         AtomicInteger interruptedAttempts = new AtomicInteger();
         b.register(job, ran, (replica, run) -> {
@@ -466,7 +466,7 @@ class JobControlsTest extends ApiServerReplicas {
     void retriesNeverRunIntoTheNextSlot() throws Exception {
         String lease = lease("retry-slot");
         JobSpec job = minutely("edge", lease).withOptions(JobOptions.DEFAULTS.withRetries(3, Duration.ofMillis(100)));
-        Replica a = replica("a");
+        RunnerReplica a = replica("a");
         AtomicInteger attempts = new AtomicInteger();
         a.register(job, ran, (replica, run) -> {
             attempts.incrementAndGet();
@@ -488,7 +488,7 @@ class JobControlsTest extends ApiServerReplicas {
     void aRunPastItsTimeoutIsInterruptedAndRecordedTimedOut() throws Exception {
         String lease = lease("timeout");
         JobSpec job = JobSpec.of("slow", lease).withOptions(JobOptions.DEFAULTS.withTimeout(Duration.ofMillis(300)));
-        Replica a = replica("a");
+        RunnerReplica a = replica("a");
         AtomicBoolean interrupted = new AtomicBoolean();
         AtomicBoolean validWhenInterrupted = new AtomicBoolean(true);
         a.register(job, ran, (replica, run) -> {
@@ -538,12 +538,12 @@ class JobControlsTest extends ApiServerReplicas {
     void historyKeepsTheLastRunsNewestFirstAndSurvivesAHandover() throws Exception {
         String lease = lease("history");
         JobSpec tick = JobSpec.of("tick", lease);
-        List<Replica> all = List.of(replica("a", 64, 3), replica("b", 64, 3));
-        for (Replica r : all) {
+        List<RunnerReplica> all = List.of(replica("a", 64, 3), replica("b", 64, 3));
+        for (RunnerReplica r : all) {
             r.register(tick, ran, null);
             r.elect(lease);
         }
-        Replica first = awaitLeader(all, lease);
+        RunnerReplica first = awaitLeader(all, lease);
         for (int i = 0; i < 5; i++) {
             fireAll(all, tick, at("10:00:00").plusSeconds(10L * i));
         }
@@ -558,7 +558,7 @@ class JobControlsTest extends ApiServerReplicas {
         assertNull(newest.error());
 
         first.electors.get(lease).releaseNow();
-        Replica second = awaitLeader(all.stream().filter(r -> r != first).toList(), lease);
+        RunnerReplica second = awaitLeader(all.stream().filter(r -> r != first).toList(), lease);
         fireAll(all, tick, at("10:00:50"));
         await().atMost(PATIENCE).until(() -> historyIn(lease, tick).stream().findFirst()
                 .map(h -> h.slot().equals(at("10:00:50"))).orElse(false));

@@ -83,7 +83,7 @@ class ShiftedClocksTest {
     static KubernetesMockServer stamping;
     static KubernetesClient stampingAdmin;
 
-    final List<Replica> replicas = new ArrayList<>();
+    final List<RunnerReplica> replicas = new ArrayList<>();
     /** Per job id, "slot@replica" for each run (" (catch-up)" added for a caught-up one). */
     final Map<String, List<String>> runs = new ConcurrentHashMap<>();
     final ExecutorService pool = Executors.newCachedThreadPool();
@@ -129,7 +129,7 @@ class ShiftedClocksTest {
     @AfterEach
     void stopReplicas() {
         java.util.logging.Logger.getLogger(ClockBehind.class.getName()).removeHandler(capture);
-        replicas.forEach(Replica::close);
+        replicas.forEach(RunnerReplica::close);
         pool.shutdownNow();
     }
 
@@ -157,11 +157,11 @@ class ShiftedClocksTest {
         }
     }
 
-    Replica replica(String name, Duration offset, boolean measured) {
+    RunnerReplica replica(String name, Duration offset, boolean measured) {
         ShiftedClock wall = new ShiftedClock(offset);
         // Both kinds measure: on the blind server every answer lacks the header, so the estimate stays unmeasured.
         ClusterClock clusterClock = new ClusterClock(false, Duration.ofSeconds(2), wall, Ticker.SYSTEM);
-        Replica r = new Replica(name, measured ? stampingAdmin : blind.getClient(), NS, wall, clusterClock, 64);
+        RunnerReplica r = new RunnerReplica(name, measured ? stampingAdmin : blind.getClient(), NS, wall, clusterClock, 64);
         replicas.add(r);
         return r;
     }
@@ -178,7 +178,7 @@ class ShiftedClocksTest {
     }
 
     /** Makes {@code target} the leader of {@code lease}: the others stand aside while the holder releases it. */
-    void moveLeadership(String lease, Replica target) {
+    void moveLeadership(String lease, RunnerReplica target) {
         replicas.forEach(r -> r.standAside.set(r != target));
         replicas.stream().filter(r -> r != target && r.leads(lease)).forEach(r -> r.electors.get(lease).releaseNow());
         await().atMost(PATIENCE).until(() -> target.leads(lease));
@@ -190,7 +190,7 @@ class ShiftedClocksTest {
         for (Duration t = Duration.ZERO; t.compareTo(span) < 0; t = t.plus(STEP)) {
             CLUSTER.set(CLUSTER.instant().plus(STEP));
             List<Future<Object>> fired = new ArrayList<>();
-            for (Replica r : replicas) {
+            for (RunnerReplica r : replicas) {
                 Instant slot = EVERY_10S.latestAtOrBefore(r.clock.instant()).orElseThrow();
                 for (JobSpec spec : specs) {
                     fired.add(pool.submit(() -> r.fire(spec, slot, ran(spec))));
@@ -236,19 +236,19 @@ class ShiftedClocksTest {
     void withNoReplicaKnowingItsOffsetTheRecordsAloneKeepEverySlotFromRunningTwice(int skewSeconds) throws Exception {
         Duration skew = Duration.ofSeconds(skewSeconds);
         String lease = "unmeasured-" + SEQ.incrementAndGet();
-        Replica onTime = replica("on-time", Duration.ZERO, false);
-        Replica ahead = replica("ahead", skew, false);
-        Replica behind = replica("behind", skew.negated(), false);
+        RunnerReplica onTime = replica("on-time", Duration.ZERO, false);
+        RunnerReplica ahead = replica("ahead", skew, false);
+        RunnerReplica behind = replica("behind", skew.negated(), false);
         JobSpec tick = job("tick", lease);
         JobSpec tock = job("tock", lease, CatchUp.SKIP);
-        for (Replica r : replicas) {
+        for (RunnerReplica r : replicas) {
             r.register(tick, ran(tick), null);
             r.register(tock, ran(tock), null);
             r.elect(lease);
         }
         // Long enough for a replica behind to reach the slots its predecessor ran first (as in the issue: 345 s).
         Duration span = skew.plus(Duration.ofSeconds(30));
-        for (Replica leader : List.of(onTime, behind, ahead, onTime, ahead, behind, onTime)) {
+        for (RunnerReplica leader : List.of(onTime, behind, ahead, onTime, ahead, behind, onTime)) {
             moveLeadership(lease, leader);
             runFor(span, List.of(tick, tock));
         }
@@ -277,15 +277,15 @@ class ShiftedClocksTest {
         Duration skew = Duration.ofSeconds(skewSeconds);
         String service = "service-" + SEQ.incrementAndGet();
         String own = "own-" + SEQ.get();
-        Replica onTime = replica("on-time", Duration.ZERO, true);
-        Replica ahead = replica("ahead", skew, true);
-        Replica behind = replica("behind", skew.negated(), true);
+        RunnerReplica onTime = replica("on-time", Duration.ZERO, true);
+        RunnerReplica ahead = replica("ahead", skew, true);
+        RunnerReplica behind = replica("behind", skew.negated(), true);
         JobSpec onService = job("on-service", service);
         JobSpec onOwn = job("on-own-lease", own);
         onTime.elect(service);
         onTime.electJobLease(own);
         await().atMost(PATIENCE).until(() -> onTime.leads(service) && onTime.leads(own));
-        for (Replica r : replicas) {
+        for (RunnerReplica r : replicas) {
             r.register(onService, ran(onService), null);
             r.register(onOwn, ran(onOwn), null);
             if (r != onTime) {
@@ -300,7 +300,7 @@ class ShiftedClocksTest {
         assertEquals(ClockTrust.BEYOND, behind.clusterClock.trust(), behind.clusterClock.current().describe());
 
         Duration span = Duration.ofSeconds(60);
-        for (Replica leader : List.of(onTime, behind, ahead, onTime, ahead, behind, onTime)) {
+        for (RunnerReplica leader : List.of(onTime, behind, ahead, onTime, ahead, behind, onTime)) {
             moveLeadership(service, leader);
             runFor(span, List.of(onService, onOwn));
         }
@@ -317,7 +317,7 @@ class ShiftedClocksTest {
         assertFalse(ran(onOwn).isEmpty(), "the job on its own Lease ran: " + allRuns());
         assertEquals(List.of(), allRuns().stream().filter(s -> !s.contains("@on-time")).toList(),
                 "runs on a replica whose clock is off");
-        for (Replica off : List.of(ahead, behind)) {
+        for (RunnerReplica off : List.of(ahead, behind)) {
             assertTrue(off.count("baton.job.skips", "reason", ClockSkew.SKIP_REASON) > 0,
                     off.name + " led the service Lease and counted the slots it refused");
             assertEquals(List.of(), off.termsStarted.stream().filter(t -> t.lease().name().equals(own)).toList(),
@@ -330,17 +330,17 @@ class ShiftedClocksTest {
     @Test
     void aJobLeaseHolderWhoseClockStepsAwayReleasesItAndTakesItAgainOnceItIsBack() throws Exception {
         String own = "stepped-" + SEQ.incrementAndGet();
-        Replica a = replica("a", Duration.ZERO, true);
-        Replica b = replica("b", Duration.ZERO, true);
+        RunnerReplica a = replica("a", Duration.ZERO, true);
+        RunnerReplica b = replica("b", Duration.ZERO, true);
         JobSpec job = job("stepped", own);
         List<String> ran = ran(job);
-        for (Replica r : replicas) {
+        for (RunnerReplica r : replicas) {
             r.register(job, ran, null);
             r.electJobLease(own);
         }
         await().atMost(PATIENCE).until(() -> a.leads(own) || b.leads(own));
-        Replica holder = a.leads(own) ? a : b;
-        Replica other = holder == a ? b : a;
+        RunnerReplica holder = a.leads(own) ? a : b;
+        RunnerReplica other = holder == a ? b : a;
         runFor(STEP, List.of(job));
         assertEquals(List.of(CLUSTER.instant() + "@" + holder.name), ran);
 

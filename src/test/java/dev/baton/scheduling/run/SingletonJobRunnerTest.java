@@ -53,7 +53,7 @@ class SingletonJobRunnerTest extends ApiServerReplicas {
         // (a record ahead of the clock is another matter: ShiftedClocksTest).
         clock.set(at("10:01:00"));
         String lease = lease("service");
-        List<Replica> all = List.of(replica("a"), replica("b"), replica("c"));
+        List<RunnerReplica> all = List.of(replica("a"), replica("b"), replica("c"));
         all.forEach(r -> r.elect(lease));
         JobSpec tick = JobSpec.of("tick", lease);
         // Registered, as JobManager registers every singleton job: a duplicate fire on the leader is held back by its
@@ -63,17 +63,17 @@ class SingletonJobRunnerTest extends ApiServerReplicas {
         for (int i = 0; i < 5; i++) {
             Instant slot = at("10:00:00").plusSeconds(10L * i);
             slots.add(slot);
-            Replica leader = awaitLeader(all, lease);
+            RunnerReplica leader = awaitLeader(all, lease);
             fireAll(all, tick, slot);
             fireAll(all, tick, slot); // a duplicate fire of the same slot
             assertEquals(slot + "@" + leader.name, ran.get(ran.size() - 1));
         }
         assertEquals(5, ran.size(), "each slot ran once, on the leader; duplicate fires did not run: " + ran);
-        Replica first = awaitLeader(all, lease);
+        RunnerReplica first = awaitLeader(all, lease);
 
         first.electors.get(lease).releaseNow(); // the release carries the last final record
-        List<Replica> others = all.stream().filter(r -> r != first).toList();
-        Replica second = awaitLeader(others, lease);
+        List<RunnerReplica> others = all.stream().filter(r -> r != first).toList();
+        RunnerReplica second = awaitLeader(others, lease);
         JobRecord history = recordIn(lease, tick).orElseThrow();
         assertEquals(first.name, history.replica(), "the old leader's record survived the handover");
         assertEquals(slots.get(4), history.slot());
@@ -94,9 +94,9 @@ class SingletonJobRunnerTest extends ApiServerReplicas {
     @Test
     void aLeaderLosingItsTermMidRunIsInterruptedAndSeesItsTermInvalid() throws Exception {
         String lease = lease("taken");
-        List<Replica> all = List.of(replica("a"), replica("b"));
+        List<RunnerReplica> all = List.of(replica("a"), replica("b"));
         all.forEach(r -> r.elect(lease));
-        Replica leader = awaitLeader(all, lease);
+        RunnerReplica leader = awaitLeader(all, lease);
         JobSpec job = JobSpec.of("long", lease);
         CountDownLatch running = new CountDownLatch(1);
         AtomicReference<SingletonRun> seen = new AtomicReference<>();
@@ -138,7 +138,7 @@ class SingletonJobRunnerTest extends ApiServerReplicas {
     @Test
     void aUniJobIsCancelledWhenItsTermEnds() throws Exception {
         String lease = lease("reactive");
-        Replica a = replica("a");
+        RunnerReplica a = replica("a");
         a.elect(lease);
         awaitLeader(List.of(a), lease);
         JobSpec job = JobSpec.of("reactive", lease);
@@ -161,7 +161,7 @@ class SingletonJobRunnerTest extends ApiServerReplicas {
     @Test
     void aCompletionStageJobIsCancelledWhenItsTermEnds() throws Exception {
         String lease = lease("stage");
-        Replica a = replica("a");
+        RunnerReplica a = replica("a");
         a.elect(lease);
         awaitLeader(List.of(a), lease);
         JobSpec job = JobSpec.of("stage", lease);
@@ -182,7 +182,7 @@ class SingletonJobRunnerTest extends ApiServerReplicas {
     @Test
     void aJobsCancelHookRunsOffTheElectorsThreads() throws Exception {
         String lease = lease("hook");
-        Replica a = replica("a");
+        RunnerReplica a = replica("a");
         a.elect(lease);
         awaitLeader(List.of(a), lease);
         JobSpec job = JobSpec.of("hook", lease);
@@ -204,7 +204,7 @@ class SingletonJobRunnerTest extends ApiServerReplicas {
     @Test
     void whenTwoRunsOverlapTheRecordKeepsTheNewerSlot() throws Exception {
         String lease = lease("overlap");
-        Replica a = replica("a");
+        RunnerReplica a = replica("a");
         a.elect(lease);
         awaitLeader(List.of(a), lease);
         // Overlapping runs must be allowed for this (the default skips a fire while the job runs: JobControlsTest).
@@ -236,7 +236,7 @@ class SingletonJobRunnerTest extends ApiServerReplicas {
         String lease = lease("report");
         JobSpec report = new JobSpec("report", lease, CatchUp.RUN_LATEST, Optional.of(Duration.ofMinutes(10)),
                 "cron 0 0 * * * ?", Optional.of(new CronSlots("0 0 * * * ?", "quartz", ZoneOffset.UTC)));
-        Replica a = replica("a");
+        RunnerReplica a = replica("a");
         a.register(report, ran, null);
         a.elect(lease);
         awaitLeader(List.of(a), lease);
@@ -246,7 +246,7 @@ class SingletonJobRunnerTest extends ApiServerReplicas {
         // a stops; nobody leads over 11:00 and 12:00; b starts at 12:05 and catches up 12:00 only.
         a.close();
         clock.set(at("12:05:00"));
-        Replica b = replica("b");
+        RunnerReplica b = replica("b");
         b.register(report, ran, null);
         b.elect(lease);
         await().atMost(PATIENCE).until(() -> ran.size() == 2);
@@ -262,7 +262,7 @@ class SingletonJobRunnerTest extends ApiServerReplicas {
         // b stops; c starts at 14:30: the missed 14:00 is older than the 10 minute deadline.
         b.close();
         clock.set(at("14:30:00"));
-        Replica c = replica("c");
+        RunnerReplica c = replica("c");
         c.register(report, ran, null);
         c.elect(lease);
         awaitLeader(List.of(c), lease);
@@ -279,7 +279,7 @@ class SingletonJobRunnerTest extends ApiServerReplicas {
         JobSpec job = new JobSpec("minutely", lease, CatchUp.RUN_LATEST, Optional.empty(), "cron 0 * * * * ?",
                 Optional.of(new CronSlots("0 * * * * ?", "quartz", ZoneOffset.UTC)));
         clock.set(at("10:00:00"));
-        Replica a = replica("a");
+        RunnerReplica a = replica("a");
         a.register(job, ran, null);
         a.elect(lease);
         awaitLeader(List.of(a), lease);
@@ -289,7 +289,7 @@ class SingletonJobRunnerTest extends ApiServerReplicas {
         clock.set(at("10:01:59"));
         CountDownLatch catchUpRunning = new CountDownLatch(1);
         CountDownLatch catchUpMayEnd = new CountDownLatch(1);
-        Replica b = replica("b");
+        RunnerReplica b = replica("b");
         b.register(job, ran, (replica, run) -> {
             if (run.trigger() == RunTrigger.CATCH_UP) {
                 catchUpRunning.countDown();
@@ -315,7 +315,7 @@ class SingletonJobRunnerTest extends ApiServerReplicas {
         String lease = lease("crash");
         JobSpec job = new JobSpec("billing", lease, CatchUp.RUN_LATEST, Optional.empty(), "cron 0 * * * * ?",
                 Optional.of(new CronSlots("0 * * * * ?", "quartz", ZoneOffset.UTC)));
-        Replica a = replica("a");
+        RunnerReplica a = replica("a");
         a.register(job, ran, (replica, run) -> {
             Thread.sleep(60_000);
             return null;
@@ -327,7 +327,7 @@ class SingletonJobRunnerTest extends ApiServerReplicas {
                 == Outcome.RUNNING);
 
         a.crash(); // the Lease keeps a as holder and the RUNNING record
-        Replica b = replica("b");
+        RunnerReplica b = replica("b");
         b.register(job, ran, null);
         b.elect(lease);
         awaitLeader(List.of(b), lease);
@@ -345,7 +345,7 @@ class SingletonJobRunnerTest extends ApiServerReplicas {
         for (int i = 1; i <= 6; i++) {
             leases.add("job-" + n + "-" + i);
         }
-        List<Replica> all = List.of(replica("a"), replica("b"), replica("c"));
+        List<RunnerReplica> all = List.of(replica("a"), replica("b"), replica("c"));
         Duration step = Duration.ofMillis(100);
         Duration stagger = Duration.ofSeconds(1);
         all.forEach(r -> dev.baton.election.LeaseSpreading.startOneByOne(leases, stagger,
@@ -367,7 +367,7 @@ class SingletonJobRunnerTest extends ApiServerReplicas {
             fireAll(all, JobSpec.of("job", lease), at("10:00:00"));
         }
         for (String lease : leases) {
-            Replica holder = all.stream().filter(r -> r.leads(lease)).findFirst().orElseThrow();
+            RunnerReplica holder = all.stream().filter(r -> r.leads(lease)).findFirst().orElseThrow();
             assertEquals(1, ran.stream().filter(s -> s.endsWith("@" + holder.name)).count()
                     - held.get(holder.name).stream().filter(l -> !l.equals(lease)).count(),
                     "job of " + lease + " ran once, on its holder: " + ran);
@@ -378,7 +378,7 @@ class SingletonJobRunnerTest extends ApiServerReplicas {
     @Test
     void unreadableAndOversizeRecordsAreReportedAndNothingIsLost() throws Exception {
         String lease = lease("garbage");
-        Replica a = replica("a", 3);
+        RunnerReplica a = replica("a", 3);
         a.elect(lease);
         awaitLeader(List.of(a), lease);
         String oversize = "{\"slot\":\"" + "9".repeat(2000) + "\"}";
@@ -442,7 +442,7 @@ class SingletonJobRunnerTest extends ApiServerReplicas {
     @Test
     void drainWaitsForARunThenInterruptsItAndRecordsThatWhileTheTermIsStillHeld() throws Exception {
         String lease = lease("drain");
-        Replica a = replica("a");
+        RunnerReplica a = replica("a");
         a.elect(lease);
         awaitLeader(List.of(a), lease);
         awaitRenewals(a, lease); // its final record rides on a renewal of this term
@@ -470,7 +470,7 @@ class SingletonJobRunnerTest extends ApiServerReplicas {
     @Test
     void aLeaseWhoseRunIgnoresTheDrainIsNotReleased() throws Exception {
         String lease = lease("stubborn");
-        Replica a = replica("a");
+        RunnerReplica a = replica("a");
         a.elect(lease);
         awaitLeader(List.of(a), lease);
         JobSpec job = JobSpec.of("stubborn", lease);
@@ -497,7 +497,7 @@ class SingletonJobRunnerTest extends ApiServerReplicas {
     @Test
     void aStageJobThatGoesOnAfterItsCancelKeepsTheLeaseUntilItReallyEnds() throws Exception {
         String lease = lease("advisory");
-        Replica a = replica("a");
+        RunnerReplica a = replica("a");
         a.elect(lease);
         awaitLeader(List.of(a), lease);
         JobSpec job = JobSpec.of("advisory", lease);
@@ -526,7 +526,7 @@ class SingletonJobRunnerTest extends ApiServerReplicas {
     @Test
     void aSlotWhoseStartedRecordLandedRunsEvenIfTheDrainBeganMeanwhile() throws Exception {
         String lease = lease("started");
-        Replica a = replica("a");
+        RunnerReplica a = replica("a");
         a.elect(lease);
         awaitLeader(List.of(a), lease);
         JobSpec job = runLatest("started", lease);
@@ -557,7 +557,7 @@ class SingletonJobRunnerTest extends ApiServerReplicas {
     @Test
     void aCatchUpSlotNotRunForWantOfItsStartedRecordCanRunAtItsNextFire() throws Exception {
         String lease = lease("rollback");
-        Replica a = replica("a", 1);
+        RunnerReplica a = replica("a", 1);
         a.elect(lease);
         awaitLeader(List.of(a), lease);
         JobSpec job = runLatest("rollback", lease);
@@ -585,7 +585,7 @@ class SingletonJobRunnerTest extends ApiServerReplicas {
     @Test
     void aRunsFinalRecordLandsEvenAfterItsWriterStoppedWaiting() throws Exception {
         String lease = lease("late");
-        Replica a = replica("a");
+        RunnerReplica a = replica("a");
         a.elect(lease);
         awaitLeader(List.of(a), lease);
         // A runner that never waits for a write: every record is "late".
@@ -604,7 +604,7 @@ class SingletonJobRunnerTest extends ApiServerReplicas {
     @Test
     void aRunThatSwallowsItsStopIsRecordedInterruptedAndOnlyTheRunnersInterruptIsCleared() throws Exception {
         String lease = lease("swallow");
-        Replica a = replica("a");
+        RunnerReplica a = replica("a");
         a.elect(lease);
         awaitLeader(List.of(a), lease);
         JobSpec job = JobSpec.of("swallow", lease);
@@ -643,7 +643,7 @@ class SingletonJobRunnerTest extends ApiServerReplicas {
     @Test
     void inSidecarModeSingletonJobsNeverRun() throws Exception {
         String lease = lease("sidecar");
-        Replica a = replica("a");
+        RunnerReplica a = replica("a");
         a.elect(lease);
         awaitLeader(List.of(a), lease);
         JobRunner sidecar = new JobRunner("a", a.electors::get, clock,

@@ -1,4 +1,4 @@
-package dev.baton.scheduling.run;
+package dev.baton.bench;
 
 import java.net.InetAddress;
 import java.time.Clock;
@@ -31,6 +31,7 @@ import io.quarkus.test.kubernetes.client.KubernetesServer;
 import dev.baton.scheduling.SingletonJob;
 import dev.baton.scheduling.records.CronSlots;
 import dev.baton.scheduling.records.JobSpec;
+import dev.baton.scheduling.run.JobRunner;
 
 /**
  * Not a test (no assertion on time; not run by the build, whose includes are *Test): prints how long a singleton

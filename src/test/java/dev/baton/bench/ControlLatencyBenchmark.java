@@ -1,4 +1,4 @@
-package dev.baton.scheduling.run;
+package dev.baton.bench;
 
 import java.net.InetAddress;
 import java.time.Clock;
@@ -28,6 +28,7 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.quarkus.test.kubernetes.client.KubernetesServer;
 import dev.baton.scheduling.records.JobRecord;
 import dev.baton.scheduling.records.JobSpec;
+import dev.baton.scheduling.run.JobRunner;
 
 /**
  * Not a test (no assertion on time; not run by the build, whose includes are *Test): prints how long the operators'

@@ -1,4 +1,4 @@
-package dev.baton.clock;
+package dev.baton.bench;
 
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -17,6 +17,10 @@ import org.junit.jupiter.api.Test;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import dev.baton.clock.ClockEstimate;
+import dev.baton.clock.ClusterClock;
+import dev.baton.clock.DateStampingApiServer;
+import dev.baton.clock.Ticker;
 
 /**
  * Not a test: measures the precision the estimator reaches against the test API server on loopback, through the

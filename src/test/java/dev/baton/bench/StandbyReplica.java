@@ -1,4 +1,4 @@
-package dev.baton.election;
+package dev.baton.bench;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -10,6 +10,8 @@ import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import dev.baton.clock.Ticker;
+import dev.baton.election.ElectionSettings;
+import dev.baton.election.LeaderElector;
 
 /**
  * Not a test: a standby process for {@link ScaleMeasurement}. {@code main(url, leases)} competes for {@code job-0 ..
