@@ -173,7 +173,7 @@ class RidingAnnotationsTest extends LeadingElectorFixture {
     void changesQueuedInOneTermAreNotCarriedByTheTakeOfTheNext() {
         // Queued while valid, then the term is taken away; this process takes the Lease back at once afterwards.
         CompletableFuture<Boolean> lost = queue(term, "baton.dev/job.a", "term 1");
-        store.seed(ElectorStateMachineTest.heldBy("intruder", 15, 9));
+        store.seed(ElectorStateMachineFixture.heldBy("intruder", 15, 9));
         store.expect(UPDATE, GET);
         ticker.advance(RETRY);
         machine.attempt();

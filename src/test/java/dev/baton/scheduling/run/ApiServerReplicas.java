@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 import java.net.InetAddress;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
@@ -30,6 +31,8 @@ import io.quarkus.test.kubernetes.client.KubernetesServer;
 import dev.baton.scheduling.records.JobHistory;
 import dev.baton.scheduling.records.JobRecord;
 import dev.baton.scheduling.records.JobSpec;
+import dev.baton.scheduling.records.CronSlots;
+import dev.baton.scheduling.SingletonJob.CatchUp;
 
 /**
  * Several replicas of the job logic (each with its own client, electors and runner) against one Kubernetes test
@@ -183,6 +186,18 @@ public abstract class ApiServerReplicas {
 
     static Instant at(String time) {
         return Instant.parse("2026-01-01T" + time + "Z");
+    }
+
+    /** A job every minute that catches up and writes its record before each run. */
+    static JobSpec runLatest(String id, String lease) {
+        return new JobSpec(id, lease, CatchUp.RUN_LATEST, Optional.empty(), "cron 0 * * * * ?",
+                Optional.of(CronSlots.quartz("0 * * * * ?")));
+    }
+
+    /** As {@link #runLatest}, its slots named in UTC whatever the machine's zone. */
+    static JobSpec minutely(String id, String lease) {
+        return new JobSpec(id, lease, CatchUp.RUN_LATEST, Optional.empty(), "cron 0 * * * * ?",
+                Optional.of(new CronSlots("0 * * * * ?", "quartz", ZoneOffset.UTC)));
     }
 
 }

@@ -75,7 +75,7 @@ class RidingRecordsTest extends ApiServerReplicas {
         String lease = lease("count");
         RunnerReplica a = replica("a");
         JobSpec plain = JobSpec.of("plain", lease);
-        JobSpec latest = SingletonJobRunnerTest.runLatest("latest", lease);
+        JobSpec latest = runLatest("latest", lease);
         a.register(plain, ran, null);
         a.register(latest, ran, null);
         a.elect(lease);
@@ -142,7 +142,7 @@ class RidingRecordsTest extends ApiServerReplicas {
         String lease = lease("lost");
         RunnerReplica a = replica("a");
         RunnerReplica b = replica("b");
-        JobSpec job = SingletonJobRunnerTest.runLatest("latest", lease);
+        JobSpec job = runLatest("latest", lease);
         a.register(job, ran, null);
         b.register(job, ran, null);
         LeaderElector elector = a.elect(lease);
