@@ -1,5 +1,6 @@
 package dev.baton.bench;
 
+import static dev.baton.TestPatience.PATIENCE;
 import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;

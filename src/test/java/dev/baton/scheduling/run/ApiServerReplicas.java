@@ -1,5 +1,6 @@
 package dev.baton.scheduling.run;
 
+import static dev.baton.TestPatience.PATIENCE;
 import static org.awaitility.Awaitility.await;
 
 import java.net.InetAddress;
@@ -42,7 +43,6 @@ import dev.baton.scheduling.SingletonJob.CatchUp;
 public abstract class ApiServerReplicas {
 
     static final String NS = "jobs";
-    public static final Duration PATIENCE = Duration.ofSeconds(20);
     static KubernetesServer server;
     static KubernetesClient admin;
     static final AtomicInteger SEQ = new AtomicInteger();

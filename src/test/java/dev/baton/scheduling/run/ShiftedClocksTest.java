@@ -1,5 +1,6 @@
 package dev.baton.scheduling.run;
 
+import static dev.baton.TestPatience.PATIENCE;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -71,7 +72,6 @@ import dev.baton.scheduling.records.JobSpec;
 class ShiftedClocksTest {
 
     static final String NS = "skew";
-    static final Duration PATIENCE = Duration.ofSeconds(20);
     static final Duration STEP = Duration.ofSeconds(10);
     static final CronSlots EVERY_10S = new CronSlots("*/10 * * * * ?", "quartz", ZoneOffset.UTC);
     static final Instant START = Instant.parse("2026-01-01T10:00:00Z");

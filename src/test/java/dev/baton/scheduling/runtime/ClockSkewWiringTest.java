@@ -1,5 +1,6 @@
 package dev.baton.scheduling.runtime;
 
+import static dev.baton.TestPatience.PATIENCE;
 import static io.restassured.RestAssured.given;
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.equalTo;
@@ -51,7 +52,6 @@ class ClockSkewWiringTest {
         }
     }
 
-    static final Duration PATIENCE = Duration.ofSeconds(20);
 
     @Inject
     Leadership leadership;

@@ -1,5 +1,6 @@
 package dev.baton.scheduling.runtime;
 
+import static dev.baton.TestPatience.PATIENCE;
 import static io.restassured.RestAssured.given;
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.equalTo;
@@ -72,7 +73,6 @@ class SingletonJobsWiringTest {
     @Inject
     Scheduler scheduler;
 
-    static final Duration PATIENCE = Duration.ofSeconds(20);
 
     @Test
     void aSingletonJobRunsInsideTheTermAndIsRecordedInTheLease() {
