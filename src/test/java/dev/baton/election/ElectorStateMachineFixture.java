@@ -12,10 +12,11 @@ import java.util.concurrent.ScheduledExecutorService;
 import org.junit.jupiter.api.AfterEach;
 
 import dev.baton.store.LeaseRecord;
+import dev.baton.clock.TestClock;
 
 /**
  * One {@link ElectorStateMachine} against an {@link ExpectingStore} (which fails on any call not expected), with a
- * {@link FakeTicker}, zero jitter, a recording observer and a pause-before-taking the test controls: the seed of
+ * {@link TestClock}, zero jitter, a recording observer and a pause-before-taking the test controls: the seed of
  * every decision test.
  */
 abstract class ElectorStateMachineFixture {
@@ -25,7 +26,7 @@ abstract class ElectorStateMachineFixture {
     static final Duration RETRY = Duration.ofSeconds(2);
     static final long NONE = ElectorStateMachine.NONE;
 
-    final FakeTicker ticker = new FakeTicker();
+    final TestClock ticker = TestClock.at(Instant.EPOCH);
     final ScheduledExecutorService watchdog = Executors.newSingleThreadScheduledExecutor();
     final ExpectingStore store = new ExpectingStore();
     final RecordingObserver observer = new RecordingObserver();

@@ -20,11 +20,12 @@ import dev.baton.Term;
 import dev.baton.store.LeaseRecord;
 import dev.baton.store.LeaseSnapshot;
 import dev.baton.store.LeaseStoreException;
+import dev.baton.clock.TestClock;
 
 /**
  * The election's decisions, as client-go's {@code leaderelection_test.go} tests them: seed a state, call the
  * decision once ({@code attempt}, {@code changed}, {@code releaseNow}), then assert what it decided, the exact API
- * calls it made (the store fails on any other) and when it wants the next round. Time is a {@link FakeTicker} and
+ * calls it made (the store fails on any other) and when it wants the next round. Time is a {@link TestClock} and
  * jitter is zero, so delays are exact; nothing sleeps.
  */
 class ElectorStateMachineTest extends ElectorStateMachineFixture {

@@ -34,6 +34,7 @@ import dev.baton.scheduling.records.JobRecord;
 import dev.baton.scheduling.records.JobSpec;
 import dev.baton.scheduling.records.CronSlots;
 import dev.baton.scheduling.SingletonJob.CatchUp;
+import dev.baton.clock.TestClock;
 
 /**
  * Several replicas of the job logic (each with its own client, electors and runner) against one Kubernetes test
@@ -50,7 +51,7 @@ public abstract class ApiServerReplicas {
     final List<RunnerReplica> replicas = new ArrayList<>();
     public final List<String> ran = Collections.synchronizedList(new ArrayList<>());
     final ExecutorService pool = Executors.newCachedThreadPool();
-    public final MutableClock clock = new MutableClock(Instant.parse("2026-01-01T10:00:30Z"));
+    public final TestClock clock = TestClock.at(Instant.parse("2026-01-01T10:00:30Z"));
 
     @BeforeAll
     static void startServer() {

@@ -35,6 +35,7 @@ import dev.baton.scheduling.RunTrigger;
 import dev.baton.scheduling.SingletonRun;
 import dev.baton.scheduling.gate.ClockSkew;
 import dev.baton.scheduling.records.JobSpec;
+import dev.baton.clock.TestClock;
 
 /**
  * One replica of the service logic without CDI: its own API client, electors and {@link JobRunner}, as a
@@ -87,11 +88,11 @@ public final class RunnerReplica implements AutoCloseable {
     /** While true this replica takes no Lease (it keeps and renews those it holds). */
     final AtomicBoolean standAside = new AtomicBoolean();
 
-    RunnerReplica(String name, KubernetesClient admin, String namespace, MutableClock clock, int maxRecords) {
+    RunnerReplica(String name, KubernetesClient admin, String namespace, TestClock clock, int maxRecords) {
         this(name, admin, namespace, clock, null, maxRecords, JobRunner.DEFAULT_HISTORY);
     }
 
-    RunnerReplica(String name, KubernetesClient admin, String namespace, MutableClock clock, int maxRecords, int history) {
+    RunnerReplica(String name, KubernetesClient admin, String namespace, TestClock clock, int maxRecords, int history) {
         this(name, admin, namespace, clock, null, maxRecords, history);
     }
 

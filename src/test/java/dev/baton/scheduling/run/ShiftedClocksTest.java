@@ -51,6 +51,7 @@ import dev.baton.scheduling.gate.ClockBehind;
 import dev.baton.scheduling.gate.ClockSkew;
 import dev.baton.scheduling.records.CronSlots;
 import dev.baton.scheduling.records.JobSpec;
+import dev.baton.clock.TestClock;
 
 /**
  * Replicas whose wall clocks disagree, on one test API server: one on the cluster's time, one ahead and one behind
@@ -76,7 +77,7 @@ class ShiftedClocksTest {
     static final CronSlots EVERY_10S = new CronSlots("*/10 * * * * ?", "quartz", ZoneOffset.UTC);
     static final Instant START = Instant.parse("2026-01-01T10:00:00Z");
     /** The cluster's time: what the stamping server writes in {@code Date}, and what every replica's clock is offset from. */
-    static final MutableClock CLUSTER = new MutableClock(START);
+    static final TestClock CLUSTER = TestClock.at(START);
     static final AtomicInteger SEQ = new AtomicInteger();
 
     static KubernetesServer blind;
@@ -133,32 +134,8 @@ class ShiftedClocksTest {
         pool.shutdownNow();
     }
 
-    /** A wall clock offset from the cluster's by an amount the test may change (a step: NTP, a VM resumed). */
-    static final class ShiftedClock extends Clock {
-        volatile Duration offset;
-
-        ShiftedClock(Duration offset) {
-            this.offset = offset;
-        }
-
-        @Override
-        public Instant instant() {
-            return CLUSTER.instant().plus(offset);
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-    }
-
     RunnerReplica replica(String name, Duration offset, boolean measured) {
-        ShiftedClock wall = new ShiftedClock(offset);
+        TestClock wall = TestClock.following(CLUSTER, offset);
         // Both kinds measure: on the blind server every answer lacks the header, so the estimate stays unmeasured.
         ClusterClock clusterClock = new ClusterClock(false, Duration.ofSeconds(2), wall, Ticker.SYSTEM);
         RunnerReplica r = new RunnerReplica(name, measured ? stampingAdmin : blind.getClient(), NS, wall, clusterClock, 64);
@@ -344,14 +321,14 @@ class ShiftedClocksTest {
         runFor(STEP, List.of(job));
         assertEquals(List.of(CLUSTER.instant() + "@" + holder.name), ran);
 
-        ((ShiftedClock) holder.clock).offset = Duration.ofSeconds(90); // NTP steps it, a VM resumes...
+        ((TestClock) holder.clock).shift(Duration.ofSeconds(90)); // NTP steps it, a VM resumes...
         await().atMost(PATIENCE).until(() -> other.leads(own)); // its next renewal's answer shows the step
         assertEquals(ClockTrust.BEYOND, holder.clusterClock.trust());
         assertFalse(holder.leads(own));
         runFor(STEP, List.of(job));
         assertEquals(CLUSTER.instant() + "@" + other.name, ran.get(ran.size() - 1), "the good clock runs it");
 
-        ((ShiftedClock) holder.clock).offset = Duration.ZERO;
+        ((TestClock) holder.clock).shift(Duration.ZERO);
         other.standAside.set(true);
         other.electors.get(own).releaseNow();
         // Its next look reads the Lease; that answer shows its clock back, so it takes it.
