@@ -4,7 +4,6 @@ import java.time.Duration;
 import java.util.Locale;
 import java.util.Optional;
 
-
 /**
  * What is known of this replica's wall-clock offset at one moment: an immutable value, so readers (health, metrics,
  * the job gate) get it with one volatile read and never wait for the estimator.

@@ -4,7 +4,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Optional;
 
-
 import io.fabric8.kubernetes.client.http.Interceptor;
 
 /**

@@ -11,14 +11,14 @@ import java.util.function.DoubleSupplier;
 
 import org.jboss.logging.Logger;
 
-import dev.baton.LeaseRef;
 import dev.baton.LeadershipLost.Reason;
+import dev.baton.LeaseRef;
 import dev.baton.Term;
+import dev.baton.clock.Ticker;
 import dev.baton.store.LeaseRecord;
 import dev.baton.store.LeaseSnapshot;
 import dev.baton.store.LeaseStore;
 import dev.baton.store.LeaseStoreException;
-import dev.baton.clock.Ticker;
 
 /**
  * The decisions of one Lease's election, modelled on client-go's {@code leaderelection.go}: what to send in a round,

@@ -17,10 +17,10 @@ import org.jboss.logging.Logger;
 import dev.baton.Leadership;
 import dev.baton.LeaseRef;
 import dev.baton.Term;
+import dev.baton.clock.Ticker;
 import dev.baton.store.LeaseSnapshot;
 import dev.baton.store.LeaseStore;
 import dev.baton.store.LeaseStoreException;
-import dev.baton.clock.Ticker;
 
 /**
  * Elects one holder of one Lease. The decisions (what a round sends, when a term begins and ends, when the next

@@ -15,8 +15,8 @@ import org.jboss.logging.Logger;
 
 import dev.baton.config.ApiRequestTimeout;
 import dev.baton.config.BatonConfig;
-import dev.baton.runtime.Elections;
 import dev.baton.election.LeaderElector;
+import dev.baton.runtime.Elections;
 import dev.baton.scheduling.run.Overruns;
 
 /**

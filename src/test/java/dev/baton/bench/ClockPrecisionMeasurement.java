@@ -15,12 +15,12 @@ import java.util.concurrent.ThreadLocalRandom;
 
 import org.junit.jupiter.api.Test;
 
-import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import dev.baton.clock.ClockEstimate;
 import dev.baton.clock.ClusterClock;
 import dev.baton.clock.DateStampingApiServer;
 import dev.baton.clock.Ticker;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 
 /**
  * Not a test: measures the precision the estimator reaches against the test API server on loopback, through the

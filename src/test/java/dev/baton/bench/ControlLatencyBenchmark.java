@@ -14,9 +14,12 @@ import java.util.function.UnaryOperator;
 
 import org.junit.jupiter.api.Test;
 
+import dev.baton.clock.Ticker;
 import dev.baton.election.ElectionSettings;
 import dev.baton.election.LeaderElector;
-import dev.baton.clock.Ticker;
+import dev.baton.scheduling.records.JobRecord;
+import dev.baton.scheduling.records.JobSpec;
+import dev.baton.scheduling.run.JobRunner;
 import dev.baton.store.InMemoryLeaseStore;
 import dev.baton.store.KubernetesLeaseStore;
 import dev.baton.store.LeaseRecord;
@@ -26,9 +29,6 @@ import dev.baton.store.ScriptedStore;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.quarkus.test.kubernetes.client.KubernetesServer;
-import dev.baton.scheduling.records.JobRecord;
-import dev.baton.scheduling.records.JobSpec;
-import dev.baton.scheduling.run.JobRunner;
 
 /**
  * Not a test (no assertion on time; not run by the build, whose includes are *Test): prints how long the operators'

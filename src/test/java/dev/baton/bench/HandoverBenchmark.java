@@ -17,21 +17,20 @@ import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
 
 import dev.baton.Term;
+import dev.baton.clock.Ticker;
 import dev.baton.election.ElectionObserver;
 import dev.baton.election.ElectionSettings;
 import dev.baton.election.LeaderElector;
-import dev.baton.clock.Ticker;
 import dev.baton.scheduling.SingletonJob.CatchUp;
+import dev.baton.scheduling.records.CronSlots;
+import dev.baton.scheduling.records.JobSpec;
+import dev.baton.scheduling.run.JobRunner;
 import dev.baton.store.InMemoryLeaseStore;
 import dev.baton.store.KubernetesLeaseStore;
 import dev.baton.store.LeaseStore;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.quarkus.test.kubernetes.client.KubernetesServer;
-import dev.baton.scheduling.SingletonJob;
-import dev.baton.scheduling.records.CronSlots;
-import dev.baton.scheduling.records.JobSpec;
-import dev.baton.scheduling.run.JobRunner;
 
 /**
  * Not a test (no assertion on time; not run by the build, whose includes are *Test): prints how long a singleton

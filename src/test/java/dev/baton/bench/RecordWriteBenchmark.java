@@ -12,7 +12,6 @@ import org.junit.jupiter.api.Test;
 
 import dev.baton.election.ElectionSettings;
 import dev.baton.scheduling.SingletonJob.CatchUp;
-import dev.baton.scheduling.SingletonJob;
 import dev.baton.scheduling.records.CronSlots;
 import dev.baton.scheduling.records.JobSpec;
 import dev.baton.scheduling.run.ApiServerReplicas;

@@ -21,6 +21,9 @@ import java.util.concurrent.atomic.AtomicLong;
 
 import org.junit.jupiter.api.Test;
 
+import dev.baton.clock.Ticker;
+import dev.baton.election.ElectionSettings;
+import dev.baton.election.LeaderElector;
 import dev.baton.store.KubernetesLeaseStore;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMixedDispatcher;
@@ -31,9 +34,6 @@ import io.fabric8.mockwebserver.ServerResponse;
 import io.fabric8.mockwebserver.http.Dispatcher;
 import io.fabric8.mockwebserver.http.MockResponse;
 import io.fabric8.mockwebserver.http.RecordedRequest;
-import dev.baton.clock.Ticker;
-import dev.baton.election.ElectionSettings;
-import dev.baton.election.LeaderElector;
 
 /**
  * Not a test: what a standby costs per number of Leases. For each count, a leader holds every Lease (in this JVM,

@@ -6,7 +6,6 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.Locale;
 
-
 /**
  * This replica's wall clock (true time plus an offset the test sets, e.g. after a step) and its monotonic clock (true
  * time: steps do not touch it), one {@link TestClock}, and an API server whose clock is true time. Answers are

@@ -11,8 +11,8 @@ import java.util.concurrent.ScheduledExecutorService;
 
 import org.junit.jupiter.api.AfterEach;
 
-import dev.baton.store.LeaseRecord;
 import dev.baton.clock.TestClock;
+import dev.baton.store.LeaseRecord;
 
 /**
  * One {@link ElectorStateMachine} against an {@link ExpectingStore} (which fails on any call not expected), with a

@@ -17,10 +17,10 @@ import org.junit.jupiter.api.Test;
 
 import dev.baton.LeadershipLost.Reason;
 import dev.baton.Term;
+import dev.baton.clock.TestClock;
 import dev.baton.store.LeaseRecord;
 import dev.baton.store.LeaseSnapshot;
 import dev.baton.store.LeaseStoreException;
-import dev.baton.clock.TestClock;
 
 /**
  * The election's decisions, as client-go's {@code leaderelection_test.go} tests them: seed a state, call the

@@ -12,7 +12,9 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+
 import org.junit.jupiter.api.Test;
+
 import dev.baton.LeadershipLost.Reason;
 import dev.baton.store.LeaseRecord;
 import dev.baton.store.LeaseSnapshot;

@@ -15,17 +15,14 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.function.Function;
 import java.util.function.UnaryOperator;
 
-import dev.baton.threads.DaemonThreads;
 import dev.baton.LeaseRef;
 import dev.baton.Term;
 import dev.baton.clock.ClusterClock;
 import dev.baton.election.LeaderElector;
-import dev.baton.scheduling.SingletonJob.CatchUp;
-import dev.baton.scheduling.SingletonJob.Overlap;
-import io.micrometer.core.instrument.MeterRegistry;
 import dev.baton.scheduling.LeaderOnly;
 import dev.baton.scheduling.RunTrigger;
-import dev.baton.scheduling.SingletonJob;
+import dev.baton.scheduling.SingletonJob.CatchUp;
+import dev.baton.scheduling.SingletonJob.Overlap;
 import dev.baton.scheduling.SingletonRun;
 import dev.baton.scheduling.controls.LeaseControls;
 import dev.baton.scheduling.controls.Suspensions;
@@ -38,6 +35,8 @@ import dev.baton.scheduling.records.JobRecord;
 import dev.baton.scheduling.records.JobSpec;
 import dev.baton.scheduling.records.RecordReader;
 import dev.baton.scheduling.records.RecordWriter;
+import dev.baton.threads.DaemonThreads;
+import io.micrometer.core.instrument.MeterRegistry;
 
 /**
  * The policy of singleton jobs, free of CDI so that several replicas can be run in one test. It holds the registered

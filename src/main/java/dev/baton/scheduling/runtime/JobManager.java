@@ -26,11 +26,8 @@ import dev.baton.LeadershipAcquired;
 import dev.baton.clock.ClusterClock;
 import dev.baton.config.ApiRequestTimeout;
 import dev.baton.config.BatonConfig;
-import dev.baton.runtime.Elections;
 import dev.baton.election.LeaderElector;
-import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import io.quarkus.runtime.StartupEvent;
+import dev.baton.runtime.Elections;
 import dev.baton.scheduling.LeaderOnly;
 import dev.baton.scheduling.RunTrigger;
 import dev.baton.scheduling.SingletonJob;
@@ -39,6 +36,9 @@ import dev.baton.scheduling.records.JobSpec;
 import dev.baton.scheduling.run.JobRunner;
 import dev.baton.scheduling.run.Overruns;
 import dev.baton.scheduling.run.PendingFire;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.quarkus.runtime.StartupEvent;
 
 /**
  * The CDI side of the application's singleton jobs (the {@link JobRunner} holds their policy and knows no CDI):

@@ -10,11 +10,10 @@ import java.util.Optional;
 
 import org.junit.jupiter.api.Test;
 
+import dev.baton.clock.TestClock;
+import dev.baton.scheduling.SingletonJob.CatchUp;
 import dev.baton.scheduling.records.CatchUpDecision.Verdict;
 import dev.baton.scheduling.records.JobRecord.Outcome;
-import dev.baton.scheduling.SingletonJob.CatchUp;
-import dev.baton.scheduling.SingletonJob;
-import dev.baton.clock.TestClock;
 
 /**
  * The catch-up rule, case by case: a job, its last record and the clock when a term begins, one call, one verdict.

@@ -11,8 +11,8 @@ import java.util.Set;
 
 import org.junit.jupiter.api.Test;
 
-import dev.baton.scheduling.records.JobRecord.Outcome;
 import dev.baton.scheduling.gate.ClockBehind;
+import dev.baton.scheduling.records.JobRecord.Outcome;
 
 /**
  * What a record may replace, which records are believed and when one is ahead of the clock, decided by one call

@@ -4,7 +4,6 @@ import static dev.baton.TestPatience.PATIENCE;
 import static org.awaitility.Awaitility.await;
 
 import java.net.InetAddress;
-import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
@@ -25,16 +24,16 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 
+import dev.baton.clock.TestClock;
+import dev.baton.scheduling.SingletonJob.CatchUp;
+import dev.baton.scheduling.records.CronSlots;
+import dev.baton.scheduling.records.JobHistory;
+import dev.baton.scheduling.records.JobRecord;
+import dev.baton.scheduling.records.JobSpec;
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.quarkus.test.kubernetes.client.KubernetesServer;
-import dev.baton.scheduling.records.JobHistory;
-import dev.baton.scheduling.records.JobRecord;
-import dev.baton.scheduling.records.JobSpec;
-import dev.baton.scheduling.records.CronSlots;
-import dev.baton.scheduling.SingletonJob.CatchUp;
-import dev.baton.clock.TestClock;
 
 /**
  * Several replicas of the job logic (each with its own client, electors and runner) against one Kubernetes test

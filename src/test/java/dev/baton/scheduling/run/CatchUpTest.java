@@ -12,14 +12,16 @@ import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+
 import org.junit.jupiter.api.Test;
-import dev.baton.scheduling.records.JobRecord.Outcome;
-import dev.baton.scheduling.SingletonJob.CatchUp;
-import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
+
 import dev.baton.scheduling.RunTrigger;
+import dev.baton.scheduling.SingletonJob.CatchUp;
 import dev.baton.scheduling.records.CronSlots;
 import dev.baton.scheduling.records.JobRecord;
+import dev.baton.scheduling.records.JobRecord.Outcome;
 import dev.baton.scheduling.records.JobSpec;
+import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 
 /**
  * Catch-up when a term begins: the latest missed slot runs once on the new leader, a slot past its deadline does not,

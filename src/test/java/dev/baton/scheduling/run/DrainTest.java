@@ -15,10 +15,12 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+
 import org.junit.jupiter.api.Test;
+
 import dev.baton.scheduling.records.JobRecord.Outcome;
-import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import dev.baton.scheduling.records.JobSpec;
+import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 
 /**
  * Shutdown's drain and the records it leaves: a run is waited for, then interrupted and recorded while the term is

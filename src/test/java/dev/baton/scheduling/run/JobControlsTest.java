@@ -16,10 +16,10 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 import org.junit.jupiter.api.Test;
 
-import dev.baton.scheduling.records.JobRecord.Outcome;
 import dev.baton.scheduling.controls.LeaseControls;
 import dev.baton.scheduling.records.JobHistory;
 import dev.baton.scheduling.records.JobRecord;
+import dev.baton.scheduling.records.JobRecord.Outcome;
 import dev.baton.scheduling.records.JobSpec;
 
 /**

@@ -17,11 +17,13 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
+
 import org.junit.jupiter.api.Test;
-import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
-import io.smallrye.mutiny.Uni;
+
 import dev.baton.scheduling.SingletonRun;
 import dev.baton.scheduling.records.JobSpec;
+import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
+import io.smallrye.mutiny.Uni;
 
 /**
  * A run is told the moment its term ends, however it runs: a blocking method is interrupted, a {@code Uni} or a

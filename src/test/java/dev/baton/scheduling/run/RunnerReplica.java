@@ -16,12 +16,17 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import dev.baton.LeaseRef;
 import dev.baton.Term;
 import dev.baton.clock.ClusterClock;
+import dev.baton.clock.TestClock;
+import dev.baton.clock.Ticker;
 import dev.baton.election.ElectionObserver;
 import dev.baton.election.ElectionSettings;
 import dev.baton.election.LeaderElector;
 import dev.baton.election.LeaseSpreading;
 import dev.baton.election.PauseBeforeTaking;
-import dev.baton.clock.Ticker;
+import dev.baton.scheduling.RunTrigger;
+import dev.baton.scheduling.SingletonRun;
+import dev.baton.scheduling.gate.ClockSkew;
+import dev.baton.scheduling.records.JobSpec;
 import dev.baton.store.ForwardingLeaseStore;
 import dev.baton.store.KubernetesLeaseStore;
 import dev.baton.store.LeaseRecord;
@@ -31,11 +36,6 @@ import dev.baton.store.LeaseStoreException;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import dev.baton.scheduling.RunTrigger;
-import dev.baton.scheduling.SingletonRun;
-import dev.baton.scheduling.gate.ClockSkew;
-import dev.baton.scheduling.records.JobSpec;
-import dev.baton.clock.TestClock;
 
 /**
  * One replica of the service logic without CDI: its own API client, electors and {@link JobRunner}, as a

@@ -7,10 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.InetAddress;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -40,18 +38,17 @@ import org.junit.jupiter.params.provider.ValueSource;
 import dev.baton.clock.ClockTrust;
 import dev.baton.clock.ClusterClock;
 import dev.baton.clock.DateStampingApiServer;
-import dev.baton.election.LeaderElector;
+import dev.baton.clock.TestClock;
 import dev.baton.clock.Ticker;
+import dev.baton.election.LeaderElector;
 import dev.baton.scheduling.SingletonJob.CatchUp;
-import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
-import io.quarkus.test.kubernetes.client.KubernetesServer;
-import dev.baton.scheduling.SingletonJob;
 import dev.baton.scheduling.gate.ClockBehind;
 import dev.baton.scheduling.gate.ClockSkew;
 import dev.baton.scheduling.records.CronSlots;
 import dev.baton.scheduling.records.JobSpec;
-import dev.baton.clock.TestClock;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import io.quarkus.test.kubernetes.client.KubernetesServer;
 
 /**
  * Replicas whose wall clocks disagree, on one test API server: one on the cluster's time, one ahead and one behind

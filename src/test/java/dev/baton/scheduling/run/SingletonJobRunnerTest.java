@@ -20,14 +20,14 @@ import java.util.stream.Collectors;
 
 import org.junit.jupiter.api.Test;
 
-import dev.baton.scheduling.records.JobRecord.Outcome;
-import dev.baton.scheduling.SingletonJob.CatchUp;
-import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import dev.baton.scheduling.SingletonJob;
+import dev.baton.scheduling.SingletonJob.CatchUp;
 import dev.baton.scheduling.records.CronSlots;
 import dev.baton.scheduling.records.JobOptions;
 import dev.baton.scheduling.records.JobRecord;
+import dev.baton.scheduling.records.JobRecord.Outcome;
 import dev.baton.scheduling.records.JobSpec;
+import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 
 /**
  * The run's rules on several replicas against one Kubernetes test API server ({@link ApiServerReplicas}): one run

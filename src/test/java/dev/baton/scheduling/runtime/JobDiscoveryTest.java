@@ -14,15 +14,15 @@ import java.util.Optional;
 
 import org.junit.jupiter.api.Test;
 
-import dev.baton.scheduling.SingletonJob.CatchUp;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import io.quarkus.scheduler.Scheduled;
-import io.smallrye.mutiny.Uni;
 import dev.baton.scheduling.SingletonJob;
+import dev.baton.scheduling.SingletonJob.CatchUp;
 import dev.baton.scheduling.records.CronSlots;
 import dev.baton.scheduling.records.JobOptions;
 import dev.baton.scheduling.records.JobSpec;
 import dev.baton.scheduling.run.JobRunner;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.quarkus.scheduler.Scheduled;
+import io.smallrye.mutiny.Uni;
 
 /** Bad declarations fail start-up with a message that names the method and the fix; good ones are read right. */
 class JobDiscoveryTest {
