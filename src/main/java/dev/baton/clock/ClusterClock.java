@@ -39,6 +39,14 @@ public class ClusterClock {
         this.ticker = ticker;
     }
 
+    /**
+     * A clock with no cluster to compare with (the embedded store, tests of one process): its estimate is
+     * {@link ClockEstimate#NO_CLUSTER}, so it never refuses a slot.
+     */
+    public static ClusterClock noCluster() {
+        return new ClusterClock(true, Duration.ofSeconds(2), Clock.systemUTC(), Ticker.SYSTEM);
+    }
+
     /** The current estimate (offset, uncertainty, samples); never blocks. */
     public ClockEstimate current() {
         return embedded ? ClockEstimate.NO_CLUSTER : estimator.estimate();

@@ -1,7 +1,6 @@
 package dev.baton.bench;
 
 import java.net.InetAddress;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
@@ -25,11 +24,11 @@ import dev.baton.scheduling.SingletonJob.CatchUp;
 import dev.baton.scheduling.records.CronSlots;
 import dev.baton.scheduling.records.JobSpec;
 import dev.baton.scheduling.run.JobRunner;
+import dev.baton.scheduling.run.RunnerSettings;
 import dev.baton.store.InMemoryLeaseStore;
 import dev.baton.store.KubernetesLeaseStore;
 import dev.baton.store.LeaseStore;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.quarkus.test.kubernetes.client.KubernetesServer;
 
 /**
@@ -77,8 +76,7 @@ class HandoverBenchmark {
         List<JobRunner> runners = new ArrayList<>();
         for (String name : List.of("a", "b")) {
             Map<String, LeaderElector> mine = new ConcurrentHashMap<>();
-            JobRunner runner = new JobRunner(name, mine::get, Clock.systemUTC(),
-                    new SimpleMeterRegistry(), false, 64, Duration.ofSeconds(5));
+            JobRunner runner = new JobRunner(RunnerSettings.of(name, mine::get));
             AtomicLong started = new AtomicLong();
             catchUpStarted.put(name, started);
             runner.register(job, slot -> {

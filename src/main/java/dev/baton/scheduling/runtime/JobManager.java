@@ -1,7 +1,6 @@
 package dev.baton.scheduling.runtime;
 
 import java.lang.reflect.Method;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -36,6 +35,7 @@ import dev.baton.scheduling.records.JobSpec;
 import dev.baton.scheduling.run.JobRunner;
 import dev.baton.scheduling.run.Overruns;
 import dev.baton.scheduling.run.PendingFire;
+import dev.baton.scheduling.run.RunnerSettings;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.quarkus.runtime.StartupEvent;
@@ -75,9 +75,10 @@ public class JobManager implements Overruns {
         this.jobsConfig = jobsConfig;
         this.beans = beans;
         MeterRegistry meters = registries.isResolvable() ? registries.get() : new SimpleMeterRegistry();
-        this.runner = new JobRunner(elections.identity(), this::elector, Clock.systemUTC(), meters,
-                config.mode() == BatonConfig.Mode.SIDECAR, jobsConfig.maxRecords(), jobsConfig.history(),
-                recordWriteTimeout(config), clusterClock);
+        this.runner = new JobRunner(RunnerSettings.of(elections.identity(), this::elector).withMeters(meters)
+                .withSidecar(config.mode() == BatonConfig.Mode.SIDECAR).withMaxRecords(jobsConfig.maxRecords())
+                .withHistory(jobsConfig.history()).withWriteTimeout(recordWriteTimeout(config))
+                .withClusterClock(clusterClock));
     }
 
     /**

@@ -81,7 +81,7 @@ public abstract class ApiServerReplicas {
     }
 
     RunnerReplica replica(String name, int maxRecords) {
-        return replica(name, maxRecords, JobRunner.DEFAULT_HISTORY);
+        return replica(name, maxRecords, RunnerSettings.DEFAULT_HISTORY);
     }
 
     RunnerReplica replica(String name, int maxRecords, int history) {

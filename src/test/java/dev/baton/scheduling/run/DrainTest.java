@@ -146,8 +146,8 @@ class DrainTest extends ApiServerReplicas {
         a.elect(lease);
         awaitLeader(List.of(a), lease);
         // A runner that never waits for a write: every record is "late".
-        JobRunner impatient = new JobRunner("a", a.electors::get, clock,
-                new io.micrometer.core.instrument.simple.SimpleMeterRegistry(), false, 64, Duration.ZERO);
+        JobRunner impatient = new JobRunner(RunnerSettings.of("a", a.electors::get).withClock(clock)
+                .withWriteTimeout(Duration.ZERO));
         JobSpec job = JobSpec.of("late", lease);
         impatient.run(job, at("10:00:00"), false, void.class, () -> ran.add("ran"));
         assertEquals(1, ran.size());

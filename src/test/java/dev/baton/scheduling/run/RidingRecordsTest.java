@@ -97,7 +97,7 @@ class RidingRecordsTest extends ApiServerReplicas {
         long writesOfTheirOwn = puts.stream().filter(p -> !p.renewal()).count();
         assertEquals(runs, writesOfTheirOwn, "one write per RUN_LATEST run (its started record), none per final "
                 + "record, none for the plain job: " + puts.size() + " PUTs in all");
-        assertEquals(Math.min(runs, JobRunner.DEFAULT_HISTORY), historyIn(lease, plain).size(),
+        assertEquals(Math.min(runs, RunnerSettings.DEFAULT_HISTORY), historyIn(lease, plain).size(),
                 "every final record was written (coalesced), none lost");
     }
 

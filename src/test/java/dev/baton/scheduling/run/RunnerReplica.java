@@ -89,7 +89,7 @@ public final class RunnerReplica implements AutoCloseable {
     final AtomicBoolean standAside = new AtomicBoolean();
 
     RunnerReplica(String name, KubernetesClient admin, String namespace, TestClock clock, int maxRecords) {
-        this(name, admin, namespace, clock, null, maxRecords, JobRunner.DEFAULT_HISTORY);
+        this(name, admin, namespace, clock, null, maxRecords, RunnerSettings.DEFAULT_HISTORY);
     }
 
     RunnerReplica(String name, KubernetesClient admin, String namespace, TestClock clock, int maxRecords, int history) {
@@ -103,7 +103,7 @@ public final class RunnerReplica implements AutoCloseable {
      */
     RunnerReplica(String name, KubernetesClient admin, String namespace, Clock clock, ClusterClock clusterClock,
             int maxRecords) {
-        this(name, admin, namespace, clock, clusterClock, maxRecords, JobRunner.DEFAULT_HISTORY);
+        this(name, admin, namespace, clock, clusterClock, maxRecords, RunnerSettings.DEFAULT_HISTORY);
     }
 
     RunnerReplica(String name, KubernetesClient admin, String namespace, Clock clock, ClusterClock clusterClock,
@@ -124,8 +124,9 @@ public final class RunnerReplica implements AutoCloseable {
                 return super.update(previous, record);
             }
         };
-        this.runner = new JobRunner(name, electors::get, clock, meters, false, maxRecords, history,
-                Duration.ofSeconds(5), clusterClock);
+        this.runner = new JobRunner(RunnerSettings.of(name, electors::get).withClock(clock).withMeters(meters)
+                .withMaxRecords(maxRecords).withHistory(history)
+                .withClusterClock(clusterClock != null ? clusterClock : ClusterClock.noCluster()));
     }
 
     /** Starts competing for {@code lease}. */

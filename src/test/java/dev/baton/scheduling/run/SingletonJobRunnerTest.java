@@ -217,8 +217,7 @@ class SingletonJobRunnerTest extends ApiServerReplicas {
         RunnerReplica a = replica("a");
         a.elect(lease);
         awaitLeader(List.of(a), lease);
-        JobRunner sidecar = new JobRunner("a", a.electors::get, clock,
-                new io.micrometer.core.instrument.simple.SimpleMeterRegistry(), true, 64, Duration.ofSeconds(5));
+        JobRunner sidecar = new JobRunner(RunnerSettings.of("a", a.electors::get).withClock(clock).withSidecar(true));
         JobSpec job = JobSpec.of("tick", lease);
         assertEquals(Optional.of("sidecar"), sidecar.skipReason(job));
         sidecar.run(job, at("10:00:00"), false, void.class, () -> ran.add("ran"));

@@ -20,7 +20,7 @@ import dev.baton.scheduling.records.CronSlots;
 import dev.baton.scheduling.records.JobOptions;
 import dev.baton.scheduling.records.JobSpec;
 import dev.baton.scheduling.run.JobRunner;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import dev.baton.scheduling.run.RunnerSettings;
 import io.quarkus.scheduler.Scheduled;
 import io.smallrye.mutiny.Uni;
 
@@ -145,8 +145,8 @@ class JobDiscoveryTest {
 
     @Test
     void twoJobsWithOneIdAreRefused() {
-        JobRunner runner = new JobRunner("a", lease -> null, java.time.Clock.systemUTC(),
-                new SimpleMeterRegistry(), false, 64, Duration.ofSeconds(1));
+        JobRunner runner = new JobRunner(RunnerSettings.of("a", lease -> null)
+                .withWriteTimeout(Duration.ofSeconds(1)));
         runner.register(JobSpec.of("same", "lease-a"), slot -> null);
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> runner.register(JobSpec.of("same", "lease-b"), slot -> null));
