@@ -37,7 +37,7 @@ class RecordRulesTest {
     }
 
     static String refusal(Map<String, String> annotations, JobRecord record, long epoch, int maxRecords) {
-        return RecordWriter.refusal(annotations, KEY, record, epoch, maxRecords,
+        return RecordRules.refusal(annotations, KEY, record, epoch, maxRecords,
                 Set.of("report", "other", "third")::contains);
     }
 
