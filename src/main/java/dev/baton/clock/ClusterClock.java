@@ -4,7 +4,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Optional;
 
-
 import io.fabric8.kubernetes.client.http.Interceptor;
 
 /**
@@ -38,6 +37,14 @@ public class ClusterClock {
         this.maxSkew = maxSkew;
         this.estimator = new ClockOffsetEstimator(wall, ticker);
         this.ticker = ticker;
+    }
+
+    /**
+     * A clock with no cluster to compare with (the embedded store, tests of one process): its estimate is
+     * {@link ClockEstimate#NO_CLUSTER}, so it never refuses a slot.
+     */
+    public static ClusterClock noCluster() {
+        return new ClusterClock(true, Duration.ofSeconds(2), Clock.systemUTC(), Ticker.SYSTEM);
     }
 
     /** The current estimate (offset, uncertainty, samples); never blocks. */

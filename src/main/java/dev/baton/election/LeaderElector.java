@@ -17,10 +17,10 @@ import org.jboss.logging.Logger;
 import dev.baton.Leadership;
 import dev.baton.LeaseRef;
 import dev.baton.Term;
+import dev.baton.clock.Ticker;
 import dev.baton.store.LeaseSnapshot;
 import dev.baton.store.LeaseStore;
 import dev.baton.store.LeaseStoreException;
-import dev.baton.clock.Ticker;
 
 /**
  * Elects one holder of one Lease. The decisions (what a round sends, when a term begins and ends, when the next
@@ -89,8 +89,8 @@ public final class LeaderElector implements Leadership, AutoCloseable {
                 () -> ThreadLocalRandom.current().nextDouble(), loop, this::isWatching, threads.watchdog());
         this.watch = new WatchSupervisor(store, settings, leaseRef, loop, this::changed, () -> schedule(0),
                 machine::isClosed);
-        this.annotations = new LeaseAnnotations(loop, store, leaseRef, machine.termWrites()::heldIn,
-                machine.termWrites()::ridingWith,
+        this.annotations = new LeaseAnnotations(loop, store, leaseRef, machine.termWrites::heldIn,
+                machine.termWrites::ridingWith,
                 machine::observe,
                 () -> changed(store.get(settings.leaseName())));
     }
@@ -268,7 +268,7 @@ public final class LeaderElector implements Leadership, AutoCloseable {
      */
     public CompletableFuture<Boolean> updateAnnotationsWithNextRenewal(Term term,
             Function<Map<String, String>, Map<String, String>> changes) {
-        return machine.termWrites().withNextWrite(term, changes);
+        return machine.termWrites.withNextWrite(term, changes);
     }
 
     // ---------------------------------------------------------------- Leadership and health (non-blocking reads)
@@ -285,7 +285,7 @@ public final class LeaderElector implements Leadership, AutoCloseable {
 
     @Override
     public Optional<String> holder() {
-        return machine.leader();
+        return machine.holder();
     }
 
     @Override

@@ -20,30 +20,30 @@ import jakarta.interceptor.Interceptor;
 
 import org.jboss.logging.Logger;
 
-import dev.baton.threads.DaemonThreads;
 import dev.baton.LeaderChanged;
 import dev.baton.Leadership;
 import dev.baton.LeadershipAcquired;
-import dev.baton.LeaseRef;
 import dev.baton.LeadershipLost;
+import dev.baton.LeaseRef;
 import dev.baton.Term;
-import dev.baton.config.BatonConfig;
-import dev.baton.store.InMemoryLeaseStore;
-import dev.baton.store.KubernetesLeaseStore;
-import dev.baton.store.LeaseStore;
-import dev.baton.store.LeaseStoreException;
-import io.fabric8.kubernetes.client.KubernetesClient;
-import io.quarkus.runtime.LaunchMode;
-import io.quarkus.runtime.Quarkus;
-import io.quarkus.runtime.ShutdownEvent;
-import io.quarkus.runtime.StartupEvent;
 import dev.baton.clock.Ticker;
+import dev.baton.config.BatonConfig;
 import dev.baton.election.ElectionObserver;
 import dev.baton.election.ElectionSettings;
 import dev.baton.election.LeaderElector;
 import dev.baton.election.LeaseSpreading;
 import dev.baton.election.PauseBeforeTaking;
 import dev.baton.election.Safely;
+import dev.baton.store.InMemoryLeaseStore;
+import dev.baton.store.KubernetesLeaseStore;
+import dev.baton.store.LeaseStore;
+import dev.baton.store.LeaseStoreException;
+import dev.baton.threads.DaemonThreads;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.quarkus.runtime.LaunchMode;
+import io.quarkus.runtime.Quarkus;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
 
 /**
  * The application's elections: the service-wide Lease and any per-job Leases, all with the same timings and

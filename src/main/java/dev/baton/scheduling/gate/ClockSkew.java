@@ -34,8 +34,6 @@ import dev.baton.scheduling.LeaderOnly;
 public final class ClockSkew {
 
     public static final String SKIP_REASON = "clock-skew";
-    /** {@code baton.jobs.max-clock-skew}'s default, for a runner built without a cluster clock (tests). */
-    static final Duration DEFAULT_MAX_SKEW = Duration.ofSeconds(2);
 
     private static final Logger LOG = Logger.getLogger(ClockSkew.class);
 
@@ -43,16 +41,13 @@ public final class ClockSkew {
     /** The verdict last seen, so that a change is logged once, by the one thread that sees it first. */
     private final AtomicReference<ClockTrust> last = new AtomicReference<>(ClockTrust.UNMEASURED);
 
-    /** @param clock this replica's offset from the cluster's clock; null when there is none to compare with */
+    /** @param clock this replica's offset from the cluster's clock ({@link ClusterClock#noCluster()}: none to compare with) */
     public ClockSkew(ClusterClock clock) {
         this.clock = clock;
     }
 
     /** True while this replica's clock must not name slots; a change of the answer is logged once. Non-blocking. */
     public boolean refuses() {
-        if (clock == null) {
-            return false;
-        }
         ClockTrust now = clock.trust();
         ClockTrust before = last.getAndSet(now);
         if (now.refuses() && !before.refuses()) {
@@ -97,11 +92,11 @@ public final class ClockSkew {
 
     /** The estimate for people, e.g. {@code -330.12s ±0.05s (12 samples)}. */
     String describe() {
-        return clock == null ? "not measured" : clock.current().describe();
+        return clock.current().describe();
     }
 
     /** {@code baton.jobs.max-clock-skew}, or its default when there is no cluster clock. */
     Duration maxSkew() {
-        return clock == null ? DEFAULT_MAX_SKEW : clock.maxSkew();
+        return clock.maxSkew();
     }
 }

@@ -8,8 +8,8 @@ import dev.baton.LeaseRef;
 import dev.baton.Term;
 import dev.baton.election.ElectionObserver;
 import dev.baton.election.LeaderElector;
-import dev.baton.store.LeaseStoreException;
 import dev.baton.scheduling.gate.ClockSkew;
+import dev.baton.store.LeaseStoreException;
 
 /**
  * Hears every elector's rounds ({@link ElectionObserver}, as metrics and health do) and asks {@link ClockSkew} about

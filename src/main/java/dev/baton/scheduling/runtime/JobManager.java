@@ -1,7 +1,6 @@
 package dev.baton.scheduling.runtime;
 
 import java.lang.reflect.Method;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -26,11 +25,8 @@ import dev.baton.LeadershipAcquired;
 import dev.baton.clock.ClusterClock;
 import dev.baton.config.ApiRequestTimeout;
 import dev.baton.config.BatonConfig;
-import dev.baton.runtime.Elections;
 import dev.baton.election.LeaderElector;
-import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import io.quarkus.runtime.StartupEvent;
+import dev.baton.runtime.Elections;
 import dev.baton.scheduling.LeaderOnly;
 import dev.baton.scheduling.RunTrigger;
 import dev.baton.scheduling.SingletonJob;
@@ -39,6 +35,10 @@ import dev.baton.scheduling.records.JobSpec;
 import dev.baton.scheduling.run.JobRunner;
 import dev.baton.scheduling.gate.Overruns;
 import dev.baton.scheduling.run.PendingFire;
+import dev.baton.scheduling.run.RunnerSettings;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.quarkus.runtime.StartupEvent;
 
 /**
  * The CDI side of the application's singleton jobs (the {@link JobRunner} holds their policy and knows no CDI):
@@ -75,9 +75,10 @@ public class JobManager implements Overruns {
         this.jobsConfig = jobsConfig;
         this.beans = beans;
         MeterRegistry meters = registries.isResolvable() ? registries.get() : new SimpleMeterRegistry();
-        this.runner = new JobRunner(elections.identity(), this::elector, Clock.systemUTC(), meters,
-                config.mode() == BatonConfig.Mode.SIDECAR, jobsConfig.maxRecords(), jobsConfig.history(),
-                recordWriteTimeout(config), clusterClock);
+        this.runner = new JobRunner(RunnerSettings.of(elections.identity(), this::elector).withMeters(meters)
+                .withSidecar(config.mode() == BatonConfig.Mode.SIDECAR).withMaxRecords(jobsConfig.maxRecords())
+                .withHistory(jobsConfig.history()).withWriteTimeout(recordWriteTimeout(config))
+                .withClusterClock(clusterClock));
     }
 
     /**
