@@ -3,6 +3,7 @@ package dev.baton.clock;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReference;
 
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
@@ -31,6 +32,8 @@ public class ClusterClock {
     private final Duration maxSkew;
     private final ClockOffsetEstimator estimator;
     private final Ticker ticker;
+    /** The last verdict, which {@link ClockTrust#judge(ClockEstimate, Duration, ClockTrust)} needs for its hysteresis. */
+    private final AtomicReference<ClockTrust> verdict = new AtomicReference<>(ClockTrust.UNMEASURED);
 
     @Inject
     ClusterClock(BatonConfig config, JobsConfig jobs) {
@@ -39,13 +42,18 @@ public class ClusterClock {
 
     /** For tests: any store kind, limit and clocks. */
     public ClusterClock(boolean embedded, Duration maxSkew, Clock wall, Ticker ticker) {
+        this(embedded, maxSkew, new ClockOffsetEstimator(wall, ticker), ticker);
+    }
+
+    /** For tests that feed the estimator answers themselves. */
+    ClusterClock(boolean embedded, Duration maxSkew, ClockOffsetEstimator estimator, Ticker ticker) {
         if (maxSkew.isNegative()) {
             throw new IllegalStateException("Invalid configuration baton.jobs.max-clock-skew: " + maxSkew
                     + " is negative; use 0s (refuse any provable offset) or more (default 2s)");
         }
         this.embedded = embedded;
         this.maxSkew = maxSkew;
-        this.estimator = new ClockOffsetEstimator(wall, ticker);
+        this.estimator = estimator;
         this.ticker = ticker;
     }
 
@@ -59,9 +67,13 @@ public class ClusterClock {
         return current().lastSampleAge(ticker);
     }
 
-    /** Whether this clock may name cron slots now, under {@code baton.jobs.max-clock-skew}. */
+    /**
+     * Whether this clock may name cron slots now, under {@code baton.jobs.max-clock-skew}; once refused, it is trusted
+     * again only when provably back within three quarters of the limit ({@link ClockTrust}). Lock-free: the estimate
+     * is read again if another thread moved the verdict meanwhile.
+     */
     public ClockTrust trust() {
-        return ClockTrust.judge(current(), maxSkew);
+        return verdict.updateAndGet(before -> ClockTrust.judge(current(), maxSkew, before));
     }
 
     /** {@code baton.jobs.max-clock-skew}. */
