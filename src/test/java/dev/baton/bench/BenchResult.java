@@ -13,9 +13,19 @@ import java.util.TreeMap;
  * What a benchmark run measured, per group, computed from the replicas' audit logs, the fenced sink's log, the
  * harness's Lease watch and the proxies' request logs. Safety figures (duplicates, overlaps, stale writes) are
  * attributed to the scenario whose aftermath they fall in: from one second before a disruption to one second
- * before the next. {@code start} is the START part's samples (null when it did not run).
+ * before the next. {@code start} is the START part's samples, {@code roll} the ROLL scenario's (null when they did
+ * not run).
  */
-record BenchResult(List<GroupResult> groups, StartBench.Result start) {
+record BenchResult(List<GroupResult> groups, StartBench.Result start, RollResult roll) {
+
+    BenchResult(List<GroupResult> groups, StartBench.Result start) {
+        this(groups, start, null);
+    }
+
+    /** This result with the ROLL scenario's. */
+    BenchResult withRoll(RollResult r) {
+        return new BenchResult(groups, start, r);
+    }
 
     /** One group's figures. */
     record GroupResult(Group.Kind kind, Map<Scenario, ScenarioResult> scenarios, Safety total, Steady steady,

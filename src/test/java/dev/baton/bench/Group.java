@@ -135,8 +135,8 @@ final class Group implements AutoCloseable {
         int cycles = settings.scenarios().stream().mapToInt(settings::cyclesOf).max().orElse(0);
         for (int cycle = 1; cycle <= cycles; cycle++) {
             for (Scenario scenario : settings.scenarios()) {
-                if (scenario == Scenario.START || cycle > settings.cyclesOf(scenario)) {
-                    continue; // START is a part of its own (StartBench); GRACEFUL may have more cycles than the rest
+                if (!scenario.disruption() || cycle > settings.cyclesOf(scenario)) {
+                    continue; // START and ROLL are parts of their own; GRACEFUL may have more cycles than the rest
                 }
                 if (scenario == Scenario.SKEW) {
                     runSkew(cycle);
@@ -443,7 +443,7 @@ final class Group implements AutoCloseable {
         }
     }
 
-    private static void deleteRecursively(Path dir) throws IOException {
+    static void deleteRecursively(Path dir) throws IOException {
         if (!Files.exists(dir)) {
             return;
         }

@@ -99,7 +99,13 @@ final class Report {
             safetyRows(md, b.map(ScenarioResult::safety), f.map(ScenarioResult::safety), b.map(x -> x.gap().n()),
                     f.map(x -> x.gap().n()));
         }
+        if (r.roll() != null) {
+            r.roll().rows(md);
+        }
         baton.ifPresent(b -> skew(md, b));
+        if (r.roll() != null) {
+            r.roll().section(md);
+        }
         md.append("\n## Whole run, per group\n\n");
         md.append("| measure | Baton | fabric8 LeaderElector | fabric8 / Baton |\n|---|---|---|---|\n");
         Optional<Safety> bt = baton.map(GroupResult::total);
