@@ -136,9 +136,10 @@ record BenchResult(List<GroupResult> groups, StartBench.Result start, RollResult
                     .filter(w -> w.at() < h.disruptedAt()).mapToLong(FencedSink.Write::at).max().orElse(-1);
             long firstAfter = d.writes().stream().filter(FencedSink.Write::accepted)
                     .filter(w -> w.at() > h.disruptedAt()).mapToLong(FencedSink.Write::at).min().orElse(-1);
-            // The lagging replica's runs while it led with its clock moved: from the handover to it to the next one.
-            boolean toLagging = s.toOffsetSeconds() != 0;
-            String lagging = toLagging ? h.newLeader() : h.oldLeader();
+            // The lagging replica's runs while its clock was moved: from the handover to it (or past it, when a
+            // replica with a good clock took over) to the next one, or up to the handover from it.
+            String lagging = s.lagging();
+            boolean toLagging = !lagging.equals(h.oldLeader());
             long ledFrom = toLagging ? h.disruptedAt() : i > 0 ? hs.get(i - 1).disruptedAt() : d.from();
             long ledTo = toLagging ? to : h.disruptedAt();
             long runsByLagging = d.audit().runs().stream().filter(r -> r.replica().equals(lagging)

@@ -21,6 +21,7 @@ import dev.baton.election.ElectionSettings;
 import dev.baton.election.LeaderElector;
 import dev.baton.election.LeaseSpreading;
 import dev.baton.election.PauseBeforeTaking;
+import dev.baton.scheduling.gate.ServiceLeaseHandover;
 import dev.baton.clock.Ticker;
 import dev.baton.store.ForwardingLeaseStore;
 import dev.baton.store.KubernetesLeaseStore;
@@ -68,6 +69,8 @@ final class Replica implements AutoCloseable {
     final ClusterClock clusterClock;
     /** Job Leases: electors guarded by the runner's {@link ClockSkew}, as {@code JobManager} builds them. */
     final Set<String> jobLeases = ConcurrentHashMap.newKeySet();
+    /** Service Leases: electors that hand the Lease over while the clock is off, as {@code JobManager} builds it. */
+    final Map<String, ServiceLeaseHandover> serviceLeases = new ConcurrentHashMap<>();
     /** Every Lease update this replica sent (one PUT each), in order: what write-count tests classify. */
     final List<Sent> sent = new CopyOnWriteArrayList<>();
 
@@ -148,6 +151,17 @@ final class Replica implements AutoCloseable {
     }
 
     /** Starts competing for {@code lease} with {@code settings} instead of the tests' short ones (benchmarks). */
+    /**
+     * Starts competing for {@code lease} as the service Lease with jobs, as {@code JobManager} and
+     * {@code ClockSkewReleases} do: held back from and handed over while the clock is off, for at most a lease duration.
+     */
+    LeaderElector electServiceLease(String lease) {
+        ServiceLeaseHandover handover = new ServiceLeaseHandover(runner.clockSkew(), () -> true, LEASE,
+                System::nanoTime);
+        serviceLeases.put(lease, handover);
+        return elect(lease, handover.pause());
+    }
+
     LeaderElector elect(ElectionSettings settings) {
         return elect(settings.leaseName(), PauseBeforeTaking.NONE, settings);
     }
@@ -192,6 +206,8 @@ final class Replica implements AutoCloseable {
         LeaderElector elector = electors.get(lease);
         if (elector != null && jobLeases.contains(lease)) {
             runner.clockSkew().afterRound(elector);
+        } else if (elector != null && serviceLeases.containsKey(lease)) {
+            serviceLeases.get(lease).afterRound(elector);
         }
     }
 
