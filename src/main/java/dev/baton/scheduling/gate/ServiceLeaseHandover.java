@@ -101,10 +101,11 @@ public final class ServiceLeaseHandover {
      * Lease, unless it took it after the hold-back (nobody else could).
      */
     public void afterRound(LeaderElector service) {
+        boolean refused = skew.refuses(); // asked on every round, so that a change of the verdict is said at once
         if (!service.isLeader()) {
             return;
         }
-        if (!skew.refuses()) {
+        if (!refused) {
             keptDespiteClock = false;
             return;
         }
