@@ -284,7 +284,7 @@ public final class LeaderElector implements Leadership, AutoCloseable {
     }
 
     @Override
-    public Optional<String> leader() {
+    public Optional<String> holder() {
         return machine.leader();
     }
 

@@ -134,8 +134,8 @@ final class Run implements SingletonRun {
     }
 
     @Override
-    public boolean catchUp() {
-        return catchUp;
+    public RunTrigger trigger() {
+        return trigger;
     }
 
     @Override
