@@ -68,7 +68,7 @@ record RollResult(PreviousRelease.Release release, BenchResult.GroupResult servi
                 .contains("Singleton job " + RollingUpgrade.JOB + " is suspended");
         List<String> ran = new ArrayList<>();
         boolean ignored = false;
-        for (Map.Entry<String, String> log : d.logs().entrySet()) {
+        for (Map.Entry<String, String> log : new TreeMap<>(d.logs()).entrySet()) { // by replica, for a stable report
             List<Start> starts = d.starts().stream().filter(s -> s.replica().equals(log.getKey())).toList();
             String[] segments = log.getValue().split(java.util.regex.Pattern.quote(RollingUpgrade.START_MARK), -1);
             for (int i = 1; i < segments.length && i - 1 < starts.size(); i++) {
