@@ -24,7 +24,7 @@ public class ClusterClock {
     private final Duration maxSkew;
     private final ClockOffsetEstimator estimator;
     private final Ticker ticker;
-    /** The last verdict, which {@link ClockTrust#judge(ClockEstimate, Duration, ClockTrust)} needs for its hysteresis. */
+    /** The last verdict: {@link ClockTrust#judge(ClockEstimate, Duration, ClockTrust)} needs it for its hysteresis. */
     private final AtomicReference<ClockTrust> verdict = new AtomicReference<>(ClockTrust.UNMEASURED);
 
     /**

@@ -166,13 +166,15 @@ final class Report {
                 + "while its clock is refused; if it took over anyway it was stopped in turn). Job's pause: from the "
                 + "last write the sink accepted before the disruption to the first one after it. First run: from the "
                 + "new term to its first accepted write.\n\n");
-        md.append("| cycle | good replica running | handover (clock offset) | offset it measured | leaderless gap (ms) "
-                + "| job's pause (s) | first run in the new term (ms) | runs by the lagging replica | duplicate slots |\n"
+        md.append("| cycle | good replica running | handover (clock offset) | offset it measured "
+                + "| leaderless gap (ms) | job's pause (s) | first run in the new term (ms) "
+                + "| runs by the lagging replica | duplicate slots |\n"
                 + "|---|---|---|---|---|---|---|---|---|\n");
         for (BenchResult.SkewRow row : b.skew()) {
             Group.Skewed sk = row.skewed();
             Handover h = sk.handover();
-            md.append(String.format(Locale.ROOT, "| %d | %s | %s (%+d s) → %s (%+d s) | %s | %s | %s | %s | %d | %d |%n",
+            md.append(String.format(Locale.ROOT,
+                    "| %d | %s | %s (%+d s) → %s (%+d s) | %s | %s | %s | %s | %d | %d |%n",
                     h.cycle(), sk.goodRunning() ? "yes" : "no", h.oldLeader(), sk.fromOffsetSeconds(), h.newLeader(),
                     sk.toOffsetSeconds(),
                     sk.measured(), h.tookOver() ? Long.toString(h.gapMs()) : "no takeover",

@@ -86,7 +86,8 @@ record RollResult(PreviousRelease.Release release, BenchResult.GroupResult servi
     private static String segment(RollingUpgrade.Data d, String replica, long at) {
         List<Start> starts = d.starts().stream().filter(s -> s.replica().equals(replica)).toList();
         int index = (int) starts.stream().filter(s -> s.at() <= at).count();
-        String[] segments = d.logs().getOrDefault(replica, "").split(java.util.regex.Pattern.quote(RollingUpgrade.START_MARK), -1);
+        String[] segments = d.logs().getOrDefault(replica, "")
+                .split(java.util.regex.Pattern.quote(RollingUpgrade.START_MARK), -1);
         return index >= 1 && index < segments.length ? segments[index] : "";
     }
 

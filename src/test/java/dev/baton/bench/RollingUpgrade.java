@@ -240,7 +240,8 @@ final class RollingUpgrade {
                 .mapToLong(LeaseWatchLog.Version::at).max().orElse(t0);
         Optional<LeaseWatchLog.Version> taken = versions.stream()
                 .filter(v -> v.at() > t0 && v.holder() != null && !v.holder().equals(leader)).findFirst();
-        String newLeader = taken.map(LeaseWatchLog.Version::holder).orElse(next.map(Audit.Change::replica).orElse(null));
+        String newLeader = taken.map(LeaseWatchLog.Version::holder)
+                .orElse(next.map(Audit.Change::replica).orElse(null));
         long newLeaderAt = taken.map(LeaseWatchLog.Version::at).orElse(next.map(Audit.Change::at).orElse(-1L));
         return new Handover(Scenario.ROLL, cycle, leader, newLeader, t0, stoppedAt, lastRenewal, newLeaderAt);
     }

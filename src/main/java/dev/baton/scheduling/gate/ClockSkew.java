@@ -64,9 +64,9 @@ public final class ClockSkew {
                     + "for a VM, its host's clock); the offset is shown in GET /jobs ('clock'), readiness "
                     + "('clockOffset') and baton_clock_offset_seconds", describe(), ClockBehind.seconds(maxSkew()));
         } else if (!now.refuses() && before.refuses()) {
-            LOG.infof("This replica's wall clock is back within baton.jobs.max-clock-skew (%s) of the cluster's (%s): "
-                    + "singleton job slots run here again and it competes for job Leases", ClockBehind.seconds(maxSkew()),
-                    describe());
+            LOG.infof("This replica's wall clock is back within three quarters of baton.jobs.max-clock-skew (%s) of "
+                    + "the cluster's (%s): singleton job slots run here again and it competes for job Leases and the "
+                    + "service Lease", ClockBehind.seconds(maxSkew()), describe());
         }
         return now.refuses();
     }

@@ -88,9 +88,10 @@ public final class ServiceLeaseHandover {
             return false;
         }
         if (!keptDespiteClock) {
-            LOG.warnf("No replica with a good clock took the service Lease within %d ms: this replica takes it although "
-                    + "its clock is off (%s), so that leadership goes on; its jobs pause (skip reason clock-skew) until "
-                    + "its clock is back within baton.jobs.max-clock-skew", boundNanos / 1_000_000, skew.describe());
+            LOG.warnf("No replica with a good clock took the service Lease within %d ms: this replica takes it "
+                    + "although its clock is off (%s), so that leadership goes on; its jobs pause (skip reason "
+                    + "clock-skew) until its clock is back within baton.jobs.max-clock-skew", boundNanos / 1_000_000,
+                    skew.describe());
         }
         keptDespiteClock = true;
         return true;

@@ -89,7 +89,8 @@ public class JobManager implements Overruns {
         if (config.mode() == BatonConfig.Mode.SIDECAR) {
             return false; // the jobs run in another process, which has clocks of its own
         }
-        return !gateOnly.isEmpty() || byMethod.values().stream().anyMatch(s -> s.leaseName().equals(config.leaseName()));
+        return !gateOnly.isEmpty()
+                || byMethod.values().stream().anyMatch(s -> s.leaseName().equals(config.leaseName()));
     }
 
     /** What a replica whose clock is off does with the service Lease ({@link ClockSkewReleases}). */

@@ -153,7 +153,8 @@ final class Replica implements AutoCloseable {
     /** Starts competing for {@code lease} with {@code settings} instead of the tests' short ones (benchmarks). */
     /**
      * Starts competing for {@code lease} as the service Lease with jobs, as {@code JobManager} and
-     * {@code ClockSkewReleases} do: held back from and handed over while the clock is off, for at most a lease duration.
+     * {@code ClockSkewReleases} do: held back from and handed over while the clock is off, for at most a lease
+     * duration.
      */
     LeaderElector electServiceLease(String lease) {
         ServiceLeaseHandover handover = new ServiceLeaseHandover(runner.clockSkew(), () -> true, LEASE,
