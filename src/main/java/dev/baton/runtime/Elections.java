@@ -75,6 +75,8 @@ public class Elections {
     private volatile LeaseStore store;
     private volatile boolean started;
     private volatile boolean stopping;
+    /** How the service Lease's elector holds back from a take (the jobs' clock check, when there are jobs). */
+    private volatile PauseBeforeTaking servicePause = PauseBeforeTaking.NONE;
 
     Elections(BatonConfig config, Instance<KubernetesClient> kubernetes, @Any Instance<ElectionObserver> observers,
             Event<LeadershipAcquired> acquired, Event<LeadershipLost> lost, Event<LeaderChanged> changed) {
@@ -199,7 +201,16 @@ public class Elections {
 
     /** The elector of the service-wide Lease, started on first use. */
     public LeaderElector service() {
-        return forLease(config.leaseName());
+        return forLease(config.leaseName(), servicePause);
+    }
+
+    /**
+     * How the service Lease's elector holds back before a take: the jobs' runtime gives it, at start-up and before
+     * the elector exists, so that a replica that cannot run the Lease's jobs lets another take it. Later calls are
+     * ignored once the elector exists.
+     */
+    public void holdBackFromServiceLease(PauseBeforeTaking pause) {
+        this.servicePause = pause;
     }
 
     /**

@@ -30,6 +30,7 @@ import dev.baton.runtime.Elections;
 import dev.baton.scheduling.LeaderOnly;
 import dev.baton.scheduling.RunTrigger;
 import dev.baton.scheduling.SingletonJob;
+import dev.baton.scheduling.gate.ServiceLeaseHandover;
 import dev.baton.scheduling.records.JobOptions;
 import dev.baton.scheduling.records.JobSpec;
 import dev.baton.scheduling.run.JobRunner;
@@ -64,6 +65,7 @@ public class JobManager implements Overruns {
     private final FiredSlots firedSlots = new FiredSlots();
     private final Map<String, JobSpec> gateOnly = new ConcurrentHashMap<>();
     private final ScheduledMethods scheduledMethods = new ScheduledMethods();
+    private final ServiceLeaseHandover serviceHandover;
     private volatile boolean discovered;
     /** Set first thing at shutdown: no job Lease is taken from then on. */
     private volatile boolean stopping;
@@ -79,6 +81,22 @@ public class JobManager implements Overruns {
                 .withSidecar(config.mode() == BatonConfig.Mode.SIDECAR).withMaxRecords(jobsConfig.maxRecords())
                 .withHistory(jobsConfig.history()).withWriteTimeout(recordWriteTimeout(config))
                 .withClusterClock(clusterClock));
+        this.serviceHandover = new ServiceLeaseHandover(runner.clockSkew(), this::serviceLeaseHasJobs,
+                config.leaseDuration(), System::nanoTime);
+    }
+
+    /** True when the service Lease has jobs a replica whose clock is off would refuse: singleton or leader-only. */
+    boolean serviceLeaseHasJobs() {
+        if (config.mode() == BatonConfig.Mode.SIDECAR) {
+            return false; // the jobs run in another process, which has clocks of its own
+        }
+        return !gateOnly.isEmpty()
+                || byMethod.values().stream().anyMatch(s -> s.leaseName().equals(config.leaseName()));
+    }
+
+    /** What a replica whose clock is off does with the service Lease ({@link ClockSkewReleases}). */
+    ServiceLeaseHandover serviceHandover() {
+        return serviceHandover;
     }
 
     /**
@@ -104,6 +122,9 @@ public class JobManager implements Overruns {
         if (!config.enabled()) {
             return; // no election: job Leases are not contested either (and no elector sits unstarted)
         }
+        // Before the service Lease's elector starts (Elections starts it after this observer): a replica whose clock
+        // is off hands that Lease over when it has jobs, and takes it back only if nobody else does.
+        elections.holdBackFromServiceLease(serviceHandover.pause());
         startJobLeases();
     }
 

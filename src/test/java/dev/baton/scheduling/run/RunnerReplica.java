@@ -27,6 +27,8 @@ import dev.baton.scheduling.RunTrigger;
 import dev.baton.scheduling.SingletonRun;
 import dev.baton.scheduling.gate.ClockSkew;
 import dev.baton.scheduling.records.JobSpec;
+import dev.baton.scheduling.gate.ServiceLeaseHandover;
+import dev.baton.clock.Ticker;
 import dev.baton.store.ForwardingLeaseStore;
 import dev.baton.store.KubernetesLeaseStore;
 import dev.baton.store.LeaseRecord;
@@ -69,6 +71,8 @@ public final class RunnerReplica implements AutoCloseable {
     final ClusterClock clusterClock;
     /** Job Leases: electors guarded by the runner's {@link ClockSkew}, as {@code JobManager} builds them. */
     final Set<String> jobLeases = ConcurrentHashMap.newKeySet();
+    /** Service Leases: electors that hand the Lease over while the clock is off, as {@code JobManager} builds it. */
+    final Map<String, ServiceLeaseHandover> serviceLeases = new ConcurrentHashMap<>();
     /** Every Lease update this replica sent (one PUT each), in order: what write-count tests classify. */
     public final List<Sent> sent = new CopyOnWriteArrayList<>();
 
@@ -150,6 +154,18 @@ public final class RunnerReplica implements AutoCloseable {
     }
 
     /** Starts competing for {@code lease} with {@code settings} instead of the tests' short ones (benchmarks). */
+    /**
+     * Starts competing for {@code lease} as the service Lease with jobs, as {@code JobManager} and
+     * {@code ClockSkewReleases} do: held back from and handed over while the clock is off, for at most a lease
+     * duration.
+     */
+    LeaderElector electServiceLease(String lease) {
+        ServiceLeaseHandover handover = new ServiceLeaseHandover(runner.clockSkew(), () -> true, LEASE,
+                System::nanoTime);
+        serviceLeases.put(lease, handover);
+        return elect(lease, handover.pause());
+    }
+
     public LeaderElector elect(ElectionSettings settings) {
         return elect(settings.leaseName(), PauseBeforeTaking.NONE, settings);
     }
@@ -194,6 +210,8 @@ public final class RunnerReplica implements AutoCloseable {
         LeaderElector elector = electors.get(lease);
         if (elector != null && jobLeases.contains(lease)) {
             runner.clockSkew().afterRound(elector);
+        } else if (elector != null && serviceLeases.containsKey(lease)) {
+            serviceLeases.get(lease).afterRound(elector);
         }
     }
 

@@ -336,4 +336,39 @@ class ShiftedClocksTest {
         assertEquals(CLUSTER.instant() + "@" + holder.name, ran.get(ran.size() - 1));
         assertEquals(Map.of(), ranTwice(), "slots run twice; all runs: " + allRuns());
     }
+
+    @Test
+    void aServiceLeaseHolderWhoseClockStepsAwayHandsItOverAndTakesItBackOnlyWhenNobodyElseCan() throws Exception {
+        String service = "service-" + SEQ.incrementAndGet();
+        RunnerReplica a = replica("a", Duration.ZERO, true);
+        RunnerReplica b = replica("b", Duration.ZERO, true);
+        JobSpec job = job("on-service", service);
+        List<String> ran = ran(job);
+        for (RunnerReplica r : replicas) {
+            r.register(job, ran, null);
+            r.electServiceLease(service);
+        }
+        await().atMost(PATIENCE).until(() -> a.leads(service) || b.leads(service));
+        RunnerReplica holder = a.leads(service) ? a : b;
+        RunnerReplica other = holder == a ? b : a;
+
+        ((TestClock) holder.clock).shift(Duration.ofSeconds(90));
+        await().atMost(PATIENCE).until(() -> other.leads(service)); // its next renewal's answer shows the step
+        runFor(STEP, List.of(job));
+        assertEquals(CLUSTER.instant() + "@" + other.name, ran.get(ran.size() - 1), "the good clock runs the job");
+
+        // Neither can now: the other releases too, and after the bounded hold-back one of them leads and keeps it.
+        ((TestClock) other.clock).shift(Duration.ofSeconds(90));
+        await().atMost(PATIENCE).until(() -> !other.leads(service));
+        await().atMost(PATIENCE).until(() -> a.leads(service) || b.leads(service));
+        RunnerReplica kept = a.leads(service) ? a : b;
+        long renewals = kept.sent.stream().filter(x -> x.lease().equals(service) && x.renewal()).count();
+        await().atMost(PATIENCE).until(() -> kept.sent.stream()
+                .filter(x -> x.lease().equals(service) && x.renewal()).count() >= renewals + 3);
+        assertTrue(kept.leads(service), kept.name + " keeps the Lease: nobody else can take it");
+        runFor(STEP, List.of(job));
+        assertTrue(kept.count("baton.job.skips", "reason", ClockSkew.SKIP_REASON) > 0, "its jobs pause, counted");
+        drainAll();
+        assertEquals(Map.of(), ranTwice(), "slots run twice; all runs: " + allRuns());
+    }
 }
