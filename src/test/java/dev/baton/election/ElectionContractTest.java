@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 
 import org.junit.jupiter.api.AfterEach;
@@ -361,10 +362,14 @@ abstract class ElectionContractTest {
         ScriptedStore standbyStore = new ScriptedStore(candidateStore());
         LeaderElector standby = elector("quiet", standbyStore, null);
         standby.start();
-        await().atMost(PATIENCE).until(() -> standby.holder().equals(Optional.of("busy")));
-        Thread.sleep(500);
+        AtomicInteger renewalsSeen = new AtomicInteger();
+        standby.onChange(renewalsSeen::incrementAndGet);
+        await().atMost(PATIENCE).until(() -> standby.holder().equals(Optional.of("busy")) && standby.isWatching()
+                && renewalsSeen.get() > 0); // its first reads done: from here on the watch delivers each renewal
         int before = standbyStore.calls();
-        Thread.sleep(4000); // two lease durations: a poller at 300 ms would send about 13 requests
+        int from = renewalsSeen.get();
+        // 14 renewals, over two lease durations at 300 ms each: a poller would have sent about 13 requests meanwhile.
+        await().atMost(PATIENCE).until(() -> renewalsSeen.get() >= from + 14);
         assertTrue(standby.isWatching());
         assertEquals(before, standbyStore.calls(), "a watching standby polled");
         assertFalse(standby.isLeader());
