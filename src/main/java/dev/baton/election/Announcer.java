@@ -102,6 +102,9 @@ final class Announcer {
             Safely.run(lease, () -> observer.leaderChanged(new LeaderChanged(lease, Optional.ofNullable(before),
                     Optional.ofNullable(after))));
         }
+        if (change.isNews()) {
+            Safely.run(lease, () -> observer.leaseChanged(lease));
+        }
     }
 
     /** A release of {@code held} was {@code written}, or refused because the Lease changed since we wrote it. */

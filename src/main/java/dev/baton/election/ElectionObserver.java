@@ -3,8 +3,8 @@ package dev.baton.election;
 import java.time.Duration;
 
 import dev.baton.LeaderChanged;
-import dev.baton.LeaseRef;
 import dev.baton.LeadershipLost;
+import dev.baton.LeaseRef;
 import dev.baton.Term;
 import dev.baton.store.LeaseStoreException;
 
@@ -26,6 +26,13 @@ public interface ElectionObserver {
 
     /** A term ended; the term already reports itself invalid. May be called on the deadline watchdog's thread. */
     default void leadershipLost(LeadershipLost event) {
+    }
+
+    /**
+     * What this elector observes of its Lease changed (any field or annotation: a watch delivery, a read, its own
+     * write); the Lease as now observed is the elector's {@code observed()}. Called on the elector's thread.
+     */
+    default void leaseChanged(LeaseRef lease) {
     }
 
     /** The observed holder changed. */

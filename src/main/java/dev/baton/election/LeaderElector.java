@@ -2,10 +2,12 @@ package dev.baton.election;
 
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
@@ -14,7 +16,9 @@ import java.util.function.Function;
 
 import org.jboss.logging.Logger;
 
+import dev.baton.LeaderChanged;
 import dev.baton.Leadership;
+import dev.baton.LeadershipLost;
 import dev.baton.LeaseRef;
 import dev.baton.Term;
 import dev.baton.clock.Ticker;
@@ -70,6 +74,8 @@ public final class LeaderElector implements Leadership, AutoCloseable {
     private SerialExecutor.Delayed nextRound;
     private long nextRoundTimerNanos;
     private long nextRoundDueNanos;
+    /** Told of every change of what this elector knows of its Lease ({@link #onChange}). */
+    private final List<Runnable> changeListeners = new CopyOnWriteArrayList<>();
 
     public LeaderElector(LeaseStore store, ElectionSettings settings, ElectionObserver observer, Ticker ticker) {
         this(store, settings, observer, ticker, PauseBeforeTaking.NONE);
@@ -84,8 +90,8 @@ public final class LeaderElector implements Leadership, AutoCloseable {
         this.ticker = ticker == null ? Ticker.SYSTEM : ticker;
         this.threads = ElectorThreads.join();
         this.loop = threads.serial(leaseRef.toString());
-        this.machine = new ElectorStateMachine(store, settings, observer == null ? ElectionObserver.NONE : observer,
-                this.ticker, pauseBeforeTaking == null ? PauseBeforeTaking.NONE : pauseBeforeTaking,
+        this.machine = new ElectorStateMachine(store, settings,
+                new Notifying(observer == null ? ElectionObserver.NONE : observer), this.ticker, pauseBeforeTaking == null ? PauseBeforeTaking.NONE : pauseBeforeTaking,
                 () -> ThreadLocalRandom.current().nextDouble(), loop, this::isWatching, threads.watchdog());
         this.watch = new WatchSupervisor(store, settings, leaseRef, loop, this::changed, () -> schedule(0),
                 machine::isClosed);
@@ -326,5 +332,58 @@ public final class LeaderElector implements Leadership, AutoCloseable {
     /** This process's private instance id, written next to the identity. */
     public String instanceId() {
         return machine.instanceId();
+    }
+
+    /**
+     * Calls {@code listener} after each change of what this elector knows of its Lease: a new observation of it (a
+     * watch delivery, a read, a write) and a term begun or ended. On the elector's thread (a term's end maybe on the
+     * watchdog's), so it must return at once and hand any work to a thread of its own. For code that reacts to the
+     * Lease instead of looking at it again and again (the job controls).
+     */
+    public void onChange(Runnable listener) {
+        changeListeners.add(Objects.requireNonNull(listener, "listener"));
+    }
+
+    /** The observer given, then the {@link #onChange} listeners for what changes the Lease or the term. */
+    private final class Notifying implements ElectionObserver {
+        private final ElectionObserver observer;
+
+        Notifying(ElectionObserver observer) {
+            this.observer = observer;
+        }
+
+        private void notifyListeners() {
+            for (Runnable listener : changeListeners) {
+                Safely.run(leaseRef, listener);
+            }
+        }
+
+        @Override
+        public void leadershipAcquired(Term term) {
+            observer.leadershipAcquired(term);
+            notifyListeners();
+        }
+
+        @Override
+        public void leadershipLost(LeadershipLost event) {
+            observer.leadershipLost(event);
+            notifyListeners();
+        }
+
+        @Override
+        public void leaseChanged(LeaseRef lease) {
+            observer.leaseChanged(lease);
+            notifyListeners();
+        }
+
+        @Override
+        public void leaderChanged(LeaderChanged event) {
+            observer.leaderChanged(event);
+        }
+
+        @Override
+        public void attempted(LeaseRef lease, boolean asLeader, Duration latency, LeaseStoreException failure) {
+            observer.attempted(lease, asLeader, latency, failure);
+        }
     }
 }

@@ -100,7 +100,7 @@ public final class JobRunner implements Overruns {
         this.catchUps = new CatchUps(jobs.values(), electors, clock, records, metrics);
         this.requests = new RequestStarter(clock, jobs::get);
         this.controls = new LeaseControls(() -> jobs.values().stream().map(RegisteredJob::spec).toList(), electors,
-                writer, suspensions, active::containsKey, requests);
+                writer, suspensions, id -> Optional.ofNullable(active.get(id)).map(fire -> fire.released), requests);
     }
 
     /**
@@ -245,11 +245,13 @@ public final class JobRunner implements Overruns {
 
     /**
      * A term began on {@code term.lease()}: for each job of that Lease, look for a slot missed since its record and
-     * apply the job's policy. Returns at once; the work runs on the catch-up threads.
+     * apply the job's policy; and the operators' controls on that Lease are looked at from now on. Returns at once;
+     * the work runs on the catch-up and controls' threads.
      */
     public void termStarted(Term term) {
         if (!sidecar) {
             catchUps.termStarted(term);
+            controls.termStarted(term.lease().name());
         }
     }
 

@@ -1,0 +1,83 @@
+package dev.baton.scheduling.runtime;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+import dev.baton.election.LeaderElector;
+import dev.baton.election.LeaseSpreading;
+import dev.baton.runtime.Elections;
+import dev.baton.scheduling.gate.ClockSkew;
+
+/**
+ * The electors of the jobs' Leases: started one per spread step, so that replicas starting together take them in
+ * turns; never taking one while this replica's clock is off ({@link ClockSkew}) nor once the application stops;
+ * looked up without creating any.
+ */
+final class JobLeases {
+
+    private final Elections elections;
+    private final String serviceLease;
+    private final JobsConfig config;
+    private final ClockSkew skew;
+    private final Map<String, LeaderElector> started = new ConcurrentHashMap<>();
+    /** Set first thing at shutdown: no job Lease is taken from then on. */
+    private volatile boolean stopping;
+
+    JobLeases(Elections elections, String serviceLease, JobsConfig config, ClockSkew skew) {
+        this.elections = elections;
+        this.serviceLease = serviceLease;
+        this.config = config;
+        this.skew = skew;
+    }
+
+    /** Starts the electors of {@code jobLeases} one per spread step. */
+    void start(Set<String> jobLeases) {
+        List<String> leases = new ArrayList<>(jobLeases);
+        leases.sort(null);
+        if (leases.isEmpty()) {
+            return;
+        }
+        LeaseSpreading.startOneByOne(leases, config.spreadStep().multipliedBy(4), lease -> {
+            if (!stopping) {
+                // Spread over replicas, never taken by a replica whose clock is off (ClockSkew), nor once the
+                // application stops: stopTaking() cannot reach an elector started after it looked.
+                started.put(lease, elections.forLease(lease, skew.guarding(LeaseSpreading.pausePerLeaseHeld(
+                        () -> held(jobLeases), config.spreadStep())).refusingWhile(() -> stopping)));
+            }
+        });
+    }
+
+    private int held(Set<String> jobLeases) {
+        return (int) started.entrySet().stream().filter(e -> jobLeases.contains(e.getKey()) && e.getValue().isLeader())
+                .count();
+    }
+
+    /**
+     * No Lease is taken from here on, neither a job Lease nor the service Lease (a standby stopping while its leader
+     * hands over must not take over only to hand over in turn).
+     */
+    void stopTaking() {
+        // The flag also reaches an elector that the staggered start creates after this loop has run.
+        stopping = true;
+        started.values().forEach(LeaderElector::stopAcquiring);
+        elections.existing(serviceLease).ifPresent(LeaderElector::stopAcquiring);
+    }
+
+    /** The elector of the Lease {@code leaseName}, or null while it has not started. Never creates one. */
+    LeaderElector elector(String leaseName) {
+        if (leaseName.equals(serviceLease)) {
+            LeaderElector e = started.get(leaseName);
+            if (e == null) {
+                e = elections.existing(leaseName).orElse(null);
+                if (e != null) {
+                    started.put(leaseName, e);
+                }
+            }
+            return e;
+        }
+        return started.get(leaseName);
+    }
+}
