@@ -21,7 +21,7 @@ import dev.baton.election.LeaderElector;
  * A slot ahead of this replica's clock is <b>believed</b>: it may be a hand edit, but it may as well be the true
  * record of a leader whose clock was ahead, or this clock may be behind. Only the second reading is safe to act on
  * (ignoring the record would run again the slots it covers), so {@code ClockBehindLink} runs nothing up to that slot
- * and says so, and an operator clears a hand-edited one (README: "What ran, in the Lease itself").
+ * and says so, and an operator clears a hand-edited one (docs/jobs.md, "What ran, in the Lease itself").
  */
 public final class RecordReader {
 

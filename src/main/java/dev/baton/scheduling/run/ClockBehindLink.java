@@ -15,7 +15,7 @@ import dev.baton.scheduling.records.RecordReader;
  * are all past), so it runs none of them: it waits until its clock passes R. The other reading, "a record that far
  * ahead must be wrong, ignore it", is the one that ran every slot of the last five minutes a second time when a
  * replica 330 s behind took over. A hand-edited far-future record therefore stops the job until an operator removes
- * it (README: "What ran, in the Lease itself").
+ * it (docs/jobs.md, "What ran, in the Lease itself").
  * <p>
  * It skips only what {@link RecordedSlotLink}, next, would skip anyway (a fired slot S with {@code R >= S}: the rule
  * that never re-runs a slot is there, and in {@link RecordReader} believing R), and names the reason: R ahead of
