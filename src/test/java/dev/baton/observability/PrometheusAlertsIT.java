@@ -20,7 +20,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -34,6 +33,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpServer;
 
+import dev.baton.kube.OperatorEdits;
 import dev.baton.scheduling.records.JobOptions;
 import dev.baton.scheduling.records.JobSpec;
 import dev.baton.scheduling.SingletonJob.CatchUp;
@@ -41,7 +41,6 @@ import dev.baton.store.KubernetesLeaseStore;
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
-import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.micrometer.prometheus.PrometheusConfig;
 import io.micrometer.prometheus.PrometheusMeterRegistry;
 import io.quarkus.test.kubernetes.client.KubernetesServer;
@@ -224,21 +223,10 @@ class PrometheusAlertsIT {
 
     /** Annotates the Lease as an operator's kubectl annotate would, retrying on conflicts. */
     private static void annotate(KubernetesClient admin, String key, String value) {
-        for (int i = 0; i < 20; i++) {
-            Lease l = admin.leases().inNamespace(NS).withName(LEASE).get();
-            Map<String, String> a = new HashMap<>(l.getMetadata().getAnnotations());
+        OperatorEdits.annotate(admin, NS, LEASE, a -> {
             a.put(key, value);
-            l.getMetadata().setAnnotations(a);
-            try {
-                admin.leases().inNamespace(NS).resource(l).update();
-                return;
-            } catch (KubernetesClientException e) {
-                if (e.getCode() != 409) {
-                    throw e;
-                }
-            }
-        }
-        throw new AssertionError("could not annotate " + LEASE);
+            return a;
+        });
     }
 
     /** One replica: its API client, election, runner and gauges, and its registry on a loopback port. */

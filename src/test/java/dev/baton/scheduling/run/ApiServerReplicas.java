@@ -8,7 +8,6 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -24,6 +23,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 
+import dev.baton.kube.OperatorEdits;
 import dev.baton.clock.TestClock;
 import dev.baton.scheduling.SingletonJob.CatchUp;
 import dev.baton.scheduling.records.CronSlots;
@@ -32,7 +32,6 @@ import dev.baton.scheduling.records.JobRecord;
 import dev.baton.scheduling.records.JobSpec;
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.quarkus.test.kubernetes.client.KubernetesServer;
 
 /**
@@ -168,20 +167,7 @@ public abstract class ApiServerReplicas {
 
     /** Edits the Lease's annotations as an operator would (kubectl annotate), retrying on conflicts. */
     static void annotate(String lease, UnaryOperator<Map<String, String>> edit) {
-        for (int i = 0; i < 20; i++) {
-            Lease l = admin.leases().inNamespace(NS).withName(lease).get();
-            Map<String, String> a = new HashMap<>(l.getMetadata().getAnnotations());
-            l.getMetadata().setAnnotations(edit.apply(a));
-            try {
-                admin.leases().inNamespace(NS).resource(l).update();
-                return;
-            } catch (KubernetesClientException e) {
-                if (e.getCode() != 409) {
-                    throw e;
-                }
-            }
-        }
-        throw new AssertionError("could not annotate " + lease);
+        OperatorEdits.annotate(admin, NS, lease, edit);
     }
 
     static Instant at(String time) {
