@@ -18,6 +18,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
+import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 
 import dev.baton.scheduling.SingletonJob.CatchUp;
 import dev.baton.scheduling.controls.RunRequests;
@@ -185,6 +186,18 @@ class RecordFormatTest {
         JobRecord read = JobRecord.parse(json).orElseThrow();
         assertEquals(Map.of("small", new TextNode("s")), read.unknown(), "only what could not fit was dropped");
         assertEquals(SLOT, read.slot());
+    }
+
+    @Test
+    void getJobsShowsARecordsFieldsNotItsFormatOrWhatItKept() throws Exception {
+        // The REST layer serializes JobRecord with its own mapper: the format and the kept members are the
+        // annotation's business only.
+        ObjectMapper rest = new ObjectMapper().registerModule(new JavaTimeModule());
+        JsonNode shown = rest.valueToTree(JobRecord.parse(NEWER).orElseThrow());
+        List<String> names = new java.util.ArrayList<>();
+        shown.fieldNames().forEachRemaining(names::add);
+        assertEquals(List.of("slot", "replica", "epoch", "outcome", "durationMs", "finishedAt", "trigger", "attempt"),
+                names);
     }
 
     @Test
