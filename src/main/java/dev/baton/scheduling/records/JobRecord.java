@@ -171,8 +171,9 @@ public record JobRecord(Instant slot, String replica, long epoch, Outcome outcom
 
     /**
      * The JSON written to the annotation, at most {@link #MAX_CHARS} characters. What gives way, in this order: the
-     * error's text (cut: it only describes a run that is over), then the members kept from a newer release, largest first, with a
-     * WARN (they fit whenever they take at most {@link #KEPT_CHARS} characters), then the replica's identity.
+     * error's text (cut: it only describes a run that is over), then the members kept from a newer release, largest
+     * first, with a WARN (they fit whenever they take at most {@link #KEPT_CHARS} characters), then the replica's
+     * identity.
      */
     public String toJson() {
         try {

@@ -61,7 +61,8 @@ class RecordFormatTest {
         // As 2bec759 writes it: no "v".
         String previous = "{\"slot\":\"2026-12-07T21:00:00Z\",\"replica\":\"baton-7f9c\",\"epoch\":12,"
                 + "\"outcome\":\"SUCCEEDED\",\"durationMs\":130,\"finishedAt\":\"2026-12-07T21:00:00.130Z\","
-                + "\"catchUp\":false,\"trigger\":\"schedule\",\"attempt\":1,\"skippedThrough\":\"2026-12-07T21:05:00Z\"}";
+                + "\"catchUp\":false,\"trigger\":\"schedule\",\"attempt\":1,"
+                + "\"skippedThrough\":\"2026-12-07T21:05:00Z\"}";
 
         JobRecord read = JobRecord.parse(previous).orElseThrow();
 
