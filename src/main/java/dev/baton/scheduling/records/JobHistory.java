@@ -20,6 +20,9 @@ import com.fasterxml.jackson.databind.JsonNode;
  * jobs of the Lease (each job gets an equal share of it), and never past {@link #LEASE_TOTAL} for all the Lease's
  * annotations together. History is the part that gives way: records, run statuses and other people's annotations
  * come first, and oldest entries are dropped (down to none) to fit.
+ * <p>
+ * Entries already there are written back as they were read, members and format included, whichever release wrote
+ * them: adding an entry rewrites none of the others (docs/upgrades.md).
  */
 public final class JobHistory {
 
@@ -40,15 +43,26 @@ public final class JobHistory {
      * JSON array of them at all reads as empty (the caller reports it), and is replaced at the next write.
      */
     public static List<JobRecord> parse(String json) {
+        List<JobRecord> entries = new ArrayList<>();
+        for (JsonNode node : entries(json)) {
+            RecordFormat.read(node).ifPresent(entries::add);
+        }
+        return entries;
+    }
+
+    /** The entries of {@code json} that read as job records, as they were written; see {@link #parse}. */
+    private static List<JsonNode> entries(String json) {
         if (json == null || json.isBlank() || json.length() > MAX_CHARS_PER_JOB) {
             return List.of();
         }
         try {
-            List<JsonNode> nodes = JobRecord.JSON.readValue(json, new TypeReference<List<JsonNode>>() {
+            List<JsonNode> nodes = RecordFormat.JSON.readValue(json, new TypeReference<List<JsonNode>>() {
             });
-            List<JobRecord> entries = new ArrayList<>();
+            List<JsonNode> entries = new ArrayList<>();
             for (JsonNode node : nodes) {
-                JobRecord.parse(node.toString()).ifPresent(entries::add);
+                if (node.toString().length() <= JobRecord.MAX_CHARS && RecordFormat.read(node).isPresent()) {
+                    entries.add(node);
+                }
             }
             return entries;
         } catch (Exception e) {
@@ -65,7 +79,7 @@ public final class JobHistory {
             return true;
         }
         try {
-            JobRecord.JSON.readValue(json, new TypeReference<List<JsonNode>>() {
+            RecordFormat.JSON.readValue(json, new TypeReference<List<JsonNode>>() {
             });
             return false;
         } catch (Exception e) {
@@ -74,8 +88,12 @@ public final class JobHistory {
     }
 
     static String render(List<JobRecord> entries) {
+        return renderAsWritten(entries.stream().map(e -> (JsonNode) RecordFormat.write(e)).toList());
+    }
+
+    private static String renderAsWritten(List<JsonNode> entries) {
         try {
-            return JobRecord.JSON.writeValueAsString(entries);
+            return RecordFormat.JSON.writeValueAsString(entries);
         } catch (Exception e) {
             throw new IllegalStateException("Cannot write a job history", e);
         }
@@ -91,17 +109,17 @@ public final class JobHistory {
         if (maxEntries <= 0) {
             return Optional.empty();
         }
-        List<JobRecord> entries = new ArrayList<>();
-        entries.add(entry.forHistory());
-        entries.addAll(parse(annotations.get(key)));
+        List<JsonNode> entries = new ArrayList<>();
+        entries.add(RecordFormat.write(entry.forHistory()));
+        entries.addAll(entries(annotations.get(key)));
         while (entries.size() > maxEntries) {
             entries.remove(entries.size() - 1);
         }
         int cap = capacity(annotations, key);
-        String value = render(entries);
+        String value = renderAsWritten(entries);
         while (!entries.isEmpty() && bytes(value) > cap) {
             entries.remove(entries.size() - 1);
-            value = render(entries);
+            value = renderAsWritten(entries);
         }
         return entries.isEmpty() ? Optional.empty() : Optional.of(value);
     }

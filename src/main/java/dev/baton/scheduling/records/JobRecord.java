@@ -1,19 +1,24 @@
 package dev.baton.scheduling.records;
 
 import java.time.Instant;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Optional;
 
+import org.jboss.logging.Logger;
+
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
-import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import com.fasterxml.jackson.databind.JsonNode;
 
 /**
  * One run of a singleton job, as kept in its Lease: the last one as annotation {@code baton.dev/job.<job id>} (the
  * record the slot-once rules read, so that the next leader reads it and {@code kubectl describe lease} shows it), the
  * last few in the job's history, and the last run request in its run status. Compact JSON, at most
- * {@link #MAX_CHARS} characters: a long error is cut to fit.
+ * {@link #MAX_CHARS} characters: a long error is cut to fit. The JSON carries its format ({@code "v"}), and members a
+ * newer release added are kept through this release's rewrites ({@link RecordFormat}, docs/upgrades.md).
  *
  * @param slot the scheduled instant this run was for (for a run request: when it was claimed)
  * @param replica the identity that ran it
@@ -32,11 +37,17 @@ import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
  *        resumed; a new term does not catch up slots while this is set
  * @param skippedThrough in the last record only: slots up to this one fell into a suspension and are not run or
  *        caught up, as if recorded
+ * @param format the format its writer knew ({@code "v"}; 1 when absent); this release always writes
+ *        {@link RecordFormat#VERSION}, whatever it read
+ * @param unknown the members of the JSON read that this release does not know, kept as read to be written back
+ *        (see {@link #withMarksOf}, {@link #toJson}); empty for a record this release made
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record JobRecord(Instant slot, String replica, long epoch, Outcome outcome, Long durationMs, Instant finishedAt,
         Boolean catchUp, String error, String trigger, String request, Integer attempt, Instant suspendedSince,
-        Instant skippedThrough) {
+        Instant skippedThrough, @JsonIgnore int format, @JsonIgnore Map<String, JsonNode> unknown) {
+
+    private static final Logger LOG = Logger.getLogger(JobRecord.class);
 
     /** Annotation prefix of job records. */
     public static final String PREFIX = "baton.dev/job.";
@@ -44,13 +55,14 @@ public record JobRecord(Instant slot, String replica, long epoch, Outcome outcom
     /** The most one record may take, in characters of its annotation value. */
     public static final int MAX_CHARS = 1024;
 
+    /**
+     * Members a newer release added to a record, up to this many characters in all, survive every rewrite by this
+     * release: a record's own fields, at their longest and with no error text, leave that much of {@link #MAX_CHARS}.
+     */
+    public static final int KEPT_CHARS = 256;
+
     /** Identities are cut to this in history entries and run statuses (a pod name has at most 63 characters). */
     public static final int SHORT_REPLICA = 63;
-
-    static final ObjectMapper JSON = new ObjectMapper()
-            .registerModule(new JavaTimeModule())
-            .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
-            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
 
     /** How a run ended. */
     public enum Outcome {
@@ -70,6 +82,25 @@ public record JobRecord(Instant slot, String replica, long epoch, Outcome outcom
          * used up: it is not run again.
          */
         UNKNOWN
+    }
+
+    public JobRecord {
+        format = Math.max(1, format); // 0 only from Jackson, which never reads the format (RecordFormat does)
+        if (unknown == null || unknown.isEmpty()) {
+            unknown = Map.of();
+        } else {
+            Map<String, JsonNode> copy = new LinkedHashMap<>();
+            unknown.forEach((name, value) -> copy.put(name, value.deepCopy())); // JSON nodes are mutable
+            unknown = Collections.unmodifiableMap(copy);
+        }
+    }
+
+    /** A record made by this release: its format, nothing unknown. */
+    public JobRecord(Instant slot, String replica, long epoch, Outcome outcome, Long durationMs, Instant finishedAt,
+            Boolean catchUp, String error, String trigger, String request, Integer attempt, Instant suspendedSince,
+            Instant skippedThrough) {
+        this(slot, replica, epoch, outcome, durationMs, finishedAt, catchUp, error, trigger, request, attempt,
+                suspendedSince, skippedThrough, RecordFormat.VERSION, Map.of());
     }
 
     /** A record of a scheduled run, as written before triggers, requests and attempts were recorded. */
@@ -97,37 +128,56 @@ public record JobRecord(Instant slot, String replica, long epoch, Outcome outcom
     /** As shown to people: {@link Outcome#UNKNOWN} instead of {@code RUNNING} when {@link #outcomeUnknown}. */
     public JobRecord shownWith(Integer leaseEpoch, boolean leaseFree) {
         return outcomeUnknown(leaseEpoch, leaseFree) ? new JobRecord(slot, replica, epoch, Outcome.UNKNOWN, durationMs,
-                finishedAt, catchUp, error, trigger, request, attempt, suspendedSince, skippedThrough) : this;
+                finishedAt, catchUp, error, trigger, request, attempt, suspendedSince, skippedThrough, format, unknown)
+                : this;
     }
 
-    /** This record with the suspension marks of {@code current} (the record it replaces), which a run must not drop. */
+    /**
+     * This record as it replaces {@code current}: with its suspension marks, which a run must not drop, and the
+     * members a newer release added to it, which this release does not know and so must not drop either (a newer
+     * release tells them from members written for this run by the format: see docs/upgrades.md).
+     */
     JobRecord withMarksOf(JobRecord current) {
-        if (current == null || (current.suspendedSince == null && current.skippedThrough == null)) {
+        if (current == null) {
             return this;
         }
+        Map<String, JsonNode> kept = RecordFormat.carried(current.unknown);
+        kept.putAll(unknown);
         return new JobRecord(slot, replica, epoch, outcome, durationMs, finishedAt, catchUp, error, trigger, request,
-                attempt, current.suspendedSince, current.skippedThrough);
+                attempt, current.suspendedSince, current.skippedThrough, format, kept);
     }
 
-    /** This record with other suspension marks. */
+    /** This record with other suspension marks; what it kept unknown stays. */
     JobRecord withMarks(Instant suspendedSince, Instant skippedThrough) {
         return new JobRecord(slot, replica, epoch, outcome, durationMs, finishedAt, catchUp, error, trigger, request,
-                attempt, suspendedSince, skippedThrough);
+                attempt, suspendedSince, skippedThrough, format, unknown);
+    }
+
+    /** This record as read in {@code format}, with the members this release does not know. */
+    JobRecord inFormat(int format, Map<String, JsonNode> unknown) {
+        return new JobRecord(slot, replica, epoch, outcome, durationMs, finishedAt, catchUp, error, trigger, request,
+                attempt, suspendedSince, skippedThrough, format, unknown);
     }
 
     /**
      * What a history entry keeps of a run: no error (it is in the log, the last record and the run status), no
-     * suspension marks, the replica cut to a pod name's length. A few hundred characters at most.
+     * suspension marks, the replica cut to a pod name's length, nothing kept unknown (those members came with the
+     * record this one replaced, they are not of this run). A few hundred characters at most.
      */
     JobRecord forHistory() {
         return new JobRecord(slot, cut(replica, SHORT_REPLICA), epoch, outcome, durationMs, finishedAt, null, null,
                 trigger, request, attempt, null, null);
     }
 
-    /** The JSON written to the annotation, at most {@link #MAX_CHARS} characters. */
+    /**
+     * The JSON written to the annotation, at most {@link #MAX_CHARS} characters. What gives way, in this order: the
+     * error's text (cut: it only describes a run that is over), then the members kept from a newer release, largest
+     * first, with a WARN (they fit whenever they take at most {@link #KEPT_CHARS} characters), then the replica's
+     * identity.
+     */
     public String toJson() {
         try {
-            String json = JSON.writeValueAsString(this);
+            String json = RecordFormat.JSON.writeValueAsString(RecordFormat.write(this));
             if (json.length() <= MAX_CHARS) {
                 return json;
             }
@@ -136,19 +186,29 @@ public record JobRecord(Instant slot, String replica, long epoch, Outcome outcom
                 int keep = Math.max(0, error.length() - (json.length() - MAX_CHARS) - 3);
                 return new JobRecord(slot, replica, epoch, outcome, durationMs, finishedAt, catchUp,
                         keep == 0 ? "" : error.substring(0, keep) + "...", trigger, request, attempt, suspendedSince,
-                        skippedThrough).toJson();
+                        skippedThrough, format, unknown).toJson();
+            }
+            Optional<String> largest = RecordFormat.carried(unknown).entrySet().stream()
+                    .max(Comparator.comparingInt(e -> e.getKey().length() + e.getValue().toString().length()))
+                    .map(Map.Entry::getKey);
+            if (largest.isPresent()) {
+                LOG.warnf("The record of slot %s drops member \"%s\" of a newer release's format, which this release "
+                        + "does not know, to stay within %d characters", slot, largest.get(), MAX_CHARS);
+                Map<String, JsonNode> rest = new LinkedHashMap<>(unknown);
+                rest.remove(largest.get());
+                return inFormat(format, rest).toJson();
             }
             // Only the replica's identity can still be long (up to 253 characters is legal, more is not ours); a
             // request token is at most RunRequests.MAX_TOKEN.
             return new JobRecord(slot, cut(replica, 200), epoch, outcome, durationMs, finishedAt, catchUp, null,
-                    trigger, request, attempt, suspendedSince, skippedThrough).toJsonOrFail();
+                    trigger, request, attempt, suspendedSince, skippedThrough, format, unknown).toJsonOrFail();
         } catch (Exception e) {
             throw new IllegalStateException("Cannot write a job record", e);
         }
     }
 
     private String toJsonOrFail() throws Exception {
-        String json = JSON.writeValueAsString(this);
+        String json = RecordFormat.JSON.writeValueAsString(RecordFormat.write(this));
         if (json.length() > MAX_CHARS) {
             throw new IllegalStateException("A job record does not fit " + MAX_CHARS + " characters: " + json.length());
         }
@@ -174,7 +234,8 @@ public record JobRecord(Instant slot, String replica, long epoch, Outcome outcom
     }
 
     /**
-     * Reads an annotation value. Empty (never an exception) for a value that is too long, is not JSON, or lacks the
+     * Reads an annotation value, of any format: a newer one is read for the fields this release knows
+     * ({@link RecordFormat}). Empty (never an exception) for a value that is too long, is not JSON, or lacks the
      * slot, replica or outcome; the caller logs it and treats the job as having no record.
      */
     public static Optional<JobRecord> parse(String json) {
@@ -182,8 +243,7 @@ public record JobRecord(Instant slot, String replica, long epoch, Outcome outcom
             return Optional.empty();
         }
         try {
-            JobRecord r = JSON.readValue(json, JobRecord.class);
-            return r.slot() == null || r.replica() == null || r.outcome() == null ? Optional.empty() : Optional.of(r);
+            return RecordFormat.read(RecordFormat.JSON.readTree(json));
         } catch (Exception e) {
             return Optional.empty();
         }

@@ -92,6 +92,7 @@ class PreviousReleaseRecordsTest {
 
         assertEquals(written.slot(), read.slot());
         assertEquals(written.epoch(), read.epoch());
+        assertEquals(1, read.format(), "the previous release drops \"v\": what it writes back is format 1");
         assertEquals(written.handledThrough(), read.handledThrough(), "the slots a suspension skipped stay skipped");
         for (Instant now : List.of(SLOT.plusSeconds(30), SLOT.plusSeconds(300), SLOT.plusSeconds(330))) {
             assertEquals(Verdict.NOTHING_MISSED, CatchUpDecision.decide(JOB, Optional.of(read), now).verdict(),
