@@ -240,7 +240,8 @@ final class ElectorStateMachine {
                 beginTerm(sentAt);
             }
         }
-        return nextDelay(failure != null, sentAt);
+        long next = nextDelay(failure != null, sentAt);
+        return failure == null || next == NONE ? next : pacing.asTold(next, failure.retryAfter());
     }
 
     /** When the next round is due (see {@link Pacing}), or {@link #NONE}. */
