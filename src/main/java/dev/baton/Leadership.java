@@ -5,7 +5,7 @@ import java.util.Optional;
 /**
  * What this replica knows of one Lease's election, read without blocking: safe on the event loop and in a
  * scheduler's skip predicate. Inject it for the service-wide Lease; obtain one per job Lease from
- * {@code dev.baton.election.Elections}.
+ * {@code dev.baton.runtime.Elections}.
  */
 public interface Leadership {
 

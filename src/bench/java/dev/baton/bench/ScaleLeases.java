@@ -11,11 +11,11 @@ import jakarta.inject.Inject;
 
 import org.jboss.logging.Logger;
 
-import dev.baton.election.Elections;
+import dev.baton.runtime.Elections;
 import dev.baton.election.LeaderElector;
 import dev.baton.election.LeaseSpreading;
 import dev.baton.election.PauseBeforeTaking;
-import dev.baton.scheduling.JobsConfig;
+import dev.baton.scheduling.runtime.JobsConfig;
 import io.quarkus.runtime.StartupEvent;
 
 /**

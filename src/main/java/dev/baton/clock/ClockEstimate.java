@@ -4,7 +4,6 @@ import java.time.Duration;
 import java.util.Locale;
 import java.util.Optional;
 
-import dev.baton.election.Ticker;
 
 /**
  * What is known of this replica's wall-clock offset at one moment: an immutable value, so readers (health, metrics,

@@ -4,14 +4,8 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Optional;
 
-import jakarta.inject.Inject;
-import jakarta.inject.Singleton;
 
-import dev.baton.config.BatonConfig;
-import dev.baton.election.Ticker;
-import dev.baton.scheduling.JobsConfig;
 import io.fabric8.kubernetes.client.http.Interceptor;
-import io.quarkus.runtime.Startup;
 
 /**
  * This replica's wall-clock offset from the cluster's, for anyone to read: health, metrics, the job gate. Every read
@@ -20,11 +14,9 @@ import io.quarkus.runtime.Startup;
  * Fed by the Kubernetes client's answers ({@link MeasuredKubernetesClientProducer} adds {@link #interceptor()}).
  * With the embedded store there is no cluster: the estimate is {@link ClockEstimate#NO_CLUSTER}.
  * <p>
- * Created at start-up ({@link Startup}) so that a negative {@code baton.jobs.max-clock-skew} fails the boot, naming
- * the key, before any job runs.
+ * The application's one instance is produced at start-up by {@code dev.baton.scheduling.runtime.ClusterClockProducer},
+ * so that a negative {@code baton.jobs.max-clock-skew} fails the boot, naming the key, before any job runs.
  */
-@Startup
-@Singleton
 public class ClusterClock {
 
     private final boolean embedded;
@@ -32,12 +24,11 @@ public class ClusterClock {
     private final ClockOffsetEstimator estimator;
     private final Ticker ticker;
 
-    @Inject
-    ClusterClock(BatonConfig config, JobsConfig jobs) {
-        this(config.store() == BatonConfig.StoreKind.EMBEDDED, jobs.maxClockSkew(), Clock.systemUTC(), Ticker.SYSTEM);
-    }
-
-    /** For tests: any store kind, limit and clocks. */
+    /**
+     * @param embedded true with the embedded store: there is no cluster to measure against
+     * @param maxSkew {@code baton.jobs.max-clock-skew}, the offset past which {@link #trust()} refuses this clock: a
+     *        jobs policy, handed in as a value so that measuring knows nothing of jobs
+     */
     public ClusterClock(boolean embedded, Duration maxSkew, Clock wall, Ticker ticker) {
         if (maxSkew.isNegative()) {
             throw new IllegalStateException("Invalid configuration baton.jobs.max-clock-skew: " + maxSkew

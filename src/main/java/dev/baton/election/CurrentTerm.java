@@ -10,6 +10,7 @@ import java.util.function.BooleanSupplier;
 import dev.baton.LeaseRef;
 import dev.baton.LeadershipLost.Reason;
 import dev.baton.store.LeaseRecord;
+import dev.baton.clock.Ticker;
 
 /**
  * The life of an elector's terms: one begins on a win, valid until the renew deadline counted from when the

@@ -7,6 +7,7 @@ import java.util.concurrent.CompletionStage;
 import dev.baton.LeaseRef;
 import dev.baton.LeadershipLost;
 import dev.baton.Term;
+import dev.baton.clock.Ticker;
 
 /**
  * The elector's implementation of {@link Term}. Validity is a pure function of the monotonic clock and an

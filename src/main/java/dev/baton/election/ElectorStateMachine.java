@@ -18,6 +18,7 @@ import dev.baton.store.LeaseRecord;
 import dev.baton.store.LeaseSnapshot;
 import dev.baton.store.LeaseStore;
 import dev.baton.store.LeaseStoreException;
+import dev.baton.clock.Ticker;
 
 /**
  * The decisions of one Lease's election, modelled on client-go's {@code leaderelection.go}: what to send in a round,

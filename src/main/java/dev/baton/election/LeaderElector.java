@@ -20,6 +20,7 @@ import dev.baton.Term;
 import dev.baton.store.LeaseSnapshot;
 import dev.baton.store.LeaseStore;
 import dev.baton.store.LeaseStoreException;
+import dev.baton.clock.Ticker;
 
 /**
  * Elects one holder of one Lease. The decisions (what a round sends, when a term begins and ends, when the next

@@ -8,7 +8,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.function.IntSupplier;
 
-import dev.baton.DaemonThreads;
+import dev.baton.threads.DaemonThreads;
 
 /**
  * Spreads several Leases (per-job Leases) across replicas without knowing how many there are. Before taking one, a

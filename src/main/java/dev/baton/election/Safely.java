@@ -9,7 +9,7 @@ import dev.baton.LeaseRef;
  * failure there is logged and never changes a decision, as Quarkus's {@code Events} helper treats a failing
  * observer.
  */
-final class Safely {
+public final class Safely {
 
     private static final Logger LOG = Logger.getLogger(Safely.class);
 
@@ -17,7 +17,7 @@ final class Safely {
     }
 
     /** Runs {@code call}; a RuntimeException is logged with the Lease it concerns and swallowed. */
-    static void run(LeaseRef lease, Runnable call) {
+    public static void run(LeaseRef lease, Runnable call) {
         try {
             call.run();
         } catch (RuntimeException e) {

@@ -2,7 +2,7 @@ package dev.baton.health;
 
 import java.util.Optional;
 
-import dev.baton.election.Elections;
+import dev.baton.runtime.Elections;
 import dev.baton.election.LeaderElector;
 
 /** The service-wide elector as health sees it: found without creating or starting it. */

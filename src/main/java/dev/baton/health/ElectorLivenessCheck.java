@@ -15,9 +15,9 @@ import org.jboss.logging.Logger;
 
 import dev.baton.config.ApiRequestTimeout;
 import dev.baton.config.BatonConfig;
-import dev.baton.election.Elections;
+import dev.baton.runtime.Elections;
 import dev.baton.election.LeaderElector;
-import dev.baton.scheduling.Overruns;
+import dev.baton.scheduling.run.Overruns;
 
 /**
  * Liveness: DOWN only for what a restart cures. An elector whose thread is stuck (see {@link ElectorProgress}),

@@ -20,10 +20,10 @@ import dev.baton.clock.ClockEstimate;
 import dev.baton.clock.ClockTrust;
 import dev.baton.clock.ClusterClock;
 import dev.baton.election.LeaderElector;
-import dev.baton.scheduling.JobRecord;
-import dev.baton.scheduling.JobSpec;
+import dev.baton.scheduling.records.JobRecord;
+import dev.baton.scheduling.records.JobSpec;
 import dev.baton.scheduling.LeaderOnly;
-import dev.baton.scheduling.JobManager;
+import dev.baton.scheduling.runtime.JobManager;
 import io.quarkus.scheduler.Scheduler;
 import io.quarkus.scheduler.Trigger;
 

@@ -12,7 +12,7 @@ import dev.baton.LeaseRef;
 import dev.baton.LeadershipLost;
 import dev.baton.Term;
 import dev.baton.election.ElectionObserver;
-import dev.baton.election.Elections;
+import dev.baton.runtime.Elections;
 import dev.baton.election.LeaderElector;
 import dev.baton.store.LeaseStoreException;
 import io.micrometer.core.instrument.Counter;

@@ -2,6 +2,7 @@ package dev.baton.scheduling;
 
 import java.time.Instant;
 import java.util.Optional;
+import java.util.concurrent.Callable;
 
 import dev.baton.Term;
 
@@ -35,6 +36,25 @@ public interface SingletonRun {
 
     /** The run on the current thread, if the current thread is executing a singleton job. */
     static Optional<SingletonRun> current() {
-        return CurrentRunLink.current();
+        return Optional.ofNullable(CurrentRun.RUN.get());
+    }
+
+    /**
+     * Calls {@code body} with {@code run} as {@link #current()} on this thread, and only for the length of the call.
+     * Baton's run chain calls it around every run; a job's own tests may call it with a run of their making to
+     * exercise the job outside Baton.
+     */
+    static <T> T callAs(SingletonRun run, Callable<T> body) throws Exception {
+        SingletonRun outer = CurrentRun.RUN.get();
+        CurrentRun.RUN.set(run);
+        try {
+            return body.call();
+        } finally {
+            if (outer == null) {
+                CurrentRun.RUN.remove();
+            } else {
+                CurrentRun.RUN.set(outer);
+            }
+        }
     }
 }

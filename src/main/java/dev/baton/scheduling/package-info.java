@@ -7,22 +7,22 @@
  * <li>Public API: {@link dev.baton.scheduling.SingletonJob} (the interceptor binding for the full contract),
  * {@link dev.baton.scheduling.SingletonRun} (the run in progress, with its term and epoch),
  * {@link dev.baton.scheduling.LeaderOnly} (the skip predicate, a non-blocking read of the elector's term).</li>
- * <li>{@link dev.baton.scheduling.JobManager}: the CDI side. Finds and checks the jobs and reads the
+ * <li>{@link dev.baton.scheduling.runtime.JobManager}: the CDI side. Finds and checks the jobs and reads the
  * {@code @Scheduled} declarations once at start-up, starts per-job Leases, and connects term starts (catch-up) and
  * shutdown (drain, then {@code Elections.closeWithoutRelease} for runs that ignored it) to the runner;
- * {@link dev.baton.scheduling.GracefulHandover} puts the shutdown steps in order, first of all.</li>
- * <li>{@link dev.baton.scheduling.JobRunner}: the policy, knowing no CDI, so tests run several replicas of it in one
- * JVM against one API server. A fire goes through a chain of small {@link dev.baton.scheduling.RunLink}s, one idea
+ * {@link dev.baton.scheduling.runtime.GracefulHandover} puts the shutdown steps in order, first of all.</li>
+ * <li>{@link dev.baton.scheduling.run.JobRunner}: the policy, knowing no CDI, so tests run several replicas of it in one
+ * JVM against one API server. A fire goes through a chain of small {@link dev.baton.scheduling.run.RunLink}s, one idea
  * each, as Quarkus builds its invoker from decorators: skip report, gate, clock skew, suspended, clock behind,
  * recorded slot, claim, no overlap, bind to term, started record or request claimed or still valid, retry, final record, timeout, current
  * run. A new job option is a new link; links for options a job does not use are left out.</li>
  * <li>{@code LeaseControls}: what operators write on a job's Lease ({@code baton.dev/suspend.<id>},
  * {@code baton.dev/run.<id>}), looked at by the holder in the Lease its elector already observes: suspension marks
  * and logs, run requests started, annotations nobody can act on reported once.</li>
- * <li>Pure pieces, tested by calling one method: {@link dev.baton.scheduling.CatchUpDecision} (the catch-up rule),
+ * <li>Pure pieces, tested by calling one method: {@link dev.baton.scheduling.records.CatchUpDecision} (the catch-up rule),
  * {@code RecordWriter.refusal} and {@code RecordReader.believable} (what a record may replace, which are believed),
  * {@code RunEnd.outcome}, {@code JobHistory.with} (what history is kept, within its bounds), {@code RunRequests}
- * (which tokens run), {@code Suspensions.suspendedBy}, {@link dev.baton.scheduling.ControlKeys} (the keys), {@code ClockBehind.ahead}.</li>
+ * (which tokens run), {@code Suspensions.suspendedBy}, {@link dev.baton.scheduling.records.ControlKeys} (the keys), {@code ClockBehind.ahead}.</li>
  * </ul>
  *
  * <h2>What is guaranteed, and why</h2>
@@ -31,7 +31,7 @@
  * the moment the term ends: the thread is interrupted, an async result cancelled, {@code SingletonRun.isValid()}
  * false. Two replicas can still overlap for as long as a job ignores that (the election has no fencing of its
  * own): jobs that write elsewhere should pass the epoch to stores that fence on it. The liveness check reads
- * {@link dev.baton.scheduling.Overruns} to catch runs that ignore it for too long.</li>
+ * {@link dev.baton.scheduling.run.Overruns} to catch runs that ignore it for too long.</li>
  * <li><b>A slot runs once.</b> Each replica claims a slot in memory before running it, and the leader records the
  * last slot in the Lease (annotation {@code baton.dev/job.<id>}), written with a conditional update on the elector's
  * thread while its term is valid; the next leader reads it and skips that slot, also when its own scheduler fires it

@@ -21,9 +21,9 @@ import dev.baton.LeaderChanged;
 import dev.baton.Leadership;
 import dev.baton.config.BatonConfig;
 import dev.baton.election.ElectionObserver;
-import dev.baton.election.Elections;
+import dev.baton.runtime.Elections;
 import io.quarkus.runtime.StartupEvent;
-import dev.baton.DaemonThreads;
+import dev.baton.threads.DaemonThreads;
 
 /**
  * Writes the service Lease's leader name to {@code baton.sidecar.leader-file} on every change, for a main

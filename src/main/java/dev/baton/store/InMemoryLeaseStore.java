@@ -8,7 +8,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
-import dev.baton.DaemonThreads;
+import dev.baton.threads.DaemonThreads;
 
 /**
  * An in-process Lease store with the API server's concurrency rules (a resourceVersion counter, conditional

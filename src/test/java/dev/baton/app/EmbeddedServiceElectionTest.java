@@ -16,7 +16,7 @@ import org.junit.jupiter.api.Test;
 
 import dev.baton.Leadership;
 import dev.baton.LeadershipAcquired;
-import dev.baton.election.Elections;
+import dev.baton.runtime.Elections;
 import io.quarkus.test.junit.QuarkusTest;
 
 /** The test profile, like dev mode, runs on the embedded store and elects itself without any cluster. */

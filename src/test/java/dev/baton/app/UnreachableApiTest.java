@@ -12,7 +12,7 @@ import jakarta.inject.Inject;
 import org.junit.jupiter.api.Test;
 
 import dev.baton.Leadership;
-import dev.baton.election.Elections;
+import dev.baton.runtime.Elections;
 import dev.baton.store.LeaseStoreException;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;

@@ -8,7 +8,6 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.Locale;
 
-import dev.baton.election.Ticker;
 
 /**
  * True time, this replica's wall clock (true time plus an offset the test sets, e.g. after a step) and its monotonic

@@ -23,6 +23,7 @@ import dev.baton.store.LeaseRecord;
 import dev.baton.store.LeaseStore;
 import dev.baton.store.LeaseStoreException;
 import dev.baton.store.ScriptedStore;
+import dev.baton.clock.Ticker;
 
 /**
  * What every store must give the elector, and what the elector must do with it: several candidates competing for

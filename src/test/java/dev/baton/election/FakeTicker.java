@@ -1,6 +1,7 @@
 package dev.baton.election;
 
 import java.time.Duration;
+import dev.baton.clock.Ticker;
 
 /** A monotonic clock that moves only when a test says so. */
 final class FakeTicker implements Ticker {

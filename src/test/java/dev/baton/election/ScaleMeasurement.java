@@ -31,6 +31,7 @@ import io.fabric8.mockwebserver.ServerResponse;
 import io.fabric8.mockwebserver.http.Dispatcher;
 import io.fabric8.mockwebserver.http.MockResponse;
 import io.fabric8.mockwebserver.http.RecordedRequest;
+import dev.baton.clock.Ticker;
 
 /**
  * Not a test: what a standby costs per number of Leases. For each count, a leader holds every Lease (in this JVM,

@@ -37,6 +37,7 @@ import io.fabric8.mockwebserver.ServerResponse;
 import io.fabric8.mockwebserver.http.Dispatcher;
 import io.fabric8.mockwebserver.http.MockResponse;
 import io.fabric8.mockwebserver.http.RecordedRequest;
+import dev.baton.clock.Ticker;
 
 /**
  * Many Leases, one watch: the electors of one process share one label-selected watch of the namespace's Leases and a

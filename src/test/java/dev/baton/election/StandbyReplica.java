@@ -9,6 +9,7 @@ import dev.baton.store.KubernetesLeaseStore;
 import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import dev.baton.clock.Ticker;
 
 /**
  * Not a test: a standby process for {@link ScaleMeasurement}. {@code main(url, leases)} competes for {@code job-0 ..

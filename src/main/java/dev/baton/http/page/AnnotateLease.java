@@ -14,7 +14,7 @@ import dev.baton.store.LeaseStore;
  * write back conditionally on the version read, and read again when someone wrote in between (the elector renews
  * the same Lease every retry period, and its job records are annotations too). Every other field and annotation is
  * written back exactly as read. The dev controls' write ({@link DevControlsResource}); not to be confused with
- * {@code dev.baton.scheduling.LeaseControls}, the holder's side that acts on what is written.
+ * {@code dev.baton.scheduling.controls.LeaseControls}, the holder's side that acts on what is written.
  */
 final class AnnotateLease {
 

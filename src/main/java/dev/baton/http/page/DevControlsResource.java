@@ -14,9 +14,9 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
-import dev.baton.election.Elections;
-import dev.baton.scheduling.JobManager;
-import dev.baton.scheduling.JobSpec;
+import dev.baton.runtime.Elections;
+import dev.baton.scheduling.runtime.JobManager;
+import dev.baton.scheduling.records.JobSpec;
 import dev.baton.store.LeaseStore;
 import io.quarkus.arc.profile.IfBuildProfile;
 

@@ -4,7 +4,7 @@ import java.util.Map;
 import java.util.SortedMap;
 import java.util.TreeMap;
 
-import dev.baton.scheduling.ControlKeys;
+import dev.baton.scheduling.records.ControlKeys;
 
 /**
  * Which of a Lease's annotations the status page shows: the controls an operator sets, exactly

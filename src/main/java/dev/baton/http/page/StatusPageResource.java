@@ -16,7 +16,7 @@ import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
 
 import dev.baton.clock.ClusterClock;
-import dev.baton.election.Elections;
+import dev.baton.runtime.Elections;
 
 /**
  * {@code GET /baton}: the status page, one HTML file with its stylesheet and script, all served from here (nothing

@@ -21,8 +21,8 @@ import jakarta.inject.Inject;
 
 import org.junit.jupiter.api.Test;
 
-import dev.baton.election.Elections;
-import dev.baton.scheduling.ControlKeys;
+import dev.baton.runtime.Elections;
+import dev.baton.scheduling.records.ControlKeys;
 import dev.baton.store.LeaseStore;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;

@@ -8,7 +8,7 @@ import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 
-import dev.baton.scheduling.JobSpec;
+import dev.baton.scheduling.records.JobSpec;
 
 /** Which Lease annotations the page shows: the operators' controls, by the keys the scheduler uses, and no other. */
 class ShownControlsTest {

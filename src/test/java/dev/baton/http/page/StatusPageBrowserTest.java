@@ -38,9 +38,9 @@ import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
-import dev.baton.election.Elections;
-import dev.baton.scheduling.ControlKeys;
-import dev.baton.scheduling.JobRecord;
+import dev.baton.runtime.Elections;
+import dev.baton.scheduling.records.ControlKeys;
+import dev.baton.scheduling.records.JobRecord;
 import dev.baton.store.LeaseStore;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;

@@ -20,8 +20,8 @@ import jakarta.inject.Inject;
 
 import org.junit.jupiter.api.Test;
 
-import dev.baton.election.Elections;
-import dev.baton.scheduling.ControlKeys;
+import dev.baton.runtime.Elections;
+import dev.baton.scheduling.records.ControlKeys;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 

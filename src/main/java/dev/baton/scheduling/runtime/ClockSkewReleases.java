@@ -1,0 +1,47 @@
+package dev.baton.scheduling.runtime;
+
+import java.time.Duration;
+
+import jakarta.inject.Singleton;
+
+import dev.baton.LeaseRef;
+import dev.baton.Term;
+import dev.baton.election.ElectionObserver;
+import dev.baton.election.LeaderElector;
+import dev.baton.store.LeaseStoreException;
+import dev.baton.scheduling.gate.ClockSkew;
+
+/**
+ * Hears every elector's rounds ({@link ElectionObserver}, as metrics and health do) and asks {@link ClockSkew} about
+ * this replica's clock after each: every API answer may move the estimate, so a clock that turns bad is reported
+ * then, whatever this replica leads, and a job Lease it holds is released then ({@link ClockSkew#afterRound}). The
+ * service Lease is never released for it. Called on the electors' threads; reads memory and at most queues a release.
+ */
+@Singleton
+public class ClockSkewReleases implements ElectionObserver {
+
+    private final JobManager jobs;
+
+    ClockSkewReleases(JobManager jobs) {
+        this.jobs = jobs;
+    }
+
+    @Override
+    public void attempted(LeaseRef lease, boolean asLeader, Duration latency, LeaseStoreException failure) {
+        check(lease);
+    }
+
+    @Override
+    public void leadershipAcquired(Term term) {
+        check(term.lease()); // a take is refused while the clock is off, but the clock may turn in between
+    }
+
+    private void check(LeaseRef lease) {
+        LeaderElector jobLease = jobs.isJobLease(lease.name()) ? jobs.elector(lease.name()) : null;
+        if (jobLease != null && jobLease.lease().equals(lease)) {
+            jobs.runner().clockSkew().afterRound(jobLease);
+        } else {
+            jobs.runner().clockSkew().refuses(); // only to report a change of the verdict as soon as it is seen
+        }
+    }
+}
