@@ -12,6 +12,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import dev.baton.LeadershipLost;
+import dev.baton.clock.Ticker;
 import dev.baton.store.KubernetesLeaseStore;
 import dev.baton.store.ThrottlingApiServer;
 import io.fabric8.kubernetes.client.KubernetesClient;
