@@ -1,6 +1,6 @@
 #!/bin/sh
-# The API cost benchmark's singleton jobs (ApiCostGroup): 1000 trivial @SingletonJob methods api-0000 ... api-0999,
-# each on its own job Lease (today's way to spread jobs), in classes of 50. A job only exists for the scheduler when
+# The API cost benchmark's singleton jobs (ApiCostGroup): 1000 trivial @SingletonJob(spread = true) methods
+# api-0000 ... api-0999 (spread over the replicas on the twelve shard Leases), in classes of 50. A job only exists for the scheduler when
 # its size group is switched on: job i reads its cron from bench.api.cron-upto-<S>, S the smallest of
 # 1, 10, 50, 200, 1000 above i, so a run at size N sets those keys for every S <= N. All are off by default, so the
 # failover benchmark's application contests none of their Leases. (Not under baton.*: the application's
@@ -35,7 +35,7 @@ while [ $((c * per_class)) -lt $jobs ]; do
       id=$(printf 'api-%04d' "$i")
       echo
       echo "    @Scheduled(identity = \"$id\", cron = \"\${bench.api.cron-upto-$upto:off}\", skipExecutionIf = LeaderOnly.class)"
-      echo "    @SingletonJob(lease = \"$id\")"
+      echo "    @SingletonJob(spread = true)"
       echo "    void job$(printf '%04d' "$i")() {"
       echo "        // Nothing: its record and history are the point."
       echo "    }"

@@ -8,6 +8,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import java.util.function.DoubleSupplier;
+import java.util.function.Function;
 
 import org.jboss.logging.Logger;
 
@@ -65,6 +66,7 @@ final class ElectorStateMachine {
     private volatile boolean acquiring = true;
     private volatile boolean closed;
     private volatile long lastAttemptNanos;
+    private volatile Function<LeaseRecord, LeaseStoreException> fence = won -> null;
 
     /**
      * @param jitter uniform in [0, 1): the source of jitter
@@ -237,8 +239,8 @@ final class ElectorStateMachine {
                 // next round, at once, renews it and starts the term from a fresh send time.
                 LOG.infof("Lease %s: the write that took it took %d ms, longer than the renew deadline; "
                         + "retaking before acting", leaseRef, TimeUnit.NANOSECONDS.toMillis(took));
-            } else {
-                beginTerm(sentAt);
+            } else if ((failure = beginTerm(sentAt)) != null) {
+                failures.failed(failure); // not fenced: no term yet; the next round takes the Lease again
             }
         }
         long next = nextDelay(failure != null, sentAt);
@@ -293,12 +295,22 @@ final class ElectorStateMachine {
         return NONE;
     }
 
-    /** A win whose write was sent at {@code sentAt} starts a term (see {@link CurrentTerm}), unless closing. */
-    private void beginTerm(long sentAt) {
-        if (!closed) {
+    /**
+     * A win whose write was sent at {@code sentAt} starts a term (see {@link CurrentTerm}), unless closing, once the
+     * fence allows it ({@link #fenceWith}); else why not.
+     */
+    private LeaseStoreException beginTerm(long sentAt) {
+        LeaseStoreException unfenced = closed ? null : fence.apply(lease.snapshot().record());
+        if (!closed && unfenced == null) {
             holdBack.end();
             term.begin(lease.snapshot().record(), sentAt);
         }
+        return unfenced;
+    }
+
+    /** What must be done before a won term begins (a shard's record Lease fenced: {@link RecordLease}). */
+    void fenceWith(Function<LeaseRecord, LeaseStoreException> before) {
+        fence = before;
     }
 
     /**

@@ -3,16 +3,19 @@ package dev.baton.election;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
 import java.util.Locale;
+import java.util.OptionalInt;
 
 /**
  * Where a spread job lives (issue 19): on one of {@link #COUNT} shard Leases, chosen from its id alone, so that every
  * replica of every release puts it on the same one whatever other jobs exist. The count is a constant, not a setting:
  * two replicas that disagreed on it would contest different Leases for the same job and could both run it.
  * <p>
- * Each shard has three Leases, named after the service Lease: the shard Lease ({@code <service>-shard-07}), which is
- * elected and renewed and carries nothing else; its record Lease ({@code <service>-records-07}), written when runs
- * end and fenced by the shard's term; and its history Lease ({@code <service>-history-07}).
+ * Each shard has two Leases, named after the service Lease: the shard Lease ({@code <service>-shard-07}), which is
+ * elected and renewed and carries nothing else; and its record Lease ({@code <service>-records-07}), which holds its
+ * jobs' records, run statuses, histories and controls, written when runs end and fenced by the shard's term
+ * ({@link RecordLease}).
  */
 public final class Shards {
 
@@ -38,14 +41,36 @@ public final class Shards {
         return name(serviceLease, "shard", shard);
     }
 
-    /** The shard's record Lease: records, run statuses and controls of its jobs; fenced by the shard's term. */
+    /** The shard's record Lease: records, run statuses, histories and controls of its jobs; fenced by its term. */
     public static String recordLease(String serviceLease, int shard) {
         return name(serviceLease, "records", shard);
     }
 
-    /** The shard's history Lease: its jobs' histories, written every few minutes. */
-    public static String historyLease(String serviceLease, int shard) {
-        return name(serviceLease, "history", shard);
+    /**
+     * The shard of {@code lease} when it is one of the service's shard Leases. Anything else (the service Lease, a
+     * job's own Lease) is empty, also a name that only looks like one: {@code -shard-12} and above are not shards.
+     */
+    public static OptionalInt shardOf(String serviceLease, String lease) {
+        for (int k = 0; k < COUNT; k++) {
+            if (shardLease(serviceLease, k).equals(lease)) {
+                return OptionalInt.of(k);
+            }
+        }
+        return OptionalInt.empty();
+    }
+
+    /**
+     * A shard Lease's timings, slower than the service Lease's: twice its lease duration and renew deadline (30 s and
+     * 20 s by default), five times its retry period (10 s), capped so that the deadline stays above 1.2 retry periods.
+     * Twelve shards renewed every 10 s are 65 writes a minute; a replica that dies holds its shards' jobs for up to
+     * 30 s; one that stops gracefully releases them at once.
+     */
+    public static ElectionSettings settings(ElectionSettings service, String shardLease) {
+        Duration deadline = service.renewDeadline().multipliedBy(2);
+        Duration retry = service.retryPeriod().multipliedBy(5);
+        Duration most = deadline.multipliedBy(4).dividedBy(5);
+        return new ElectionSettings(shardLease, service.identity(), service.leaseDuration().multipliedBy(2), deadline,
+                retry.compareTo(most) > 0 ? most : retry);
     }
 
     private static String name(String serviceLease, String kind, int shard) {

@@ -31,6 +31,8 @@ public final class FencedLease {
     public enum Outcome {
         /** It landed. */
         WRITTEN,
+        /** The change was none ({@code change} returned null): nothing was sent. */
+        UNCHANGED,
         /** The Lease names a later epoch (or another holder at this epoch): this term may no longer write it. */
         DEPOSED
     }
@@ -93,7 +95,8 @@ public final class FencedLease {
 
     /**
      * Applies {@code change} to the Lease's annotations as the term ({@code holder}, {@code epoch}) that fenced it,
-     * by a conditional write; read again and retried after a 409 while the Lease still names that term.
+     * by a conditional write; read again and retried after a 409 while the Lease still names that term. A
+     * {@code change} that returns null sends nothing.
      *
      * @throws IllegalStateException before a fence
      * @throws LeaseStoreException when the store fails
@@ -109,6 +112,10 @@ public final class FencedLease {
                 return Outcome.DEPOSED;
             }
             Map<String, String> annotations = change.apply(new HashMap<>(base.record().annotations()));
+            if (annotations == null) {
+                last = base;
+                return Outcome.UNCHANGED;
+            }
             Optional<LeaseSnapshot> written = store.update(base,
                     record(holder, epoch, annotations, base.record().acquireTime(), Instant.now()));
             if (written.isPresent()) {

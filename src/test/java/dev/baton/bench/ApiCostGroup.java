@@ -15,6 +15,7 @@ import java.util.function.Predicate;
 
 import org.jboss.logging.Logger;
 
+import dev.baton.election.Shards;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 
@@ -78,9 +79,7 @@ final class ApiCostGroup implements AutoCloseable {
                 .build()).create();
         this.holders = new LeaseHolders(api.client(), namespace);
         if (kind == ScaleGroup.Kind.BATON) {
-            for (int i = 0; i < jobs; i++) {
-                ApiCostSeed.jobLease(api.client(), namespace, jobLease(i), jobId(i));
-            }
+            ApiCostSeed.recordLeases(api.client(), namespace, ScaleSettings.SERVICE_LEASE, jobs);
         }
         for (int i = 1; i <= settings.replicas() + 1; i++) {
             String name = kind.name().toLowerCase(Locale.ROOT) + "-" + i;
@@ -97,9 +96,10 @@ final class ApiCostGroup implements AutoCloseable {
         return String.format(Locale.ROOT, "api-%04d", i);
     }
 
-    /** Today's spreading: each job on a Lease of its own (fabric8's electors contest the SCALE part's names). */
+    /** A spread job's shard Lease (fabric8's electors contest one Lease per job, the SCALE part's names). */
     private String jobLease(int i) {
-        return kind == ScaleGroup.Kind.BATON ? jobId(i) : String.format(Locale.ROOT, "scale-%04d", i);
+        return kind == ScaleGroup.Kind.BATON ? Shards.shardLease(ScaleSettings.SERVICE_LEASE, Shards.of(jobId(i)))
+                : String.format(Locale.ROOT, "scale-%04d", i);
     }
 
     Result run() {
@@ -251,7 +251,10 @@ final class ApiCostGroup implements AutoCloseable {
         return perReplica(holders.holders());
     }
 
-    /** The largest Lease written at least once per renew deadline on average in [w0, w1), as (name, bytes). */
+    /**
+     * The largest Lease written at least once per 20 s on average in [w0, w1) (and at least three times), as (name,
+     * bytes): renewed, the service Lease every 2 s, a shard every 10 s; not a record Lease, written when runs end.
+     */
     private Map.Entry<String, Integer> largestRenewed(long w0, long w1) {
         Map<String, Integer> count = new HashMap<>();
         Map<String, Integer> size = new HashMap<>();
@@ -261,7 +264,7 @@ final class ApiCostGroup implements AutoCloseable {
                 size.merge(v.lease(), v.bytes(), Math::max);
             }
         }
-        double least = Math.max(2, (w1 - w0) / (double) settings.renewDeadline().toMillis());
+        double least = Math.max(3, (w1 - w0) / 20_000.0);
         Predicate<String> renewed = l -> count.get(l) >= least;
         return size.entrySet().stream().filter(e -> renewed.test(e.getKey())).max(Map.Entry.comparingByValue())
                 .orElse(Map.entry("none", 0));
@@ -306,8 +309,10 @@ final class ApiCostGroup implements AutoCloseable {
         }
         List<String> extra = new ArrayList<>();
         ApiCostSettings.cronKeys(jobs).forEach(k -> extra.add("-D" + k + "=" + ApiCostSettings.CRON));
-        // Job Leases start 4 spread steps apart (100 ms instead of 1 s), so that 1000 are contested in 100 s.
-        extra.add("-Dbaton.jobs.spread-step=25ms");
+        if (jobs > 64 * Shards.COUNT / 2) {
+            // About 83 jobs a shard: more records on a record Lease than the default bound (64) allows.
+            extra.add("-Dbaton.jobs.max-records=128");
+        }
         return ScaleGroup.batonCommand(settings, name, namespace, proxyPort, extra);
     }
 

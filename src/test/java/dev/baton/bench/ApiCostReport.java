@@ -44,13 +44,14 @@ final class ApiCostReport {
         ScaleSettings sc = s.scale();
         StringBuilder md = new StringBuilder();
         md.append("\n## API cost: requests and bytes against the number of jobs\n\n");
-        md.append(String.format(Locale.ROOT, "Per column: that many singleton jobs, each with a record and a full "
-                + "history of %d entries already on its Lease, firing every minute (`%s`), spread over %d replicas "
+        md.append(String.format(Locale.ROOT, "Per column: that many spread singleton jobs, each with a record and a "
+                + "full history of %d entries already on its shard's record Lease, firing every minute (`%s`), "
+                + "spread over %d replicas "
                 + "started together on a fresh test API server; lease %d s, renew deadline %d s, retry period %d s "
                 + "(the product's). Steady window %d s after every job had a holder. Writes and bytes: PUT, PATCH "
                 + "and POST requests and the sum of their bodies as the replicas' loopback proxies passed them to "
                 + "the API server. Renewed Lease: the largest Lease (as compact JSON) among those written at least "
-                + "once per renew deadline in the window. Idle standby: a fourth replica joining after the window, "
+                + "once per 20 s in the window. Idle standby: a fourth replica joining after the window, "
                 + "its CPU over %d sub-windows of %d s (utime+stime), median (min–max). Largest share: the most jobs "
                 + "one replica held at the window's end. fabric8: one `LeaderElector` per job Lease and one on the "
                 + "service Lease per replica, no jobs. The API cost part took %.1f min.%n%n",
@@ -63,7 +64,7 @@ final class ApiCostReport {
             }
             md.append("### ").append(kind == ScaleGroup.Kind.BATON ? "API cost, Baton" : "API cost, " + kind.title)
                     .append("\n\n| row |");
-            s.sizes().forEach(n -> md.append(' ').append(n).append(" jobs |"));
+            s.sizes().forEach(n -> md.append(' ').append(n).append(n == 1 ? " job |" : " jobs |"));
             md.append(" goal |\n|---|");
             s.sizes().forEach(n -> md.append("---|"));
             md.append("---|\n");
@@ -77,9 +78,9 @@ final class ApiCostReport {
             md.append('\n');
         }
         md.append("### API cost: holders after a replica joins or leaves, Baton\n\n");
-        md.append("Milliseconds from the event to every job held by a live replica / to even shares (no replica above "
-                + "more than the larger of a fifth above an equal share and the equal share rounded up), and the shares "
-                + "then; "
+        md.append("Milliseconds from the event to every job held by a live replica, and to even shares (no replica "
+                + "holding more than a fifth above an equal share, or the equal share rounded up if that is more), and "
+                + "the shares then; "
                 + "`-` when not within the bound (lease duration + 30 s).\n\n");
         md.append("| jobs | event | all held (ms) | even (ms) | jobs per replica |\n|---|---|---|---|---|\n");
         for (ApiCostGroup.Result r : results) {

@@ -31,9 +31,25 @@ class ShardsTest {
     }
 
     @Test
+    void aShardIsRenewedMoreSlowlyThanTheServiceLeaseWithinTheElectionsRules() {
+        ElectionSettings shard = Shards.settings(new ElectionSettings("baton-leader", "me",
+                java.time.Duration.ofSeconds(15), java.time.Duration.ofSeconds(10), java.time.Duration.ofSeconds(2)),
+                "baton-leader-shard-03");
+        assertEquals(java.time.Duration.ofSeconds(30), shard.leaseDuration());
+        assertEquals(java.time.Duration.ofSeconds(20), shard.renewDeadline());
+        assertEquals(java.time.Duration.ofSeconds(10), shard.retryPeriod());
+        // The tests' short timings (2 s, 1.2 s, 300 ms): five retry periods would break deadline > 1.2 x retry.
+        ElectionSettings fast = Shards.settings(new ElectionSettings("l", "me", java.time.Duration.ofSeconds(2),
+                java.time.Duration.ofMillis(1200), java.time.Duration.ofMillis(300)), "l-shard-00");
+        assertTrue(fast.renewDeadline().toMillis() > 1.2 * fast.retryPeriod().toMillis(), fast.toString());
+    }
+
+    @Test
     void namesFollowTheServiceLease() {
         assertEquals("baton-leader-shard-07", Shards.shardLease("baton-leader", 7));
         assertEquals("baton-leader-records-00", Shards.recordLease("baton-leader", 0));
-        assertEquals("baton-leader-history-11", Shards.historyLease("baton-leader", 11));
+        assertEquals(java.util.OptionalInt.of(7), Shards.shardOf("baton-leader", "baton-leader-shard-07"));
+        assertTrue(Shards.shardOf("baton-leader", "baton-leader-shard-12").isEmpty(), "not a shard: out of range");
+        assertTrue(Shards.shardOf("baton-leader", "baton-leader").isEmpty(), "the service Lease is no shard");
     }
 }

@@ -24,12 +24,16 @@ import io.fabric8.mockwebserver.http.RecordedRequest;
  * The Kubernetes test API server (CRUD mode, plain HTTP on 127.0.0.1) that answers the next {@link #throttle} Lease
  * writes (PUT) with what a real API server sends when API Priority and Fairness sheds load: 429, a
  * {@code Retry-After} header and a {@code TooManyRequests} Status whose details carry {@code retryAfterSeconds}.
- * It notes when each Lease PUT arrived and how it was answered.
+ * It notes when each Lease PUT arrived, for which Lease, how large, and how it was answered.
  */
 public final class ThrottlingApiServer implements AutoCloseable {
 
-    /** One Lease PUT as it arrived ({@link System#nanoTime()}), and whether it got a 429. */
-    public record Put(long atNanos, boolean throttled) {
+    /**
+     * One Lease PUT as it arrived ({@link System#nanoTime()}), and whether it got a 429.
+     *
+     * @param lease the Lease's name; {@code bytes} the body's size
+     */
+    public record Put(long atNanos, boolean throttled, String lease, int bytes) {
     }
 
     private final KubernetesMockServer server;
@@ -77,8 +81,12 @@ public final class ThrottlingApiServer implements AutoCloseable {
         @Override
         public MockResponse dispatch(RecordedRequest request) {
             boolean leasePut = "PUT".equals(request.getMethod()) && request.getPath().contains("/leases/");
+            long at = System.nanoTime();
+            String lease = leasePut ? request.getPath().replaceAll(".*/leases/([^/?]+).*", "$1") : null;
+            // The size only: reading the body would consume it before the CRUD dispatcher sees it.
+            int bytes = leasePut ? (int) request.getBody().size() : 0;
             if (leasePut && toThrottle.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
-                puts.add(new Put(System.nanoTime(), true));
+                puts.add(new Put(at, true, lease, bytes));
                 return new MockResponse().setResponseCode(429)
                         .setHeader("Retry-After", Integer.toString(retryAfterSeconds))
                         .setHeader("Content-Type", "application/json")
@@ -88,7 +96,7 @@ public final class ThrottlingApiServer implements AutoCloseable {
                                 + "},\"code\":429}");
             }
             if (leasePut) {
-                puts.add(new Put(System.nanoTime(), false));
+                puts.add(new Put(at, false, lease, bytes));
             }
             return delegate.dispatch(request);
         }
