@@ -65,6 +65,8 @@ public class JobManager implements Overruns {
     private final Map<String, JobSpec> gateOnly = new ConcurrentHashMap<>();
     private final ScheduledMethods scheduledMethods = new ScheduledMethods();
     private volatile boolean discovered;
+    /** Evens out the shards of spread jobs among the replicas; null without spread jobs. */
+    private volatile ShardBalancer balancer;
     /** Set first thing at shutdown: no job Lease is taken from then on. */
     private volatile boolean stopping;
 
@@ -104,6 +106,26 @@ public class JobManager implements Overruns {
             return; // no election: job Leases are not contested either (and no elector sits unstarted)
         }
         startJobLeases();
+        if (jobLeases.stream().anyMatch(this::isShard)) {
+            balancer = new ShardBalancer(elections.identity(), this::shardElectors, elections.store(),
+                    lease -> Optional.ofNullable(started.get(lease)).flatMap(LeaderElector::recordLease));
+            balancer.start();
+        }
+    }
+
+    private boolean isShard(String lease) {
+        return dev.baton.election.Shards.shardOf(config.leaseName(), lease).isPresent();
+    }
+
+    /** The electors of the shards of spread jobs started so far. */
+    private Map<String, LeaderElector> shardElectors() {
+        Map<String, LeaderElector> shards = new java.util.HashMap<>();
+        started.forEach((lease, e) -> {
+            if (isShard(lease)) {
+                shards.put(lease, e);
+            }
+        });
+        return shards;
     }
 
     void onAcquired(@Observes LeadershipAcquired event) {
@@ -119,6 +141,9 @@ public class JobManager implements Overruns {
         // The flag also reaches an elector that the staggered start creates after this loop has run (see
         // startJobLeases).
         stopping = true;
+        if (balancer != null) {
+            balancer.stop(); // no shard asked for or handed over while the application stops
+        }
         started.values().forEach(LeaderElector::stopAcquiring);
         elections.existing(config.leaseName()).ifPresent(LeaderElector::stopAcquiring);
     }
