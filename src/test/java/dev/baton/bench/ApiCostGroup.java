@@ -294,11 +294,21 @@ final class ApiCostGroup implements AutoCloseable {
         return rs.stream().map(Replica::name).toList();
     }
 
-    /** The result with the holder changes seen over the whole group (call after close). */
+    /**
+     * The result with the holder changes seen over the whole group (call after close): of the elected Leases, each
+     * judged by its own renew deadline (a shard's is twice the service Lease's). A record Lease is not elected: its
+     * holder changes when the shard's next term fences it, after that shard Lease moved.
+     */
     Result withSafety(Result r) {
+        List<LeaseHolders.Version> all = holders.versions();
+        List<String> unsafe = new ArrayList<>(LeaseHolders.unsafeTakeovers(all.stream()
+                .filter(v -> !v.lease().contains("-shard-") && !v.lease().contains("-records-")).toList(),
+                settings.renewDeadline()));
+        unsafe.addAll(LeaseHolders.unsafeTakeovers(all.stream().filter(v -> v.lease().contains("-shard-")).toList(),
+                settings.renewDeadline().multipliedBy(2)));
         return new Result(r.kind(), r.jobs(), r.windowMs(), r.allHeldMs(), r.renewedLeaseBytes(), r.renewedLease(),
                 r.writesPerMin(), r.bytesPerMin(), r.standbyCpu(), r.standbyJobs(), r.jobsPerReplica(), r.churn(),
-                holders.unsafeTakeovers(settings.renewDeadline()), r.unheld());
+                unsafe, r.unheld());
     }
 
     private String startedMarker() {
