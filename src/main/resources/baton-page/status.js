@@ -413,6 +413,7 @@
     drawTimeline(state, jobs, leaseOf);
     drawKubectl(jobs, leaseOf);
     setText('unscheduled', off.length === 0 ? '' : `Declared with schedule off (never fired): ${off.join(', ')}`);
+    document.getElementById('no-jobs').hidden = allJobs.length > 0;
   }
 
   // ------------------------------------------------------------------ polling

@@ -63,13 +63,13 @@ public class BenchJob {
     // Only the service-wide Lease: per-job Leases (e.g. the example jobs') have their own terms.
     void acquired(@Observes LeadershipAcquired event) {
         if (audit != null && event.lease().equals(leadership.lease())) {
-            audit.acquired(event.identity(), event.epoch(), System.currentTimeMillis());
+            audit.acquired(event.holder(), event.epoch(), System.currentTimeMillis());
         }
     }
 
     void lost(@Observes LeadershipLost event) {
         if (audit != null && event.lease().equals(leadership.lease())) {
-            audit.lost(event.identity(), event.epoch(), System.currentTimeMillis(), event.reason().name());
+            audit.lost(event.holder(), event.epoch(), System.currentTimeMillis(), event.reason().name());
         }
     }
 }

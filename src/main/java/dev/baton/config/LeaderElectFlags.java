@@ -10,7 +10,7 @@ import java.util.Map;
  * {@code leader-election-native.yaml} and {@code leader-election-deployment.yaml} work verbatim.
  * <p>
  * Quarkus reads no program arguments as configuration, hence this small hand-written parser: it runs in
- * {@link dev.baton.runtime.BatonMain} before Quarkus builds its configuration and sets the result as system properties.
+ * {@code dev.baton.runtime.BatonMain} before Quarkus builds its configuration and sets the result as system properties.
  * <ul>
  * <li>controller flags: {@code --leader-elect}, {@code --leader-election-id}, {@code --leader-election-namespace},
  * {@code --leader-election-lease-duration}, {@code --leader-election-renew-deadline},

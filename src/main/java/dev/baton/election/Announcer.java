@@ -65,8 +65,8 @@ final class Announcer {
             case SHUTDOWN -> "shutting down";
         };
         LOG.infof("Lease %s: %s stopped leading (epoch %d): %s", lease, settings.identity(), term.epoch(), why);
-        Safely.run(lease, () -> observer.leadershipLost(new LeadershipLost(lease, settings.identity(), term.epoch(),
-                reason, Optional.ofNullable(newHolder))));
+        Safely.run(lease, () -> observer.leadershipLost(new LeadershipLost(lease, settings.identity(), term, reason,
+                Optional.ofNullable(newHolder))));
         if (!stopping) {
             try {
                 String message = settings.identity() + " stopped leading (epoch " + term.epoch() + "): " + why;

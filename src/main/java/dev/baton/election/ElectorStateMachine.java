@@ -77,7 +77,6 @@ final class ElectorStateMachine {
     ElectorStateMachine(LeaseStore store, ElectionSettings settings, ElectionObserver observer, Ticker ticker,
             PauseBeforeTaking pauseBeforeTaking, DoubleSupplier jitter, Executor electorThread,
             BooleanSupplier watching, ScheduledExecutorService watchdog) {
-        this.store = store;
         this.settings = settings;
         this.ticker = ticker;
         this.leaseRef = new LeaseRef(store.namespace(), settings.leaseName());
@@ -85,7 +84,8 @@ final class ElectorStateMachine {
         this.lease = new ObservedLease(settings.leaseDuration(), records::isMine);
         this.pacing = new Pacing(settings, jitter);
         this.holdBack = new HoldBack(leaseRef, pauseBeforeTaking, pacing);
-        this.failures = new Failures(leaseRef);
+        this.failures = new Failures(leaseRef, settings.renewDeadline(), ticker::nanos);
+        this.store = failures.recording(store); // so that a 403 is told apart by whether its verb has worked
         this.announcer = new Announcer(leaseRef, settings, observer, store, electorThread);
         this.term = new CurrentTerm(leaseRef, settings, ticker, announcer, () -> closed, watchdog);
         this.termWrites = new TermWrites(term, lease, records, () -> closed, riding);

@@ -336,7 +336,7 @@ public final class LeaderElector implements Leadership, AutoCloseable {
     }
 
     @Override
-    public Optional<String> leader() {
+    public Optional<String> holder() {
         return machine.leader();
     }
 

@@ -54,6 +54,8 @@
  * (the records this process writes), {@code Pacing} (when the next round is due), {@code HoldBack} (stepping aside,
  * pausing before a take, not taking while told not to), {@code CurrentTerm} (a term's life and its deadline watchdog), {@code Announcer} (logs,
  * observers, Kubernetes Events), {@code Failures}, {@code WatchSupervisor}, {@code LeaseAnnotations} (the job
- * runner's records in the Lease) and {@code PendingAnnotations} (changes riding on the next write). {@link dev.baton.runtime.Elections} wires them into the application.
+ * runner's records in the Lease) and {@code PendingAnnotations} (changes riding on the next write); {@code Ticker}
+ * (the monotonic clock) is {@code dev.baton.clock}'s. The CDI face that wires them into the application,
+ * {@code dev.baton.runtime.Elections}, lives outside this package, which imports no CDI.
  */
 package dev.baton.election;

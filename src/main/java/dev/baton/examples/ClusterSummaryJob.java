@@ -38,7 +38,7 @@ public class ClusterSummaryJob {
 
     // Observed, not authoritative (a holder may have changed since): good enough for a log line, not to act on.
     void onLeaderChanged(@Observes LeaderChanged event) {
-        holders.put(event.lease().toString(), event.newLeader().orElse("nobody"));
+        holders.put(event.lease().toString(), event.newHolder().orElse("nobody"));
     }
 
     @Scheduled(every = "${baton.examples.summary.every}", identity = "cluster-summary",

@@ -57,7 +57,7 @@ public class ElectionReadinessCheck implements HealthCheck {
         }
         LeaderElector e = elector.get();
         response.withData("lease", e.lease().toString())
-                .withData("holder", e.leader().orElse("none"))
+                .withData("holder", e.holder().orElse("none"))
                 .withData("store", e.store().embedded()
                         ? "embedded (dev/test only: this process elects itself alone, no cluster involved)"
                         : e.store().describe())

@@ -17,7 +17,7 @@ import dev.baton.config.ApiRequestTimeout;
 import dev.baton.config.BatonConfig;
 import dev.baton.runtime.Elections;
 import dev.baton.election.LeaderElector;
-import dev.baton.scheduling.run.Overruns;
+import dev.baton.scheduling.gate.Overruns;
 
 /**
  * Liveness: DOWN only for what a restart cures. An elector whose thread is stuck (see {@link ElectorProgress}),

@@ -124,7 +124,7 @@ public class JobsResource {
         List<JobView> views = new ArrayList<>();
         Set<String> singletonMethods = new HashSet<>();
         ClockView clock = ClockView.of(clusterClock);
-        for (Trigger trigger : scheduler.getScheduledJobs()) {
+        for (Trigger trigger : triggers()) {
             String method = trigger.getMethodDescription();
             Optional<JobSpec> spec = jobs.forMethod(method);
             if (spec.isPresent()) {
@@ -133,6 +133,7 @@ public class JobsResource {
             } else if (gatedByLeaderOnly(method, trigger.getId())) {
                 views.add(gated(jobs.gateOnlyJob(trigger.getId()), trigger, method, clock));
             } else {
+                // isRunning is false, not an exception, when the scheduler is not started: isPaused is asked only after
                 boolean runs = scheduler.isRunning() && !scheduler.isPaused(trigger.getId());
                 views.add(new JobView(trigger.getId(), method, schedule(method), "per-replica", null, null, null, null,
                         trigger.getNextFireTime(), runs, runs ? null : "scheduler paused", false, null, null, List.of(),
@@ -148,12 +149,23 @@ public class JobsResource {
         return views;
     }
 
+    /**
+     * The scheduler's triggers, or none while it is not started. Quarkus starts its scheduler only when the
+     * application declares a {@code @Scheduled} method (or {@code quarkus.scheduler.start-mode=forced}), and never
+     * with {@code quarkus.scheduler.enabled=false}; until then every query of it but {@code isStarted} and
+     * {@code isRunning} throws "Scheduler was not started". That is the state of a deployment before its first job
+     * (and of the product build, which has none of its own): no jobs, which is an answer, not an error.
+     */
+    private List<Trigger> triggers() {
+        return scheduler.isStarted() ? scheduler.getScheduledJobs() : List.of();
+    }
+
     private JobView singleton(JobSpec spec, String method, Trigger trigger, ClockView clock) {
         Optional<String> notHere = trigger == null ? Optional.of("not scheduled") : jobs.runner().skipReason(spec);
         LeaderElector elector = jobs.elector(spec.leaseName());
         Optional<String> suspendedBy = jobs.runner().suspendedBy(spec);
         return new JobView(spec.id(), method, spec.schedule(), "singleton", lease(elector, spec),
-                elector == null ? null : elector.leader().orElse(null), spec.catchUp().name(),
+                elector == null ? null : elector.holder().orElse(null), spec.catchUp().name(),
                 jobs.runner().lastRecord(spec).orElse(null), trigger == null ? null : trigger.getNextFireTime(),
                 notHere.isEmpty(), notHere.orElse(null), suspendedBy.isPresent(), suspendedBy.orElse(null),
                 new Controls(spec.suspendKey(), spec.runKey(), elector == null ? spec.leaseName()
@@ -165,7 +177,7 @@ public class JobsResource {
         Optional<String> notHere = jobs.runner().skipReason(spec);
         LeaderElector elector = jobs.elector(spec.leaseName());
         return new JobView(trigger.getId(), method, schedule(method), "leader-only",
-                lease(elector, spec), elector == null ? null : elector.leader().orElse(null), null, null,
+                lease(elector, spec), elector == null ? null : elector.holder().orElse(null), null, null,
                 trigger.getNextFireTime(), notHere.isEmpty(), notHere.orElse(null), false, null, null, List.of(),
                 null, clock);
     }

@@ -369,9 +369,9 @@ public class Elections {
         }
 
         @Override
-        public Optional<String> leader() {
+        public Optional<String> holder() {
             LeaderElector e = elector();
-            return e == null ? Optional.empty() : e.leader();
+            return e == null ? Optional.empty() : e.holder();
         }
 
         @Override

@@ -20,8 +20,14 @@ public interface SingletonRun {
     /** The scheduled instant this run is for. */
     Instant slot();
 
-    /** True when this run catches up a slot missed while no replica led. */
-    boolean catchUp();
+    /** What made this run: its schedule, a catch-up of a slot missed while no replica led, or an operator's request. */
+    RunTrigger trigger();
+
+    /** @deprecated a boolean hid manual runs: use {@link #trigger()} {@code == RunTrigger.CATCH_UP}. */
+    @Deprecated(forRemoval = true)
+    default boolean catchUp() {
+        return trigger() == RunTrigger.CATCH_UP;
+    }
 
     /** The term this run belongs to. */
     Term term();

@@ -1,66 +1,13 @@
 /**
- * Cluster-singleton scheduled jobs on top of the election: Quarkus's scheduler fires every {@code @Scheduled}
- * method on every replica, and this package decides, per fire, whether this replica runs it.
- *
- * <h2>The pieces</h2>
- * <ul>
- * <li>Public API: {@link dev.baton.scheduling.SingletonJob} (the interceptor binding for the full contract),
- * {@link dev.baton.scheduling.SingletonRun} (the run in progress, with its term and epoch),
- * {@link dev.baton.scheduling.LeaderOnly} (the skip predicate, a non-blocking read of the elector's term).</li>
- * <li>{@link dev.baton.scheduling.runtime.JobManager}: the CDI side. Finds and checks the jobs and reads the
- * {@code @Scheduled} declarations once at start-up, starts per-job Leases, and connects term starts (catch-up) and
- * shutdown (drain, then {@code Elections.closeWithoutRelease} for runs that ignored it) to the runner;
- * {@link dev.baton.scheduling.runtime.GracefulHandover} puts the shutdown steps in order, first of all.</li>
- * <li>{@link dev.baton.scheduling.run.JobRunner}: the policy, knowing no CDI, so tests run several replicas of it in one
- * JVM against one API server. A fire goes through a chain of small {@link dev.baton.scheduling.run.RunLink}s, one idea
- * each, as Quarkus builds its invoker from decorators: skip report, gate, clock skew, suspended, clock behind,
- * recorded slot, claim, no overlap, bind to term, started record or request claimed or still valid, retry, final record, timeout, current
- * run. A new job option is a new link; links for options a job does not use are left out.</li>
- * <li>{@code LeaseControls}: what operators write on a job's Lease ({@code baton.dev/suspend.<id>},
- * {@code baton.dev/run.<id>}), looked at by the holder in the Lease its elector already observes: suspension marks
- * and logs, run requests started, annotations nobody can act on reported once.</li>
- * <li>Pure pieces, tested by calling one method: {@link dev.baton.scheduling.records.CatchUpDecision} (the catch-up rule),
- * {@code RecordWriter.refusal} and {@code RecordReader.believable} (what a record may replace, which are believed),
- * {@code RunEnd.outcome}, {@code JobHistory.with} (what history is kept, within its bounds), {@code RunRequests}
- * (which tokens run), {@code Suspensions.suspendedBy}, {@link dev.baton.scheduling.records.ControlKeys} (the keys), {@code ClockBehind.ahead}.</li>
- * </ul>
- *
- * <h2>What is guaranteed, and why</h2>
- * <ul>
- * <li><b>A run needs a valid term.</b> It starts only while the Lease's elector reports a valid term, and is told
- * the moment the term ends: the thread is interrupted, an async result cancelled, {@code SingletonRun.isValid()}
- * false. Two replicas can still overlap for as long as a job ignores that (the election has no fencing of its
- * own): jobs that write elsewhere should pass the epoch to stores that fence on it. The liveness check reads
- * {@link dev.baton.scheduling.run.Overruns} to catch runs that ignore it for too long.</li>
- * <li><b>A slot runs once.</b> Each replica claims a slot in memory before running it, and the leader records the
- * last slot in the Lease (annotation {@code baton.dev/job.<id>}), written with a conditional update on the elector's
- * thread while its term is valid; the next leader reads it and skips that slot, also when its own scheduler fires it
- * late. With {@code catchUp = RUN_LATEST} the record is written <i>before</i> the run, a write of its own, and the
- * run depends on it, so a crash mid-run cannot lead to a second run of that slot. A run's final record (and its
- * history entry) rides on the elector's next write of the Lease, a renewal at most a retry period later, or the
- * release: it costs no request. A crash in between loses it, as a crash mid-run does: a {@code RUN_LATEST} slot
- * keeps its started record (shown as outcome {@code UNKNOWN}) and is not run again; for any other job the next
- * leader's scheduler would have to fire that slot over a lease duration late to run it again.</li>
- * <li><b>A run request runs at most once.</b> Its token is claimed in the Lease (the job's run status) in a conditional
- * write of its own, before the run and only while the request still asks for it (its outcome then rides on a
- * renewal, as a final record does); a holder never runs a token its run status or
- * history names. A crash or handover after the claim leaves it claimed, not run again.</li>
- * <li><b>Slots that fall into a suspension are not run later.</b> The holder marks the suspension in the job's record
- * and, when it sees the job resumed, records the skipped slots as settled; catch-up and late fires respect both.</li>
- * <li><b>Records are bounded and never trusted blindly.</b> 1 KiB per record, {@code baton.jobs.max-records} per
- * Lease; a record that does not parse, or claims a later epoch than the current term (no leader wrote it), is logged and
- * treated as absent. History gives way first: bounded per job and per Lease in bytes, it never takes a Lease past
- * half of what Kubernetes allows.</li>
- * <li><b>No clock error runs a slot twice.</b> Slots are named by wall clocks. A record ahead of this replica's clock
- * is believed however far ahead it is, and no slot up to it runs here ({@code ClockBehindLink}: said and counted as
- * {@code clock-behind}); and a replica whose clock is provably off the cluster's by more than
- * {@code baton.jobs.max-clock-skew} runs no slot and holds no job Lease ({@code ClockSkew}: {@code clock-skew}). The
- * first holds when nothing can be measured; the second keeps the jobs running on a good clock instead of pausing.</li>
- * <li><b>Shutdown hands over first, and drains before it releases.</b> On SIGTERM, in Quarkus's pre-shutdown phase
- * (before the HTTP server's graceful shutdown and every {@code ShutdownEvent} observer), no Lease is taken any more,
- * the gated triggers are paused ({@code GatedTriggersPause}: no skip is decided once the container may be gone),
- * the drain runs, and then {@code Elections} releases the Leases, so an interrupted run's outcome is recorded while
- * the term is still held and a standby takes over while the rest of the process shuts down.</li>
- * </ul>
+ * <b>API.</b> What a job author imports to run a Quarkus {@code @Scheduled} method on exactly one replica:
+ * {@link dev.baton.scheduling.SingletonJob} (the interceptor binding, with the job's options),
+ * {@link dev.baton.scheduling.LeaderOnly} (the skip predicate alone, for jobs that only need "leader only"),
+ * {@link dev.baton.scheduling.SingletonRun} (the run in progress: its slot, trigger, term and epoch) and
+ * {@link dev.baton.scheduling.RunTrigger}. This package imports nothing but {@code dev.baton}.
+ * <p>
+ * How a fire becomes a run, and what is guaranteed, is described once, in {@code dev.baton.scheduling.run}. The
+ * sub-packages, bottom up: {@code records} (what Baton keeps in a job's Lease), {@code controls} (what operators
+ * write there), {@code gate} (whether this replica may run a job now), {@code run} (the chain), {@code runtime} (the
+ * CDI side: discovery, the interceptor, shutdown). None of them is API.
  */
 package dev.baton.scheduling;

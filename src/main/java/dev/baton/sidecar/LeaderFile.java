@@ -80,7 +80,7 @@ public class LeaderFile implements ElectionObserver {
     }
 
     private void write() {
-        String name = leadership.leader().orElse("");
+        String name = leadership.holder().orElse("");
         if (name.equals(written)) {
             return;
         }

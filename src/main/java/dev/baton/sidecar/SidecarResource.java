@@ -38,6 +38,6 @@ public class SidecarResource {
         if (config.mode() != BatonConfig.Mode.SIDECAR) {
             return Response.status(Response.Status.NOT_FOUND).build();
         }
-        return Response.ok(new LeaderName(leadership.leader().orElse(""))).build();
+        return Response.ok(new LeaderName(leadership.holder().orElse(""))).build();
     }
 }

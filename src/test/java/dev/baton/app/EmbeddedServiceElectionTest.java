@@ -36,7 +36,7 @@ class EmbeddedServiceElectionTest {
     void theServiceElectsItselfOnTheEmbeddedStoreAndSaysSo() {
         await().atMost(Duration.ofSeconds(20)).until(leadership::isLeader);
         assertTrue(elections.store().embedded());
-        assertEquals(leadership.identity(), leadership.leader().orElseThrow());
+        assertEquals(leadership.identity(), leadership.holder().orElseThrow());
         assertTrue(leadership.lease().name().equals("baton-leader"));
         await().atMost(Duration.ofSeconds(20)).until(() -> !events.seen.isEmpty());
         LeadershipAcquired acquired = events.seen.get(0);

@@ -3,6 +3,7 @@ package dev.baton.election;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
@@ -93,7 +94,7 @@ abstract class ElectionContractTest {
         LeaderElector leader = leaders(candidates).get(0);
         assertEquals(leader.identity(), read(LEASE).orElseThrow().holderIdentity());
         for (LeaderElector c : candidates) {
-            await().atMost(WAIT).until(() -> c.leader().equals(Optional.of(leader.identity())));
+            await().atMost(WAIT).until(() -> c.holder().equals(Optional.of(leader.identity())));
         }
         assertTrue(samples > 100, "sampled " + samples + " times");
     }
@@ -115,7 +116,7 @@ abstract class ElectionContractTest {
         await().atMost(WAIT).until(first::isLeader);
         LeaderElector second = elector("second", candidateStore(), null, longLease);
         second.start();
-        await().atMost(WAIT).until(() -> second.leader().equals(Optional.of("first")));
+        await().atMost(WAIT).until(() -> second.holder().equals(Optional.of("first")));
 
         first.close(true, Duration.ofSeconds(5));
         // The leader stopped its work (term ended, observers ran) before it wrote the release.
@@ -137,7 +138,7 @@ abstract class ElectionContractTest {
         RecordingObserver standbyObserver = new RecordingObserver();
         LeaderElector standby = elector("standby", candidateStore(), standbyObserver);
         standby.start();
-        await().atMost(WAIT).until(() -> standby.leader().equals(Optional.of("leader")));
+        await().atMost(WAIT).until(() -> standby.holder().equals(Optional.of("leader")));
 
         // The API stops answering the leader (a partition): no renewal succeeds from now on.
         leaderStore.failWith(new LeaseStoreException(LeaseStoreException.Kind.SERVER_ERROR, 503, "503 injected", null));
@@ -244,8 +245,12 @@ abstract class ElectionContractTest {
         LeadershipLost lost = observer.lost(0).event();
         assertEquals(Reason.TAKEN, lost.reason());
         assertEquals(Optional.of("intruder"), lost.newHolder());
+        // The loss carries the very term the gain announced, already invalid, and names its holder as the gain does.
+        assertSame(observer.acquired(0).term(), lost.term());
+        assertFalse(lost.term().isValid());
+        assertEquals("owner", lost.holder());
         assertFalse(leader.isLeader());
-        assertEquals(Optional.of("intruder"), leader.leader());
+        assertEquals(Optional.of("intruder"), leader.holder());
         // That it then waits for the intruder's 15 s lease to expire is asserted on a fake clock:
         // ElectorStateMachineTest.aLeaderThatFindsAnotherHolderEndsItsTermAsTakenAndWaitsForThatLeaseToExpire.
     }
@@ -300,7 +305,7 @@ abstract class ElectionContractTest {
         a.start();
         await().atMost(WAIT).until(a::isLeader);
         b.start();
-        await().atMost(WAIT).until(() -> b.leader().equals(Optional.of("a")));
+        await().atMost(WAIT).until(() -> b.holder().equals(Optional.of("a")));
         a.releaseNow();
         await().atMost(WAIT).until(b::isLeader);
         b.releaseNow();
@@ -339,7 +344,7 @@ abstract class ElectionContractTest {
         ScriptedStore pollingStore = new ScriptedStore(candidateStore()).forbidWatch();
         LeaderElector poller = elector("poller", pollingStore, null);
         poller.start();
-        await().atMost(WAIT).until(() -> poller.leader().equals(Optional.of("watched")));
+        await().atMost(WAIT).until(() -> poller.holder().equals(Optional.of("watched")));
         assertFalse(poller.isWatching());
 
         int before = pollingStore.gets.get();
@@ -356,7 +361,7 @@ abstract class ElectionContractTest {
         ScriptedStore standbyStore = new ScriptedStore(candidateStore());
         LeaderElector standby = elector("quiet", standbyStore, null);
         standby.start();
-        await().atMost(WAIT).until(() -> standby.leader().equals(Optional.of("busy")));
+        await().atMost(WAIT).until(() -> standby.holder().equals(Optional.of("busy")));
         Thread.sleep(500);
         int before = standbyStore.calls();
         Thread.sleep(4000); // two lease durations: a poller at 300 ms would send about 13 requests
@@ -372,7 +377,7 @@ abstract class ElectionContractTest {
         await().atMost(WAIT).until(leader::isLeader);
         LeaderElector standby = elector("standby", candidateStore(), null);
         standby.start();
-        await().atMost(WAIT).until(() -> standby.leader().equals(Optional.of("holder")));
+        await().atMost(WAIT).until(() -> standby.holder().equals(Optional.of("holder")));
         List<LeaderElector> both = List.of(leader, standby);
         for (int round = 0; round < 5; round++) {
             deleteLease(LEASE);
@@ -394,7 +399,7 @@ abstract class ElectionContractTest {
         RecordingObserver standbyObserver = new RecordingObserver();
         LeaderElector standby = elector("patient", candidateStore(), standbyObserver);
         standby.start();
-        await().atMost(WAIT).until(() -> standby.leader().equals(Optional.of("cleared")));
+        await().atMost(WAIT).until(() -> standby.holder().equals(Optional.of("cleared")));
         leader.stopAcquiring(); // the old holder will not come back: the standby must wait, then take it
 
         long clearedAt = System.nanoTime();
@@ -415,7 +420,7 @@ abstract class ElectionContractTest {
         await().atMost(WAIT).until(a::isLeader);
         LeaderElector b = elector("b", storeB, null);
         b.start();
-        await().atMost(WAIT).until(() -> b.leader().equals(Optional.of("a")));
+        await().atMost(WAIT).until(() -> b.holder().equals(Optional.of("a")));
         for (int round = 0; round < 3; round++) {
             LeaderElector from = round % 2 == 0 ? a : b;
             LeaderElector to = round % 2 == 0 ? b : a;

@@ -158,7 +158,7 @@ class SharedWatchTest {
         List<LeaderElector> leaders = electors(replica(), "a", 5);
         await().atMost(WAIT).until(() -> leaders.stream().allMatch(LeaderElector::isLeader));
         List<LeaderElector> standbys = electors(replica(), "b", 5);
-        await().atMost(WAIT).until(() -> standbys.stream().allMatch(s -> s.leader().equals(Optional.of("a"))));
+        await().atMost(WAIT).until(() -> standbys.stream().allMatch(s -> s.holder().equals(Optional.of("a"))));
         assertEquals(2, watchRequests("labelSelector="), "one watch per replica");
         long[] readsBefore = IntStream.range(0, 5).mapToLong(i -> reads("job-" + i)).toArray();
 
@@ -178,7 +178,7 @@ class SharedWatchTest {
         List<LeaderElector> leaders = electors(replica(), "a", 3);
         await().atMost(WAIT).until(() -> leaders.stream().allMatch(LeaderElector::isLeader));
         List<LeaderElector> standbys = electors(replica(), "b", 3);
-        await().atMost(WAIT).until(() -> standbys.stream().allMatch(s -> s.leader().equals(Optional.of("a"))));
+        await().atMost(WAIT).until(() -> standbys.stream().allMatch(s -> s.holder().equals(Optional.of("a"))));
         await().atMost(WAIT).until(() -> watchRequests("fieldSelector=") == 6);
         assertTrue(standbys.stream().allMatch(LeaderElector::isWatching), "watching, by name");
 
@@ -203,7 +203,7 @@ class SharedWatchTest {
         await().atMost(WAIT).until(labelled::isLeader);
         LeaderElector standby = elector(store, "foreign", "a", Duration.ofSeconds(6));
 
-        await().atMost(WAIT).until(() -> standby.leader().equals(Optional.of("sidecar")));
+        await().atMost(WAIT).until(() -> standby.holder().equals(Optional.of("sidecar")));
         await().atMost(WAIT).until(() -> !standby.isWatching());
         long polled = reads("foreign");
         await().atMost(WAIT).until(() -> reads("foreign") >= polled + 2); // reads while the holder is still valid

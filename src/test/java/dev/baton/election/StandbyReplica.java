@@ -32,7 +32,7 @@ public final class StandbyReplica {
             e.start();
             electors.add(e);
         }
-        while (!electors.stream().allMatch(e -> e.leader().equals(Optional.of("leader")))) {
+        while (!electors.stream().allMatch(e -> e.holder().equals(Optional.of("leader")))) {
             Thread.sleep(100);
         }
         Thread.sleep(3000); // let every watch open

@@ -25,7 +25,7 @@ import org.junit.jupiter.api.Test;
 import dev.baton.LeaseRef;
 import dev.baton.Leadership;
 import dev.baton.election.ElectionObserver;
-import dev.baton.scheduling.run.Overruns;
+import dev.baton.scheduling.gate.Overruns;
 import dev.baton.store.LeaseStoreException;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;

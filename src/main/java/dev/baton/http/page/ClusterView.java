@@ -68,7 +68,7 @@ public record ClusterView(String replica, Instant now, String clockOffset, Strin
         Map<String, String> controls = record.map(r -> ShownControls.of(r.annotations())).orElse(new TreeMap<>());
         Long epoch = e.currentTerm().map(Term::epoch)
                 .or(() -> record.map(LeaseRecord::leaseTransitions).map(Integer::longValue)).orElse(null);
-        return new LeaseView(e.lease().toString(), e.lease().name(), serviceWide, e.leader().orElse(null), epoch,
+        return new LeaseView(e.lease().toString(), e.lease().name(), serviceWide, e.holder().orElse(null), epoch,
                 record.map(LeaseRecord::acquireTime).orElse(null), record.map(LeaseRecord::renewTime).orElse(null),
                 record.map(LeaseRecord::leaseDurationSeconds).orElse(null), e.isLeader(),
                 e.isWatching() ? "watch" : "polling every " + e.settings().retryPeriod(),

@@ -53,7 +53,7 @@ public final class LeaseControls {
 
     /** Starts the run of a request on another thread; calls {@code done} when that run's fire returned. */
     public interface Dispatch {
-        public void start(JobSpec job, String token, Runnable done);
+        void start(JobSpec job, String token, Runnable done);
     }
 
     private final Supplier<Collection<JobSpec>> jobs;

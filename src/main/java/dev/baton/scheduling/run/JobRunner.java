@@ -1,5 +1,11 @@
 package dev.baton.scheduling.run;
 
+import dev.baton.scheduling.gate.Overruns;
+
+import dev.baton.scheduling.telemetry.RunListener;
+
+import dev.baton.scheduling.telemetry.JobMetrics;
+
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -81,6 +87,8 @@ public final class JobRunner implements Overruns {
     private final boolean sidecar;
     private final ClockSkew skew;
     private final ClockBehind behind;
+    /** Told of each run ({@link ListenerLink}); null: nobody, and no link for it. */
+    private volatile RunListener listener;
 
     /**
      * A runner whose jobs keep {@value #DEFAULT_HISTORY} runs of history.
@@ -159,6 +167,11 @@ public final class JobRunner implements Overruns {
         if (!sidecar) {
             controls.start();
         }
+    }
+
+    /** Tells {@code listener} of every run that begins from now on, and of how it ends (tracing: {@link RunListener}). */
+    public void listen(RunListener listener) {
+        this.listener = listener;
     }
 
     /** The registered job, if any. */
@@ -261,6 +274,10 @@ public final class JobRunner implements Overruns {
         }
         if (options.retries() > 0) {
             links.add(next -> new RetryLink(next, runs, clock, metrics));
+        }
+        RunListener told = listener;
+        if (told != null) {
+            links.add(next -> new ListenerLink(next, told, identity));
         }
         links.add(next -> new FinalRecordLink(next, end));
         if (options.timeout().isPresent()) {

@@ -50,6 +50,8 @@ final class Run implements SingletonRun {
     volatile boolean timedOut;
     /** How it ended, once {@link RunEnd} decided; null before. */
     volatile JobRecord.Outcome outcome;
+    /** Completes with its record once {@link RunEnd} decided how it ended (also when that record is not written). */
+    final CompletableFuture<JobRecord> ended = new CompletableFuture<>();
 
     /**
      * @param thread the thread to interrupt when the run is stopped; null where it must never be interrupted (the
@@ -134,8 +136,8 @@ final class Run implements SingletonRun {
     }
 
     @Override
-    public boolean catchUp() {
-        return catchUp;
+    public RunTrigger trigger() {
+        return trigger;
     }
 
     @Override

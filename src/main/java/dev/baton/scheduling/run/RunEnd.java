@@ -1,5 +1,7 @@
 package dev.baton.scheduling.run;
 
+import dev.baton.scheduling.telemetry.JobMetrics;
+
 import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.CancellationException;
@@ -106,6 +108,7 @@ final class RunEnd {
                 run.term.epoch(), outcome, Duration.ofNanos(durationNanos).toMillis(), clock.instant(),
                 run.catchUp ? Boolean.TRUE : null, JobRecord.describe(cause), run.trigger.value, run.request,
                 run.attempt, null, null);
+        run.ended.complete(record);
         if (!run.term.isValid()) {
             LOG.infof("Singleton job %s: %s ended %s after its term (epoch %d) ended; not recorded",
                     spec.id(), manual ? "the run of request " + run.request : "slot " + run.slot, outcome,

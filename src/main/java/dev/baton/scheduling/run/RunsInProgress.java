@@ -1,5 +1,7 @@
 package dev.baton.scheduling.run;
 
+import dev.baton.scheduling.gate.Overruns;
+
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -16,7 +18,7 @@ import org.jboss.logging.Logger;
 import dev.baton.threads.DaemonThreads;
 import dev.baton.LeaseRef;
 import dev.baton.Term;
-import dev.baton.scheduling.run.Overruns.Overrun;
+import dev.baton.scheduling.gate.Overruns.Overrun;
 import dev.baton.scheduling.SingletonRun;
 
 /**

@@ -1,5 +1,7 @@
 package dev.baton.scheduling.run;
 
+import dev.baton.scheduling.telemetry.JobMetrics;
+
 import org.jboss.logging.Logger;
 
 /**

@@ -37,7 +37,7 @@ import dev.baton.scheduling.SingletonJob;
 import dev.baton.scheduling.records.JobOptions;
 import dev.baton.scheduling.records.JobSpec;
 import dev.baton.scheduling.run.JobRunner;
-import dev.baton.scheduling.run.Overruns;
+import dev.baton.scheduling.gate.Overruns;
 import dev.baton.scheduling.run.PendingFire;
 
 /**

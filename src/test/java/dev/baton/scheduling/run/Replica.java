@@ -245,8 +245,8 @@ final class Replica implements AutoCloseable {
     private Object invoke(JobSpec spec, Instant slot, List<String> ran) throws Exception {
         SingletonRun run = SingletonRun.current().orElseThrow();
         Run r = (Run) run;
-        ran.add(slot + "@" + name + (run.catchUp() ? " (catch-up)" : "")
-                + (r.trigger == RunTrigger.MANUAL ? " (request " + r.request + ")" : ""));
+        ran.add(slot + "@" + name + (run.trigger() == RunTrigger.CATCH_UP ? " (catch-up)" : "")
+                + (run.trigger() == RunTrigger.MANUAL ? " (request " + r.request + ")" : ""));
         Body body = bodies.get(spec.id());
         return body == null ? null : body.run(name, run);
     }

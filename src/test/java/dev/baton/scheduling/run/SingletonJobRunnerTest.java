@@ -33,6 +33,7 @@ import dev.baton.scheduling.SingletonJob.CatchUp;
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import io.smallrye.mutiny.Uni;
 import dev.baton.scheduling.SingletonJob;
+import dev.baton.scheduling.RunTrigger;
 import dev.baton.scheduling.SingletonRun;
 import dev.baton.scheduling.records.CronSlots;
 import dev.baton.scheduling.records.JobOptions;
@@ -290,7 +291,7 @@ class SingletonJobRunnerTest extends ApiServerReplicas {
         CountDownLatch catchUpMayEnd = new CountDownLatch(1);
         Replica b = replica("b");
         b.register(job, ran, (replica, run) -> {
-            if (run.catchUp()) {
+            if (run.trigger() == RunTrigger.CATCH_UP) {
                 catchUpRunning.countDown();
                 catchUpMayEnd.await();
             }

@@ -5,6 +5,8 @@ import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.notNullValue;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
@@ -12,6 +14,7 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.UnaryOperator;
 
@@ -20,6 +23,8 @@ import jakarta.inject.Inject;
 import org.junit.jupiter.api.Test;
 
 import dev.baton.Leadership;
+import dev.baton.Leaderships;
+import dev.baton.election.LeaderElector;
 import dev.baton.runtime.Elections;
 import dev.baton.election.LeaderElector;
 import dev.baton.store.LeaseRecord;
@@ -59,6 +64,9 @@ class SingletonJobsWiringTest {
     Elections elections;
 
     @Inject
+    Leaderships leaderships;
+
+    @Inject
     MeterRegistry meters;
 
     @Inject
@@ -92,6 +100,14 @@ class SingletonJobsWiringTest {
         assertEquals(0, run.slot().getNano(), "a cron run is named by its whole-second slot");
         await().atMost(PATIENCE).until(() -> elections.store().get("test-own-lease").orElseThrow().record()
                 .annotation("baton.dev/job.test-own-lease") != null);
+
+        // Its leadership can be asked, read-only, without reaching for the elector.
+        Leadership own = leaderships.forLease("test-own-lease").orElseThrow();
+        assertEquals(run.term().lease(), own.lease());
+        await().atMost(PATIENCE).until(() -> own.holder().equals(Optional.of(leadership.identity())));
+        assertFalse(own instanceof LeaderElector, "a view, not the elector (which could release the Lease)");
+        assertEquals(Optional.empty(), leaderships.forLease("nobody-contests-this"));
+        assertSame(leadership, leaderships.service());
     }
 
     @Test

@@ -1,4 +1,4 @@
-package dev.baton.scheduling.run;
+package dev.baton.scheduling.telemetry;
 
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
@@ -15,28 +15,28 @@ import dev.baton.scheduling.records.JobSpec;
  * by outcome, {@code baton.job.skips} by reason, {@code baton.job.retries} and the {@code baton.job.duration} timer,
  * each tagged with the job.
  */
-final class JobMetrics {
+public final class JobMetrics {
 
     private final MeterRegistry meters;
 
-    JobMetrics(MeterRegistry meters) {
+    public JobMetrics(MeterRegistry meters) {
         this.meters = meters;
     }
 
     /** A fire of {@code spec} that did not run, and why (e.g. {@code not-leader}, {@code already-run}). */
-    void skipped(JobSpec spec, String reason) {
+    public void skipped(JobSpec spec, String reason) {
         Counter.builder("baton.job.skips").description("Singleton job fires that did not run, by reason")
                 .tag("job", spec.id()).tag("reason", reason).register(meters).increment();
     }
 
     /** {@code spec} failed and is tried again (one more attempt in the same slot). */
-    void retried(JobSpec spec) {
+    public void retried(JobSpec spec) {
         Counter.builder("baton.job.retries").description("Singleton job attempts after a failed one, in the same slot")
                 .tag("job", spec.id()).register(meters).increment();
     }
 
     /** A run of {@code spec} that ended with {@code outcome} after {@code durationNanos}. */
-    void ran(JobSpec spec, Outcome outcome, long durationNanos) {
+    public void ran(JobSpec spec, Outcome outcome, long durationNanos) {
         Counter.builder("baton.job.runs").description("Singleton job runs, by outcome")
                 .tag("job", spec.id()).tag("outcome", outcome.name().toLowerCase(Locale.ROOT)).register(meters)
                 .increment();

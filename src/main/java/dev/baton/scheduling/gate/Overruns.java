@@ -1,4 +1,4 @@
-package dev.baton.scheduling.run;
+package dev.baton.scheduling.gate;
 
 import java.time.Duration;
 import java.util.List;
