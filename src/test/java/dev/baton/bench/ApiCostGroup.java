@@ -115,7 +115,7 @@ final class ApiCostGroup implements AutoCloseable {
         LOG.infof("API cost %s, %d jobs: %s", kind.title, jobs, allHeldMs >= 0 ? "every job held after " + allHeldMs
                 + " ms: " + jobsPerReplica() : "not every job held: " + unheld);
         // Replicas that even their shares out do so now, not in the window (bounded: the hash may not allow it).
-        Group.poll(Duration.ofSeconds(60), () -> isEven(holders.holders(), names(first)));
+        Group.poll(Duration.ofSeconds(60), () -> isEven(holders.holders(), names(first)) && shardsEven());
         Group.sleep(Duration.ofSeconds(5));
 
         long w0 = System.currentTimeMillis();
@@ -217,6 +217,21 @@ final class ApiCostGroup implements AutoCloseable {
         return new Churn(event, held, even, at != null ? at : perReplica(h));
     }
 
+    /** Baton's shards held within one of each other (the balancer's goal); true for fabric8. */
+    private boolean shardsEven() {
+        if (kind != ScaleGroup.Kind.BATON) {
+            return true;
+        }
+        Map<String, Integer> n = new TreeMap<>();
+        holders.holders().forEach((lease, holder) -> {
+            if (holder != null && lease.contains("-shard-")) {
+                n.merge(holder, 1, Integer::sum);
+            }
+        });
+        return n.isEmpty() || n.values().stream().mapToInt(i -> i).max().getAsInt()
+                - n.values().stream().mapToInt(i -> i).min().getAsInt() <= 1;
+    }
+
     private boolean allHeld(Map<String, String> h, List<String> alive) {
         for (int i = 0; i < jobs; i++) {
             if (!alive.contains(h.get(jobLease(i)))) {
@@ -254,14 +269,15 @@ final class ApiCostGroup implements AutoCloseable {
     }
 
     /**
-     * The largest Lease written at least once per 20 s on average in [w0, w1) (and at least three times), as (name,
-     * bytes): renewed, the service Lease every 2 s, a shard every 10 s; not a record Lease, written when runs end.
+     * The largest elected Lease (one with a lease duration: not a record Lease, which nobody renews) written at least
+     * once per 20 s on average in [w0, w1), and at least three times, as (name, bytes): the service Lease every 2 s, a
+     * shard every 10 s, a job's own Lease every 2 s.
      */
     private Map.Entry<String, Integer> largestRenewed(long w0, long w1) {
         Map<String, Integer> count = new HashMap<>();
         Map<String, Integer> size = new HashMap<>();
         for (LeaseHolders.Version v : holders.versions()) {
-            if (v.at() >= w0 && v.at() < w1) {
+            if (v.at() >= w0 && v.at() < w1 && v.durationSeconds() > 0) {
                 count.merge(v.lease(), 1, Integer::sum);
                 size.merge(v.lease(), v.bytes(), Math::max);
             }

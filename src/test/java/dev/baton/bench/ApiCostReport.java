@@ -50,8 +50,8 @@ final class ApiCostReport {
                 + "started together on a fresh test API server; lease %d s, renew deadline %d s, retry period %d s "
                 + "(the product's). Steady window %d s after every job had a holder. Writes and bytes: PUT, PATCH "
                 + "and POST requests and the sum of their bodies as the replicas' loopback proxies passed them to "
-                + "the API server. Renewed Lease: the largest Lease (as compact JSON) among those written at least "
-                + "once per 20 s in the window. Idle standby: a fourth replica joining after the window, "
+                + "the API server. Renewed Lease: the largest elected Lease (as compact JSON; record Leases are not "
+                + "renewed) among those written at least once per 20 s in the window. Idle standby: a fourth replica joining after the window, "
                 + "its CPU over %d sub-windows of %d s (utime+stime), median (min–max). Largest share: the most jobs "
                 + "one replica held at the window's end. fabric8: one `LeaderElector` per job Lease and one on the "
                 + "service Lease per replica, no jobs. The API cost part took %.1f min.%n%n",
