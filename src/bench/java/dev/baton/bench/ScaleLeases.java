@@ -11,10 +11,10 @@ import jakarta.inject.Inject;
 
 import org.jboss.logging.Logger;
 
-import dev.baton.runtime.Elections;
 import dev.baton.election.LeaderElector;
 import dev.baton.election.LeaseSpreading;
 import dev.baton.election.PauseBeforeTaking;
+import dev.baton.runtime.Elections;
 import dev.baton.scheduling.runtime.JobsConfig;
 import io.quarkus.runtime.StartupEvent;
 

@@ -4,7 +4,6 @@ import java.time.Duration;
 import java.util.Locale;
 import java.util.Optional;
 
-
 /**
  * What is known of this replica's wall-clock offset at one moment: an immutable value, so readers (health, metrics,
  * the job gate) get it with one volatile read and never wait for the estimator.
@@ -72,7 +71,7 @@ public record ClockEstimate(Source source, Duration offset, Duration uncertainty
         };
     }
 
-    static double seconds(Duration d) {
+    public static double seconds(Duration d) {
         return d.getSeconds() + d.getNano() / 1e9;
     }
 }

@@ -7,7 +7,6 @@ import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.Iterator;
 
-
 /**
  * Estimates this replica's wall-clock offset from the cluster's, one API answer at a time. Pure: no I/O, both
  * clocks injected, so tests drive it without sleeping.

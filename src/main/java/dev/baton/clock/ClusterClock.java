@@ -3,7 +3,7 @@ package dev.baton.clock;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Optional;
-
+import java.util.concurrent.atomic.AtomicReference;
 
 import io.fabric8.kubernetes.client.http.Interceptor;
 
@@ -23,6 +23,8 @@ public class ClusterClock {
     private final Duration maxSkew;
     private final ClockOffsetEstimator estimator;
     private final Ticker ticker;
+    /** The last verdict: {@link ClockTrust#judge(ClockEstimate, Duration, ClockTrust)} needs it for its hysteresis. */
+    private final AtomicReference<ClockTrust> verdict = new AtomicReference<>(ClockTrust.UNMEASURED);
 
     /**
      * @param embedded true with the embedded store: there is no cluster to measure against
@@ -30,14 +32,27 @@ public class ClusterClock {
      *        jobs policy, handed in as a value so that measuring knows nothing of jobs
      */
     public ClusterClock(boolean embedded, Duration maxSkew, Clock wall, Ticker ticker) {
+        this(embedded, maxSkew, new ClockOffsetEstimator(wall, ticker), ticker);
+    }
+
+    /** For tests that feed the estimator answers themselves. */
+    ClusterClock(boolean embedded, Duration maxSkew, ClockOffsetEstimator estimator, Ticker ticker) {
         if (maxSkew.isNegative()) {
             throw new IllegalStateException("Invalid configuration baton.jobs.max-clock-skew: " + maxSkew
                     + " is negative; use 0s (refuse any provable offset) or more (default 2s)");
         }
         this.embedded = embedded;
         this.maxSkew = maxSkew;
-        this.estimator = new ClockOffsetEstimator(wall, ticker);
+        this.estimator = estimator;
         this.ticker = ticker;
+    }
+
+    /**
+     * A clock with no cluster to compare with (the embedded store, tests of one process): its estimate is
+     * {@link ClockEstimate#NO_CLUSTER}, so it never refuses a slot.
+     */
+    public static ClusterClock noCluster() {
+        return new ClusterClock(true, Duration.ofSeconds(2), Clock.systemUTC(), Ticker.SYSTEM);
     }
 
     /** The current estimate (offset, uncertainty, samples); never blocks. */
@@ -50,9 +65,13 @@ public class ClusterClock {
         return current().lastSampleAge(ticker);
     }
 
-    /** Whether this clock may name cron slots now, under {@code baton.jobs.max-clock-skew}. */
+    /**
+     * Whether this clock may name cron slots now, under {@code baton.jobs.max-clock-skew}; once refused, it is trusted
+     * again only when provably back within three quarters of the limit ({@link ClockTrust}). Lock-free: the estimate
+     * is read again if another thread moved the verdict meanwhile.
+     */
     public ClockTrust trust() {
-        return ClockTrust.judge(current(), maxSkew);
+        return verdict.updateAndGet(before -> ClockTrust.judge(current(), maxSkew, before));
     }
 
     /** {@code baton.jobs.max-clock-skew}. */

@@ -7,9 +7,9 @@ import java.util.concurrent.Executor;
 import org.jboss.logging.Logger;
 
 import dev.baton.LeaderChanged;
-import dev.baton.LeaseRef;
 import dev.baton.LeadershipLost;
 import dev.baton.LeadershipLost.Reason;
+import dev.baton.LeaseRef;
 import dev.baton.store.LeaseRecord;
 import dev.baton.store.LeaseStore;
 import dev.baton.store.LeaseStoreException;

@@ -7,10 +7,10 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 
-import dev.baton.LeaseRef;
 import dev.baton.LeadershipLost.Reason;
-import dev.baton.store.LeaseRecord;
+import dev.baton.LeaseRef;
 import dev.baton.clock.Ticker;
+import dev.baton.store.LeaseRecord;
 
 /**
  * The life of an elector's terms: one begins on a win, valid until the renew deadline counted from when the

@@ -4,8 +4,8 @@ import java.time.Instant;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
-import dev.baton.LeaseRef;
 import dev.baton.LeadershipLost;
+import dev.baton.LeaseRef;
 import dev.baton.Term;
 import dev.baton.clock.Ticker;
 

@@ -12,33 +12,28 @@ import java.util.function.Function;
 
 import org.jboss.logging.Logger;
 
-import dev.baton.LeaseRef;
 import dev.baton.LeadershipLost.Reason;
+import dev.baton.LeaseRef;
 import dev.baton.Term;
+import dev.baton.clock.Ticker;
 import dev.baton.store.LeaseRecord;
 import dev.baton.store.LeaseSnapshot;
 import dev.baton.store.LeaseStore;
 import dev.baton.store.LeaseStoreException;
-import dev.baton.clock.Ticker;
 
 /**
  * The decisions of one Lease's election, modelled on client-go's {@code leaderelection.go}: what to send in a round,
  * when a term begins and ends, when the next round is due. It owns no thread: its {@link LeaderElector} calls it
  * on the elector's thread, one call at a time, and schedules the rounds it asks for; only the end of a term may
- * also come from the deadline watchdog. Why it is safe is in the package documentation.
- * <ol>
- * <li>{@link #tryAcquireOrRenew}: one round against the store, in four numbered steps.</li>
- * <li>{@link #attempt}: runs a round, then extends, begins or ends the term; returns when the next round is due.</li>
- * <li>{@link #nextDelay}: a leader renews every retry period (jittered); a standby waits until the Lease expires on
- * the local clock; a failing candidate backs off ({@link Pacing}); a candidate may hold back ({@link HoldBack}).</li>
- * <li>{@link #changed}: a watch event wakes a standby early when the Lease is released or deleted, and ends the
- * term of a leader that sees another holder.</li>
- * <li>{@link #beginTerm}: a win starts a term, valid until the renew deadline counted from the win's send time;
- * it ends once, on this thread or at its deadline on the watchdog's ({@link CurrentTerm}).</li>
- * <li>{@link #release}: the leader gives the Lease up ({@link #releaseNow}, {@link #shutDown}).</li>
- * </ol>
- * What it knows of the Lease is in {@link ObservedLease}, the records it writes come from {@link LeaseRecords},
- * and what it tells the world goes through {@link Announcer}.
+ * also come from the deadline watchdog. Why it is safe is in the package documentation. Read in this order:
+ * {@link #tryAcquireOrRenew} (one round, in four numbered steps); {@link #attempt} (a round, then the term extended,
+ * begun or ended); {@link #nextDelay} (a leader renews every jittered retry period, a standby waits for the Lease to
+ * expire on the local clock, a failing candidate backs off, a candidate may hold back); {@link #changed} (a watch
+ * event wakes a standby when the Lease is freed, and ends the term of a leader that sees another holder);
+ * {@link #beginTerm} (a term is valid until the renew deadline counted from the win's send time, and ends once:
+ * {@link CurrentTerm}). Giving the Lease up is {@link LeaseRelease}'s; what is known of the Lease is
+ * {@link ObservedLease}'s, the records written come from {@link LeaseRecords}, and what the world is told goes
+ * through {@link Announcer}.
  */
 final class ElectorStateMachine {
 
@@ -59,7 +54,9 @@ final class ElectorStateMachine {
     private final Announcer announcer;
     private final CurrentTerm term;
     private final PendingAnnotations riding = new PendingAnnotations();
-    private final TermWrites termWrites;
+    /** What others may write into the Lease within this elector's terms (the job runner's records). */
+    final TermWrites termWrites;
+    private final LeaseRelease releaser;
     /** The version a renewal last lost a race at: the Lease has moved on, so a fast path from it would only fail. */
     private volatile String renewalLostAt;
     private final BooleanSupplier watching;
@@ -89,6 +86,7 @@ final class ElectorStateMachine {
         this.announcer = new Announcer(leaseRef, settings, observer, store, electorThread);
         this.term = new CurrentTerm(leaseRef, settings, ticker, announcer, () -> closed, watchdog);
         this.termWrites = new TermWrites(term, lease, records, () -> closed, riding);
+        this.releaser = new LeaseRelease(store, lease, records, announcer, this::observe);
         this.watching = watching;
         this.lastAttemptNanos = ticker.nanos();
     }
@@ -229,7 +227,7 @@ final class ElectorStateMachine {
             // On failure the term lives on until its deadline; the watchdog ends it if no renewal succeeds.
         } else if (success) {
             if (closed || !acquiring) {
-                release(PendingAnnotations.Batch.EMPTY); // won while shutting down: give it straight back
+                releaser.give(PendingAnnotations.Batch.EMPTY); // won while shutting down: give it straight back
                 return NONE;
             }
             long took = ticker.nanos() - sentAt;
@@ -313,32 +311,6 @@ final class ElectorStateMachine {
         fence = before;
     }
 
-    /**
-     * Gives the Lease up if it still shows this process (see {@link LeaseRecords#released}), with {@code carried}:
-     * the changes still queued by the term being given up, taken from {@link PendingAnnotations} before that term
-     * ended. The release is that term's last write, conditional on its last version, so nobody else wrote since.
-     */
-    private void release(PendingAnnotations.Batch carried) {
-        LeaseSnapshot last = lease.snapshot();
-        if (last == null || !records.isMine(last.record())) {
-            carried.dropped();
-            return;
-        }
-        try {
-            Optional<LeaseSnapshot> written = store.update(last, carried.applyTo(records.released(last.record())));
-            written.ifPresent(this::observe);
-            if (written.isPresent()) {
-                carried.landed();
-            } else {
-                carried.dropped();
-            }
-            announcer.released(last.record(), written.isPresent());
-        } catch (LeaseStoreException e) {
-            carried.dropped();
-            announcer.releaseFailed(e);
-        }
-    }
-
     /** Notes a Lease read, written or delivered now; false when it told nothing new. */
     boolean observe(LeaseSnapshot snapshot) {
         return noted(lease.observe(snapshot, ticker.nanos()));
@@ -367,7 +339,7 @@ final class ElectorStateMachine {
         PendingAnnotations.Batch carried = riding.detach(ending); // before the end, which drops what is queued
         term.end(ending, Reason.RELEASED, null);
         holdBack.stepAside(ticker.nanos() + settings.leaseDuration().toNanos());
-        release(carried);
+        releaser.give(carried);
         return nextDelay(false, ticker.nanos());
     }
 
@@ -383,7 +355,7 @@ final class ElectorStateMachine {
                 : PendingAnnotations.Batch.EMPTY;
         abandon();
         if (first && release) {
-            release(carried);
+            releaser.give(carried);
         }
     }
 
@@ -408,11 +380,6 @@ final class ElectorStateMachine {
         return closed;
     }
 
-    /** What others may write into the Lease within this elector's terms (the job runner's records). */
-    TermWrites termWrites() {
-        return termWrites;
-    }
-
     // ---------------------------------------------------------------- reads, from any thread
 
     /** The current term while it is valid. */
@@ -422,7 +389,7 @@ final class ElectorStateMachine {
     }
 
     /** This identity while its term is valid, else the holder last observed. */
-    Optional<String> leader() {
+    Optional<String> holder() {
         return currentTerm().isPresent() ? Optional.of(settings.identity()) : lease.holder();
     }
 

@@ -17,10 +17,10 @@ import org.jboss.logging.Logger;
 import dev.baton.Leadership;
 import dev.baton.LeaseRef;
 import dev.baton.Term;
+import dev.baton.clock.Ticker;
 import dev.baton.store.LeaseSnapshot;
 import dev.baton.store.LeaseStore;
 import dev.baton.store.LeaseStoreException;
-import dev.baton.clock.Ticker;
 
 /**
  * Elects one holder of one Lease. The decisions (what a round sends, when a term begins and ends, when the next
@@ -101,8 +101,8 @@ public final class LeaderElector implements Leadership, AutoCloseable {
                 () -> ThreadLocalRandom.current().nextDouble(), loop, this::isWatching, threads.watchdog());
         this.watch = new WatchSupervisor(store, settings, leaseRef, loop, this::changed, () -> schedule(0),
                 machine::isClosed);
-        this.annotations = new LeaseAnnotations(loop, store, leaseRef, machine.termWrites()::heldIn,
-                machine.termWrites()::ridingWith,
+        this.annotations = new LeaseAnnotations(loop, store, leaseRef, machine.termWrites::heldIn,
+                machine.termWrites::ridingWith,
                 machine::observe,
                 () -> changed(store.get(settings.leaseName())));
         this.records = recordLease == null ? null : new RecordLease(store, recordLease, settings.identity());
@@ -137,7 +137,7 @@ public final class LeaderElector implements Leadership, AutoCloseable {
     }
 
     private boolean holds(Term term) {
-        return machine.termWrites().heldIn(term) != null;
+        return machine.termWrites.heldIn(term) != null;
     }
 
     private void changed(Optional<LeaseSnapshot> snapshot) {
@@ -320,7 +320,7 @@ public final class LeaderElector implements Leadership, AutoCloseable {
         if (records != null) {
             return holds(term) ? records.queue(term, changes) : CompletableFuture.completedFuture(false);
         }
-        return machine.termWrites().withNextWrite(term, changes);
+        return machine.termWrites.withNextWrite(term, changes);
     }
 
     // ---------------------------------------------------------------- Leadership and health (non-blocking reads)
@@ -337,7 +337,7 @@ public final class LeaderElector implements Leadership, AutoCloseable {
 
     @Override
     public Optional<String> holder() {
-        return machine.leader();
+        return machine.holder();
     }
 
     @Override

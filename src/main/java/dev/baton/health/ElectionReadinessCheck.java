@@ -11,8 +11,8 @@ import org.eclipse.microprofile.health.Readiness;
 
 import dev.baton.Term;
 import dev.baton.clock.ClusterClock;
-import dev.baton.runtime.Elections;
 import dev.baton.election.LeaderElector;
+import dev.baton.runtime.Elections;
 import dev.baton.store.LeaseRecord;
 import dev.baton.store.LeaseSnapshot;
 

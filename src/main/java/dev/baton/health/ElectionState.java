@@ -2,8 +2,8 @@ package dev.baton.health;
 
 import java.util.Optional;
 
-import dev.baton.runtime.Elections;
 import dev.baton.election.LeaderElector;
+import dev.baton.runtime.Elections;
 
 /** The service-wide elector as health sees it: found without creating or starting it. */
 final class ElectionState {

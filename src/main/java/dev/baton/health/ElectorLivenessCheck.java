@@ -15,9 +15,9 @@ import org.jboss.logging.Logger;
 
 import dev.baton.config.ApiRequestTimeout;
 import dev.baton.config.BatonConfig;
-import dev.baton.runtime.Elections;
 import dev.baton.election.LeaderElector;
 import dev.baton.scheduling.gate.Overruns;
+import dev.baton.runtime.Elections;
 
 /**
  * Liveness: DOWN only for what a restart cures. An elector whose thread is stuck (see {@link ElectorProgress}),

@@ -8,12 +8,12 @@ import java.util.concurrent.ConcurrentHashMap;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Singleton;
 
-import dev.baton.LeaseRef;
 import dev.baton.LeadershipLost;
+import dev.baton.LeaseRef;
 import dev.baton.Term;
 import dev.baton.election.ElectionObserver;
-import dev.baton.runtime.Elections;
 import dev.baton.election.LeaderElector;
+import dev.baton.runtime.Elections;
 import dev.baton.store.LeaseStoreException;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.FunctionCounter;

@@ -18,15 +18,15 @@ import org.jboss.logging.Logger;
 import dev.baton.LeadershipLost;
 import dev.baton.Term;
 import dev.baton.election.ElectionObserver;
-import dev.baton.runtime.Elections;
 import dev.baton.election.LeaderElector;
+import dev.baton.runtime.Elections;
+import dev.baton.threads.DaemonThreads;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.quarkus.arc.profile.IfBuildProfile;
 import io.quarkus.runtime.StartupEvent;
-import dev.baton.threads.DaemonThreads;
 
 /**
  * Keeps this replica's own pod labelled {@code role=leader} or {@code role=standby} for the service-wide Lease, so

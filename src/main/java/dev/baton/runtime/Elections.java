@@ -21,24 +21,14 @@ import jakarta.interceptor.Interceptor;
 
 import org.jboss.logging.Logger;
 
-import dev.baton.threads.DaemonThreads;
 import dev.baton.LeaderChanged;
 import dev.baton.Leadership;
 import dev.baton.LeadershipAcquired;
-import dev.baton.LeaseRef;
 import dev.baton.LeadershipLost;
+import dev.baton.LeaseRef;
 import dev.baton.Term;
-import dev.baton.config.BatonConfig;
-import dev.baton.store.InMemoryLeaseStore;
-import dev.baton.store.KubernetesLeaseStore;
-import dev.baton.store.LeaseStore;
-import dev.baton.store.LeaseStoreException;
-import io.fabric8.kubernetes.client.KubernetesClient;
-import io.quarkus.runtime.LaunchMode;
-import io.quarkus.runtime.Quarkus;
-import io.quarkus.runtime.ShutdownEvent;
-import io.quarkus.runtime.StartupEvent;
 import dev.baton.clock.Ticker;
+import dev.baton.config.BatonConfig;
 import dev.baton.election.ElectionObserver;
 import dev.baton.election.ElectionSettings;
 import dev.baton.election.Shards;
@@ -46,6 +36,16 @@ import dev.baton.election.LeaderElector;
 import dev.baton.election.LeaseSpreading;
 import dev.baton.election.PauseBeforeTaking;
 import dev.baton.election.Safely;
+import dev.baton.store.InMemoryLeaseStore;
+import dev.baton.store.KubernetesLeaseStore;
+import dev.baton.store.LeaseStore;
+import dev.baton.store.LeaseStoreException;
+import dev.baton.threads.DaemonThreads;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.quarkus.runtime.LaunchMode;
+import io.quarkus.runtime.Quarkus;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
 
 /**
  * The application's elections: the service-wide Lease and any per-job Leases, all with the same timings and
@@ -77,6 +77,8 @@ public class Elections {
     private volatile LeaseStore store;
     private volatile boolean started;
     private volatile boolean stopping;
+    /** How the service Lease's elector holds back from a take (the jobs' clock check, when there are jobs). */
+    private volatile PauseBeforeTaking servicePause = PauseBeforeTaking.NONE;
 
     Elections(BatonConfig config, Instance<KubernetesClient> kubernetes, @Any Instance<ElectionObserver> observers,
             Event<LeadershipAcquired> acquired, Event<LeadershipLost> lost, Event<LeaderChanged> changed) {
@@ -201,7 +203,16 @@ public class Elections {
 
     /** The elector of the service-wide Lease, started on first use. */
     public LeaderElector service() {
-        return forLease(config.leaseName());
+        return forLease(config.leaseName(), servicePause);
+    }
+
+    /**
+     * How the service Lease's elector holds back before a take: the jobs' runtime gives it, at start-up and before
+     * the elector exists, so that a replica that cannot run the Lease's jobs lets another take it. Later calls are
+     * ignored once the elector exists.
+     */
+    public void holdBackFromServiceLease(PauseBeforeTaking pause) {
+        this.servicePause = pause;
     }
 
     /**

@@ -4,9 +4,9 @@ import java.util.Optional;
 
 import jakarta.inject.Singleton;
 
-import dev.baton.LeaseRef;
 import dev.baton.Leadership;
 import dev.baton.Leaderships;
+import dev.baton.LeaseRef;
 import dev.baton.Term;
 import dev.baton.election.LeaderElector;
 

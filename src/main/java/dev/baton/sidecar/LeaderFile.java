@@ -22,8 +22,8 @@ import dev.baton.Leadership;
 import dev.baton.config.BatonConfig;
 import dev.baton.election.ElectionObserver;
 import dev.baton.runtime.Elections;
-import io.quarkus.runtime.StartupEvent;
 import dev.baton.threads.DaemonThreads;
+import io.quarkus.runtime.StartupEvent;
 
 /**
  * Writes the service Lease's leader name to {@code baton.sidecar.leader-file} on every change, for a main

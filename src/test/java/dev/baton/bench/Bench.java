@@ -13,7 +13,8 @@ import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 /**
  * The failover benchmark: one shared test API server, the START part (one process at a time, {@link StartBench}),
  * then each group of replicas in turn (Baton, fabric8's {@code LeaderElector}, the naive baseline) with the same
- * scenarios and timings, then the report under {@code target/bench/}. Settings come from {@code bench.*} system
+ * scenarios and timings, then ROLL (a rolling upgrade from the previous release, {@link RollingUpgrade}), then the
+ * report under {@code target/bench/}. Settings come from {@code bench.*} system
  * properties ({@link BenchSettings}).
  */
 public final class Bench {
@@ -34,6 +35,7 @@ public final class Bench {
                 .map(String::trim).map(Group.Kind::valueOf).toList();
         List<Group.Data> data = new ArrayList<>();
         StartBench.Result start = null;
+        RollResult roll = null;
         try (MockApiServer api = MockApiServer.start(0)) {
             api.client().namespaces().resource(new NamespaceBuilder()
                     .withNewMetadata().withName(BenchSettings.NAMESPACE).endMetadata().build()).create();
@@ -62,8 +64,16 @@ public final class Bench {
                     Replica.killAll();
                 }
             }
+            if (settings.scenarios().contains(Scenario.ROLL)) {
+                LOG.info("Benchmark part: ROLL");
+                try {
+                    roll = RollResult.of(RollingUpgrade.run(settings, api));
+                } finally {
+                    Replica.killAll();
+                }
+            }
         }
-        BenchResult result = BenchResult.of(data, start);
+        BenchResult result = BenchResult.of(data, start).withRoll(roll);
         Report.write(settings, result);
         return result;
     }

@@ -13,9 +13,19 @@ import java.util.TreeMap;
  * What a benchmark run measured, per group, computed from the replicas' audit logs, the fenced sink's log, the
  * harness's Lease watch and the proxies' request logs. Safety figures (duplicates, overlaps, stale writes) are
  * attributed to the scenario whose aftermath they fall in: from one second before a disruption to one second
- * before the next. {@code start} is the START part's samples (null when it did not run).
+ * before the next. {@code start} is the START part's samples, {@code roll} the ROLL scenario's (null when they did
+ * not run).
  */
-record BenchResult(List<GroupResult> groups, StartBench.Result start) {
+record BenchResult(List<GroupResult> groups, StartBench.Result start, RollResult roll) {
+
+    BenchResult(List<GroupResult> groups, StartBench.Result start) {
+        this(groups, start, null);
+    }
+
+    /** This result with the ROLL scenario's. */
+    BenchResult withRoll(RollResult r) {
+        return new BenchResult(groups, start, r);
+    }
 
     /** One group's figures. */
     record GroupResult(Group.Kind kind, Map<Scenario, ScenarioResult> scenarios, Safety total, Steady steady,
@@ -126,9 +136,10 @@ record BenchResult(List<GroupResult> groups, StartBench.Result start) {
                     .filter(w -> w.at() < h.disruptedAt()).mapToLong(FencedSink.Write::at).max().orElse(-1);
             long firstAfter = d.writes().stream().filter(FencedSink.Write::accepted)
                     .filter(w -> w.at() > h.disruptedAt()).mapToLong(FencedSink.Write::at).min().orElse(-1);
-            // The lagging replica's runs while it led with its clock moved: from the handover to it to the next one.
-            boolean toLagging = s.toOffsetSeconds() != 0;
-            String lagging = toLagging ? h.newLeader() : h.oldLeader();
+            // The lagging replica's runs while its clock was moved: from the handover to it (or past it, when a
+            // replica with a good clock took over) to the next one, or up to the handover from it.
+            String lagging = s.lagging();
+            boolean toLagging = !lagging.equals(h.oldLeader());
             long ledFrom = toLagging ? h.disruptedAt() : i > 0 ? hs.get(i - 1).disruptedAt() : d.from();
             long ledTo = toLagging ? to : h.disruptedAt();
             long runsByLagging = d.audit().runs().stream().filter(r -> r.replica().equals(lagging)

@@ -75,11 +75,19 @@ record BenchSettings(Path jar, String classpath, Path out, int replicas, int cyc
                 Duration.ofMillis(Integer.getInteger("bench.work-ms", 100)),
                 Duration.ofSeconds(Integer.getInteger("bench.steady-seconds", steadySeconds)),
                 Duration.ofSeconds(Integer.getInteger("bench.naive-seconds", 10)),
-                Arrays.stream(System.getProperty("bench.scenarios", "START,GRACEFUL,CRASH,FREEZE,CUT,SKEW").split(","))
+                Arrays.stream(System.getProperty("bench.scenarios", "START,GRACEFUL,CRASH,FREEZE,CUT,SKEW,ROLL").split(","))
                         .map(String::trim).map(Scenario::valueOf).toList(),
                 options,
                 Files.exists(optionsFile) ? optionsFile.toString() : "no " + optionsFile + ": the fallback list",
                 Files.exists(cds) ? List.of("-XX:SharedArchiveFile=" + cds) : List.of());
+    }
+
+    /** The same settings on another build of the application ({@code jar}), with that build's AppCDS archive if any. */
+    BenchSettings withJar(Path otherJar) {
+        Path cds = otherJar.toAbsolutePath().getParent().resolve(CDS_ARCHIVE);
+        return new BenchSettings(otherJar, classpath, out, replicas, cycles, gracefulCycles, startSamples,
+                leaseDuration, renewDeadline, retryPeriod, work, steady, naiveFor, scenarios, jvmOptions,
+                jvmOptionsSource, Files.exists(cds) ? List.of("-XX:SharedArchiveFile=" + cds) : List.of());
     }
 
     /** One option per line; blank lines and {@code #} comments (whole line or trailing) are left out. */

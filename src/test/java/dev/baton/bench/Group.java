@@ -59,8 +59,11 @@ final class Group implements AutoCloseable {
      * A handover of the SKEW scenario, with the wall-clock offsets of the replicas on either side.
      *
      * @param measured the offset the lagging replica measured and logged, e.g. {@code -330.02s ±0.03s (4 samples)}
+     * @param lagging the replica whose clock was moved
+     * @param goodRunning whether a replica with a good clock was running (and could take over) at the handover
      */
-    record Skewed(Handover handover, long fromOffsetSeconds, long toOffsetSeconds, String measured) {
+    record Skewed(Handover handover, long fromOffsetSeconds, long toOffsetSeconds, String measured, String lagging,
+            boolean goodRunning) {
     }
 
     /**
@@ -135,11 +138,12 @@ final class Group implements AutoCloseable {
         int cycles = settings.scenarios().stream().mapToInt(settings::cyclesOf).max().orElse(0);
         for (int cycle = 1; cycle <= cycles; cycle++) {
             for (Scenario scenario : settings.scenarios()) {
-                if (scenario == Scenario.START || cycle > settings.cyclesOf(scenario)) {
-                    continue; // START is a part of its own (StartBench); GRACEFUL may have more cycles than the rest
+                if (!scenario.disruption() || cycle > settings.cyclesOf(scenario)) {
+                    continue; // START and ROLL are parts of their own; GRACEFUL may have more cycles than the rest
                 }
                 if (scenario == Scenario.SKEW) {
-                    runSkew(cycle);
+                    runSkew(cycle, true);
+                    runSkew(cycle, false);
                     continue;
                 }
                 Handover h = run(scenario, cycle);
@@ -217,8 +221,12 @@ final class Group implements AutoCloseable {
      * the Lease, where it must run no slot (its clock is off: {@code clock-skew}). The others come back on true
      * clocks; a lease duration and 2 s later the lagging leader stops gracefully, a true one takes over and the job
      * runs again, and the lagging one comes back with its clock fixed. Two handovers: to it, and from it.
+     * <p>
+     * With {@code goodRunning}, the other standbys stay up: replicas with good clocks are running when the leader
+     * stops, so the lagging one should leave the Lease to them (it holds back while its clock is refused); if it
+     * takes it anyway, the second handover follows as above.
      */
-    private void runSkew(int cycle) {
+    private void runSkew(int cycle, boolean goodRunning) {
         if (kind != Kind.BATON) {
             return;
         }
@@ -251,7 +259,7 @@ final class Group implements AutoCloseable {
                 lagging.name() + " measuring its clock " + offset.toSeconds() + " s off");
         await(Duration.ofSeconds(120), () -> lagging.alive() && lagging.logContains("started in"),
                 lagging.name() + " started with its clock moved");
-        for (Replica spare : spares) {
+        for (Replica spare : goodRunning ? List.<Replica>of() : spares) {
             spare.terminate();
             spare.awaitExit(Duration.ofSeconds(20));
         }
@@ -263,18 +271,29 @@ final class Group implements AutoCloseable {
         Optional<Audit.Change> next = pollValue(bound, () -> audit().acquiredAfter(t0, from));
         leader.awaitExit(Duration.ofSeconds(20));
         Handover toLagging = observe(Scenario.SKEW, cycle, from, t0, next);
-        noteSkewed(new Skewed(toLagging, 0, offset.toSeconds(), measured));
+        boolean itLeads = lagging.name().equals(toLagging.newLeader());
+        noteSkewed(new Skewed(toLagging, 0, itLeads ? offset.toSeconds() : 0, measured, lagging.name(),
+                goodRunning));
         leader.start();
-        spares.forEach(Replica::start);
+        if (!goodRunning) {
+            spares.forEach(Replica::start);
+        }
         await(Duration.ofSeconds(120), this::allStarted, "every replica back while the lagging one leads");
         sleep(settings.leaseDuration().plusSeconds(2));
+        if (goodRunning && !lagging.name().equals(audit().leader().orElse(null))) {
+            lagging.terminate(); // it never led: back with its clock fixed, no second handover
+            lagging.awaitExit(Duration.ofSeconds(20));
+            lagging.start();
+            await(Duration.ofSeconds(120), this::allStarted, "every replica up after SKEW");
+            return;
+        }
 
         long t1 = System.currentTimeMillis();
         lagging.terminate();
         Optional<Audit.Change> back = pollValue(bound, () -> audit().acquiredAfter(t1, lagging.name()));
         lagging.awaitExit(Duration.ofSeconds(20));
         Handover fromLagging = observe(Scenario.SKEW, cycle, lagging.name(), t1, back);
-        noteSkewed(new Skewed(fromLagging, offset.toSeconds(), 0, measured));
+        noteSkewed(new Skewed(fromLagging, offset.toSeconds(), 0, measured, lagging.name(), goodRunning));
         lagging.start(); // its clock fixed
         // The job's pause ends with the first write after the handover: wait for it (bounded), so that it is measured.
         pollValue(bound, () -> sink.writes().stream().filter(w -> w.accepted() && w.at() > t1
@@ -443,7 +462,7 @@ final class Group implements AutoCloseable {
         }
     }
 
-    private static void deleteRecursively(Path dir) throws IOException {
+    static void deleteRecursively(Path dir) throws IOException {
         if (!Files.exists(dir)) {
             return;
         }

@@ -99,7 +99,13 @@ final class Report {
             safetyRows(md, b.map(ScenarioResult::safety), f.map(ScenarioResult::safety), b.map(x -> x.gap().n()),
                     f.map(x -> x.gap().n()));
         }
+        if (r.roll() != null) {
+            r.roll().rows(md);
+        }
         baton.ifPresent(b -> skew(md, b));
+        if (r.roll() != null) {
+            r.roll().section(md);
+        }
         md.append("\n## Whole run, per group\n\n");
         md.append("| measure | Baton | fabric8 LeaderElector | fabric8 / Baton |\n|---|---|---|---|\n");
         Optional<Safety> bt = baton.map(GroupResult::total);
@@ -154,18 +160,23 @@ final class Report {
         md.append("\n## SKEW: a replica's wall clock moved back (libfaketime), Baton\n\n");
         md.append("Each cycle: the job ran on true clocks for longer than the lag; a standby restarted with "
                 + "`FAKETIME` (its monotonic clock untouched) measured its offset from the API server's `Date` "
-                + "headers; it alone was left to take over from the leader (graceful stop), led for a lease duration "
-                + "+ 2 s, and was stopped in turn. Job's pause: from the last write the sink accepted before the "
-                + "disruption to the first one after it. First run: from the new term to its first accepted "
-                + "write.\n\n");
-        md.append("| cycle | handover (clock offset) | offset it measured | leaderless gap (ms) | job's pause (s) | "
-                + "first run in the new term (ms) | runs by the lagging replica | duplicate slots |\n"
-                + "|---|---|---|---|---|---|---|---|\n");
+                + "headers. Good replica running `no`: it alone was left to take over from the leader (graceful "
+                + "stop), led for a lease duration + 2 s, and was stopped in turn. `yes`: the other standbys stayed "
+                + "up when the leader stopped, so a replica with a good clock could lead (the lagging one holds back "
+                + "while its clock is refused; if it took over anyway it was stopped in turn). Job's pause: from the "
+                + "last write the sink accepted before the disruption to the first one after it. First run: from the "
+                + "new term to its first accepted write.\n\n");
+        md.append("| cycle | good replica running | handover (clock offset) | offset it measured "
+                + "| leaderless gap (ms) | job's pause (s) | first run in the new term (ms) "
+                + "| runs by the lagging replica | duplicate slots |\n"
+                + "|---|---|---|---|---|---|---|---|---|\n");
         for (BenchResult.SkewRow row : b.skew()) {
             Group.Skewed sk = row.skewed();
             Handover h = sk.handover();
-            md.append(String.format(Locale.ROOT, "| %d | %s (%+d s) → %s (%+d s) | %s | %s | %s | %s | %d | %d |%n",
-                    h.cycle(), h.oldLeader(), sk.fromOffsetSeconds(), h.newLeader(), sk.toOffsetSeconds(),
+            md.append(String.format(Locale.ROOT,
+                    "| %d | %s | %s (%+d s) → %s (%+d s) | %s | %s | %s | %s | %d | %d |%n",
+                    h.cycle(), sk.goodRunning() ? "yes" : "no", h.oldLeader(), sk.fromOffsetSeconds(), h.newLeader(),
+                    sk.toOffsetSeconds(),
                     sk.measured(), h.tookOver() ? Long.toString(h.gapMs()) : "no takeover",
                     row.jobPauseMs() < 0 ? "-" : fmt(row.jobPauseMs() / 1000.0),
                     row.firstRunMs() < 0 ? "none while it led" : Long.toString(row.firstRunMs()),
@@ -178,6 +189,14 @@ final class Report {
             return;
         }
         GroupResult b = baton.get();
+        long yesPause = b.skew().stream().filter(row -> row.skewed().goodRunning())
+                .mapToLong(BenchResult.SkewRow::jobPauseMs).max().orElse(-1);
+        if (b.skew().stream().anyMatch(row -> row.skewed().goodRunning())) {
+            long bound = s.leaseDuration().toMillis() + 2000;
+            md.append(String.format(Locale.ROOT, "- SKEW with a replica with a good clock running: the job's longest "
+                    + "pause at most lease + 2 s = %d ms: **%s** (%d ms)%n", bound,
+                    yesPause >= 0 && yesPause <= bound ? "met" : "MISSED", yesPause));
+        }
         ScenarioResult g = b.scenarios().get(Scenario.GRACEFUL);
         if (g != null) {
             long p50 = g.sinceDisruption().p50();

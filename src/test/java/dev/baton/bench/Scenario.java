@@ -19,7 +19,12 @@ enum Scenario {
      * A standby's wall clock moved 330 s back (libfaketime), then made the leader by a graceful stop, then stopped
      * in turn: a clock off must run no slot twice, and the job's pause is measured (Baton only).
      */
-    SKEW("clock 330 s behind (libfaketime)");
+    SKEW("clock 330 s behind (libfaketime)"),
+    /**
+     * Three replicas of the previous release rolled to this build one at a time (SIGTERM, start, started, next), and
+     * back, with a suspension and a run request mid-roll ({@link RollingUpgrade}); replicas of its own, not a group's.
+     */
+    ROLL("rolling upgrade, previous release → this build → previous");
 
     final String title;
 
@@ -27,8 +32,8 @@ enum Scenario {
         this.title = title;
     }
 
-    /** True for the scenarios that disrupt a leader (all but START). */
+    /** True for the scenarios each group runs on its replicas (all but START and ROLL, parts of their own). */
     boolean disruption() {
-        return this != START;
+        return this != START && this != ROLL;
     }
 }

@@ -9,7 +9,6 @@ import java.time.Duration;
 
 import org.junit.jupiter.api.Test;
 
-
 /** The bean others read: its limit is checked at start, and the embedded store has no cluster clock. */
 class ClusterClockTest {
 

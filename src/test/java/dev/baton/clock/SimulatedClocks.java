@@ -1,18 +1,15 @@
 package dev.baton.clock;
 
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.Locale;
 
-
 /**
- * True time, this replica's wall clock (true time plus an offset the test sets, e.g. after a step) and its monotonic
- * clock (true time: steps do not touch it), and an API server whose clock is true time. Answers are stamped the way
- * Go's net/http does: IMF-fixdate, whole seconds, truncated.
+ * This replica's wall clock (true time plus an offset the test sets, e.g. after a step) and its monotonic clock (true
+ * time: steps do not touch it), one {@link TestClock}, and an API server whose clock is true time. Answers are
+ * stamped the way Go's net/http does: IMF-fixdate, whole seconds, truncated.
  */
 final class SimulatedClocks {
 
@@ -22,44 +19,26 @@ final class SimulatedClocks {
     /** A whole second, so the phase of each request within the second is what the test says. */
     static final Instant EPOCH = Instant.parse("2026-11-25T22:45:00Z");
 
-    private long trueNanos;
-    private Duration localOffset = Duration.ZERO;
-
-    final Ticker ticker = () -> trueNanos;
-    final Clock wall = new Clock() {
-        @Override
-        public Instant instant() {
-            return EPOCH.plusNanos(trueNanos).plus(localOffset);
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-    };
+    /** This replica's clocks: its wall clock is true time plus the offset the test sets; steps leave its ticks. */
+    final TestClock wall = TestClock.at(EPOCH);
+    final Ticker ticker = wall;
 
     void setLocalOffset(Duration offset) {
-        localOffset = offset;
+        wall.shift(offset);
     }
 
     /** Moves true time to {@code seconds} after {@link #EPOCH} (never backwards). */
     void at(double seconds) {
-        long target = Math.round(seconds * 1e9);
-        trueNanos = Math.max(trueNanos, target);
+        wall.advanceTo(Duration.ofNanos(Math.round(seconds * 1e9)));
     }
 
     void advance(Duration d) {
-        trueNanos += d.toNanos();
+        wall.advance(d);
     }
 
     /** The server's {@code Date} header now. */
     String serverDate() {
-        return IMF_FIXDATE.format(EPOCH.plusNanos(trueNanos));
+        return IMF_FIXDATE.format(wall.trueInstant());
     }
 
     /**

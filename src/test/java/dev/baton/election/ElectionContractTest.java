@@ -1,5 +1,6 @@
 package dev.baton.election;
 
+import static dev.baton.TestPatience.PATIENCE;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -20,11 +21,11 @@ import org.junit.jupiter.api.Test;
 
 import dev.baton.LeadershipLost;
 import dev.baton.LeadershipLost.Reason;
+import dev.baton.clock.Ticker;
 import dev.baton.store.LeaseRecord;
 import dev.baton.store.LeaseStore;
 import dev.baton.store.LeaseStoreException;
 import dev.baton.store.ScriptedStore;
-import dev.baton.clock.Ticker;
 
 /**
  * What every store must give the elector, and what the elector must do with it: several candidates competing for
@@ -37,7 +38,6 @@ import dev.baton.clock.Ticker;
 abstract class ElectionContractTest {
 
     static final String LEASE = "contract-lease";
-    static final Duration WAIT = Duration.ofSeconds(20);
 
     private final List<LeaderElector> electors = new ArrayList<>();
 
@@ -81,7 +81,7 @@ abstract class ElectionContractTest {
                 elector("a", candidateStore(), null), elector("b", candidateStore(), null),
                 elector("c", candidateStore(), null));
         candidates.forEach(LeaderElector::start);
-        await().atMost(WAIT).until(() -> leaders(candidates).size() == 1);
+        await().atMost(PATIENCE).until(() -> leaders(candidates).size() == 1);
 
         int samples = 0;
         long end = System.nanoTime() + Duration.ofSeconds(3).toNanos();
@@ -94,7 +94,7 @@ abstract class ElectionContractTest {
         LeaderElector leader = leaders(candidates).get(0);
         assertEquals(leader.identity(), read(LEASE).orElseThrow().holderIdentity());
         for (LeaderElector c : candidates) {
-            await().atMost(WAIT).until(() -> c.holder().equals(Optional.of(leader.identity())));
+            await().atMost(PATIENCE).until(() -> c.holder().equals(Optional.of(leader.identity())));
         }
         assertTrue(samples > 100, "sampled " + samples + " times");
     }
@@ -113,17 +113,17 @@ abstract class ElectionContractTest {
             }
         }, longLease);
         first.start();
-        await().atMost(WAIT).until(first::isLeader);
+        await().atMost(PATIENCE).until(first::isLeader);
         LeaderElector second = elector("second", candidateStore(), null, longLease);
         second.start();
-        await().atMost(WAIT).until(() -> second.holder().equals(Optional.of("first")));
+        await().atMost(PATIENCE).until(() -> second.holder().equals(Optional.of("first")));
 
         first.close(true, Duration.ofSeconds(5));
         // The leader stopped its work (term ended, observers ran) before it wrote the release.
         assertEquals(Reason.SHUTDOWN, loss.get().reason());
         assertEquals("first", holderWhenLossWasReported.get());
 
-        await().atMost(WAIT).until(second::isLeader);
+        await().atMost(PATIENCE).until(second::isLeader);
         assertEquals("second", read(LEASE).orElseThrow().holderIdentity());
         assertFalse(first.isLeader());
     }
@@ -134,17 +134,17 @@ abstract class ElectionContractTest {
         RecordingObserver leaderObserver = new RecordingObserver();
         LeaderElector leader = elector("leader", leaderStore, leaderObserver);
         leader.start();
-        await().atMost(WAIT).until(leader::isLeader);
+        await().atMost(PATIENCE).until(leader::isLeader);
         RecordingObserver standbyObserver = new RecordingObserver();
         LeaderElector standby = elector("standby", candidateStore(), standbyObserver);
         standby.start();
-        await().atMost(WAIT).until(() -> standby.holder().equals(Optional.of("leader")));
+        await().atMost(PATIENCE).until(() -> standby.holder().equals(Optional.of("leader")));
 
         // The API stops answering the leader (a partition): no renewal succeeds from now on.
         leaderStore.failWith(new LeaseStoreException(LeaseStoreException.Kind.SERVER_ERROR, 503, "503 injected", null));
         long lastRenewalSent = leaderStore.lastWriteSentNanos;
 
-        await().atMost(WAIT).until(standby::isLeader);
+        await().atMost(PATIENCE).until(standby::isLeader);
         RecordingObserver.Lost stepDown = leaderObserver.lost(0);
         RecordingObserver.Acquired takeOver = standbyObserver.acquired(0);
         assertEquals(Reason.RENEW_DEADLINE_PASSED, stepDown.event().reason());
@@ -165,7 +165,7 @@ abstract class ElectionContractTest {
         LeaderElector e = elector("slow", slow, observer);
         e.start();
 
-        await().atMost(WAIT).until(e::isLeader);
+        await().atMost(PATIENCE).until(e::isLeader);
         assertTrue(slow.creates.get() + slow.updates.get() >= 2, "the Lease was written again before acting");
         assertTrue(observer.acquired.stream().allMatch(RecordingObserver.Acquired::validWhenAnnounced),
                 "no term was announced already over");
@@ -178,7 +178,7 @@ abstract class ElectionContractTest {
         ScriptedStore store = new ScriptedStore(candidateStore());
         LeaderElector e = elector("patient", store, new RecordingObserver());
         e.start();
-        await().atMost(WAIT).until(e::isLeader);
+        await().atMost(PATIENCE).until(e::isLeader);
         dev.baton.Term first = e.currentTerm().orElseThrow();
         CountDownLatch unblock = new CountDownLatch(1);
         // A job's cancellation hook that takes its time (or waits on something that never comes).
@@ -191,9 +191,9 @@ abstract class ElectionContractTest {
         });
         try {
             store.failWith(new LeaseStoreException(LeaseStoreException.Kind.SERVER_ERROR, 503, "503 injected", null));
-            await().atMost(WAIT).until(() -> !first.isValid()); // ended by the deadline watchdog
+            await().atMost(PATIENCE).until(() -> !first.isValid()); // ended by the deadline watchdog
             store.heal();
-            await().atMost(WAIT).until(e::isLeader);
+            await().atMost(PATIENCE).until(e::isLeader);
             assertTrue(e.currentTerm().orElseThrow().epoch() > first.epoch(), "a new term, while the hook still waits");
         } finally {
             unblock.countDown();
@@ -209,10 +209,10 @@ abstract class ElectionContractTest {
         List<LeaderElector> candidates = List.of(elector("a", storeA, null), elector("b", storeB, null));
         candidates.forEach(LeaderElector::start);
 
-        await().atMost(WAIT).until(() -> leaders(candidates).size() == 1);
+        await().atMost(PATIENCE).until(() -> leaders(candidates).size() == 1);
         // Both wrote from the same read of the expired lease: the server accepted one and refused the other (409).
         // The loser's answer may still be on its way when the winner already leads.
-        await().atMost(WAIT).until(() -> storeA.updates.get() + storeB.updates.get() >= 2
+        await().atMost(PATIENCE).until(() -> storeA.updates.get() + storeB.updates.get() >= 2
                 && storeA.lostUpdates.get() + storeB.lostUpdates.get() >= 1);
         assertEquals(1, storeA.lostUpdates.get() + storeB.lostUpdates.get(), "exactly one write lost the race: a " + storeA.updates + "/" + storeA.lostUpdates + "/" + storeA.gets + " b " + storeB.updates + "/" + storeB.lostUpdates + "/" + storeB.gets);
         LeaseRecord lease = read(LEASE).orElseThrow();
@@ -225,7 +225,7 @@ abstract class ElectionContractTest {
         List<LeaderElector> twins = List.of(elector("twin", candidateStore(), null),
                 elector("twin", candidateStore(), null));
         twins.forEach(LeaderElector::start);
-        await().atMost(WAIT).until(() -> leaders(twins).size() == 1);
+        await().atMost(PATIENCE).until(() -> leaders(twins).size() == 1);
         long end = System.nanoTime() + Duration.ofSeconds(3).toNanos();
         while (System.nanoTime() < end) {
             assertTrue(leaders(twins).size() <= 1, "both processes named 'twin' led at once");
@@ -238,10 +238,10 @@ abstract class ElectionContractTest {
         RecordingObserver observer = new RecordingObserver();
         LeaderElector leader = elector("owner", candidateStore(), observer);
         leader.start();
-        await().atMost(WAIT).until(leader::isLeader);
+        await().atMost(PATIENCE).until(leader::isLeader);
 
         foreignWrite(LEASE, new LeaseRecord("intruder", 15, Instant.now(), Instant.now(), 40, Map.of()));
-        await().atMost(WAIT).until(() -> !observer.lost.isEmpty());
+        await().atMost(PATIENCE).until(() -> !observer.lost.isEmpty());
         LeadershipLost lost = observer.lost(0).event();
         assertEquals(Reason.TAKEN, lost.reason());
         assertEquals(Optional.of("intruder"), lost.newHolder());
@@ -261,7 +261,7 @@ abstract class ElectionContractTest {
         LeaderElector candidate = elector("taker", candidateStore(), null, Duration.ofSeconds(30));
         candidate.start();
         // With a 30 s lease, waiting for expiry would exceed the wait.
-        await().atMost(WAIT).until(candidate::isLeader);
+        await().atMost(PATIENCE).until(candidate::isLeader);
         assertEquals(0, candidate.currentTerm().orElseThrow().epoch());
     }
 
@@ -272,7 +272,7 @@ abstract class ElectionContractTest {
         LeaderElector candidate = elector("careful", candidateStore(), observer);
         long start = System.nanoTime();
         candidate.start();
-        await().atMost(WAIT).until(candidate::isLeader);
+        await().atMost(PATIENCE).until(candidate::isLeader);
         long waited = observer.acquired(0).atNanos() - start;
         assertTrue(waited >= Duration.ofSeconds(2).toNanos(),
                 "took a lease with leaseDurationSeconds=0 after " + Duration.ofNanos(waited) + ", before our 2 s");
@@ -286,11 +286,11 @@ abstract class ElectionContractTest {
         RecordingObserver observer = new RecordingObserver();
         LeaderElector leader = elector("keeper", candidateStore(), observer);
         leader.start();
-        await().atMost(WAIT).until(leader::isLeader);
+        await().atMost(PATIENCE).until(leader::isLeader);
         long epoch = leader.currentTerm().orElseThrow().epoch();
 
         deleteLease(LEASE);
-        await().atMost(WAIT).until(() -> read(LEASE).map(r -> "keeper".equals(r.holderIdentity())).orElse(false));
+        await().atMost(PATIENCE).until(() -> read(LEASE).map(r -> "keeper".equals(r.holderIdentity())).orElse(false));
         assertTrue(leader.isLeader());
         assertTrue(observer.lost.isEmpty(), "the term survived: " + observer.lost);
         assertEquals(epoch, (long) read(LEASE).orElseThrow().leaseTransitions());
@@ -303,13 +303,13 @@ abstract class ElectionContractTest {
         LeaderElector a = elector("a", candidateStore(), oa);
         LeaderElector b = elector("b", candidateStore(), ob);
         a.start();
-        await().atMost(WAIT).until(a::isLeader);
+        await().atMost(PATIENCE).until(a::isLeader);
         b.start();
-        await().atMost(WAIT).until(() -> b.holder().equals(Optional.of("a")));
+        await().atMost(PATIENCE).until(() -> b.holder().equals(Optional.of("a")));
         a.releaseNow();
-        await().atMost(WAIT).until(b::isLeader);
+        await().atMost(PATIENCE).until(b::isLeader);
         b.releaseNow();
-        await().atMost(WAIT).until(a::isLeader);
+        await().atMost(PATIENCE).until(a::isLeader);
         long first = oa.acquired(0).term().epoch();
         long second = ob.acquired(0).term().epoch();
         long third = oa.acquired(1).term().epoch();
@@ -324,7 +324,7 @@ abstract class ElectionContractTest {
                 "403 forbidden: the ServiceAccount may not 'get' leases.coordination.k8s.io", null));
         LeaderElector candidate = elector("unprivileged", store, null);
         candidate.start();
-        await().atMost(WAIT).until(() -> store.failures.get() >= 2); // retried
+        await().atMost(PATIENCE).until(() -> store.failures.get() >= 2); // retried
         assertFalse(candidate.isLeader());
         assertEquals(LeaseStoreException.Kind.FORBIDDEN, candidate.lastFailure().orElseThrow().kind());
         assertTrue(candidate.lastFailure().get().getMessage().contains("'get'"));
@@ -332,7 +332,7 @@ abstract class ElectionContractTest {
         // ElectorStateMachineTest.forbiddenIsRetriedWithBackoffDoublingUpToTheLeaseDurationUntilGranted.
 
         store.heal();
-        await().atMost(WAIT).until(candidate::isLeader);
+        await().atMost(PATIENCE).until(candidate::isLeader);
         assertTrue(candidate.lastFailure().isEmpty());
     }
 
@@ -340,28 +340,28 @@ abstract class ElectionContractTest {
     void withoutTheWatchVerbAStandbyPollsAndStillTakesOver() {
         LeaderElector leader = elector("watched", candidateStore(), null);
         leader.start();
-        await().atMost(WAIT).until(leader::isLeader);
+        await().atMost(PATIENCE).until(leader::isLeader);
         ScriptedStore pollingStore = new ScriptedStore(candidateStore()).forbidWatch();
         LeaderElector poller = elector("poller", pollingStore, null);
         poller.start();
-        await().atMost(WAIT).until(() -> poller.holder().equals(Optional.of("watched")));
+        await().atMost(PATIENCE).until(() -> poller.holder().equals(Optional.of("watched")));
         assertFalse(poller.isWatching());
 
         int before = pollingStore.gets.get();
-        await().atMost(WAIT).until(() -> pollingStore.gets.get() >= before + 3); // it keeps polling
+        await().atMost(PATIENCE).until(() -> pollingStore.gets.get() >= before + 3); // it keeps polling
         leader.close(true, Duration.ofSeconds(5));
-        await().atMost(WAIT).until(poller::isLeader);
+        await().atMost(PATIENCE).until(poller::isLeader);
     }
 
     @Test
     void aWatchingStandbySendsNoRequestsWhileTheLeaderRenews() throws Exception {
         LeaderElector leader = elector("busy", candidateStore(), null);
         leader.start();
-        await().atMost(WAIT).until(leader::isLeader);
+        await().atMost(PATIENCE).until(leader::isLeader);
         ScriptedStore standbyStore = new ScriptedStore(candidateStore());
         LeaderElector standby = elector("quiet", standbyStore, null);
         standby.start();
-        await().atMost(WAIT).until(() -> standby.holder().equals(Optional.of("busy")));
+        await().atMost(PATIENCE).until(() -> standby.holder().equals(Optional.of("busy")));
         Thread.sleep(500);
         int before = standbyStore.calls();
         Thread.sleep(4000); // two lease durations: a poller at 300 ms would send about 13 requests
@@ -374,10 +374,10 @@ abstract class ElectionContractTest {
     void aLeaseDeletedUnderItsLeaderIsNotTakenByAWatchingStandbyWhileTheLeaderMayAct() throws Exception {
         LeaderElector leader = elector("holder", candidateStore(), null);
         leader.start();
-        await().atMost(WAIT).until(leader::isLeader);
+        await().atMost(PATIENCE).until(leader::isLeader);
         LeaderElector standby = elector("standby", candidateStore(), null);
         standby.start();
-        await().atMost(WAIT).until(() -> standby.holder().equals(Optional.of("holder")));
+        await().atMost(PATIENCE).until(() -> standby.holder().equals(Optional.of("holder")));
         List<LeaderElector> both = List.of(leader, standby);
         for (int round = 0; round < 5; round++) {
             deleteLease(LEASE);
@@ -386,7 +386,7 @@ abstract class ElectionContractTest {
                 assertTrue(leaders(both).size() <= 1, "round " + round + ": the standby led while the leader did");
                 Thread.sleep(1);
             }
-            await().atMost(WAIT).until(() -> read(LEASE).isPresent());
+            await().atMost(PATIENCE).until(() -> read(LEASE).isPresent());
         }
         assertTrue(leader.isLeader(), "the leader recreated the Lease every time and kept leading");
     }
@@ -395,16 +395,16 @@ abstract class ElectionContractTest {
     void aHolderClearedBySomeoneElseIsNotTakenBeforeItsLeaseExpires() throws Exception {
         LeaderElector leader = elector("cleared", candidateStore(), null);
         leader.start();
-        await().atMost(WAIT).until(leader::isLeader);
+        await().atMost(PATIENCE).until(leader::isLeader);
         RecordingObserver standbyObserver = new RecordingObserver();
         LeaderElector standby = elector("patient", candidateStore(), standbyObserver);
         standby.start();
-        await().atMost(WAIT).until(() -> standby.holder().equals(Optional.of("cleared")));
+        await().atMost(PATIENCE).until(() -> standby.holder().equals(Optional.of("cleared")));
         leader.stopAcquiring(); // the old holder will not come back: the standby must wait, then take it
 
         long clearedAt = System.nanoTime();
         foreignWrite(LEASE, new LeaseRecord(null, 2, null, null, 7, Map.of()));
-        await().atMost(WAIT).until(standby::isLeader);
+        await().atMost(PATIENCE).until(standby::isLeader);
         long waited = standbyObserver.acquired(0).atNanos() - clearedAt;
         assertTrue(waited >= Duration.ofSeconds(2).toNanos(),
                 "took a Lease cleared by a third party after " + Duration.ofNanos(waited) + ", before 2 s");
@@ -417,15 +417,15 @@ abstract class ElectionContractTest {
         RecordingObserver oa = new RecordingObserver();
         LeaderElector a = elector("a", storeA, oa);
         a.start();
-        await().atMost(WAIT).until(a::isLeader);
+        await().atMost(PATIENCE).until(a::isLeader);
         LeaderElector b = elector("b", storeB, null);
         b.start();
-        await().atMost(WAIT).until(() -> b.holder().equals(Optional.of("a")));
+        await().atMost(PATIENCE).until(() -> b.holder().equals(Optional.of("a")));
         for (int round = 0; round < 3; round++) {
             LeaderElector from = round % 2 == 0 ? a : b;
             LeaderElector to = round % 2 == 0 ? b : a;
             from.releaseNow();
-            await().atMost(WAIT).until(to::isLeader);
+            await().atMost(PATIENCE).until(to::isLeader);
             assertFalse(from.isLeader());
         }
         assertEquals(Reason.RELEASED, oa.lost(0).event().reason());

@@ -5,7 +5,6 @@ import static dev.baton.election.ExpectingStore.Verb.GET;
 import static dev.baton.election.ExpectingStore.Verb.UPDATE;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
@@ -13,14 +12,12 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import dev.baton.LeadershipLost.Reason;
 import dev.baton.Term;
+import dev.baton.clock.TestClock;
 import dev.baton.store.LeaseRecord;
 import dev.baton.store.LeaseSnapshot;
 import dev.baton.store.LeaseStoreException;
@@ -28,67 +25,10 @@ import dev.baton.store.LeaseStoreException;
 /**
  * The election's decisions, as client-go's {@code leaderelection_test.go} tests them: seed a state, call the
  * decision once ({@code attempt}, {@code changed}, {@code releaseNow}), then assert what it decided, the exact API
- * calls it made (the store fails on any other) and when it wants the next round. Time is a {@link FakeTicker} and
+ * calls it made (the store fails on any other) and when it wants the next round. Time is a {@link TestClock} and
  * jitter is zero, so delays are exact; nothing sleeps.
  */
-class ElectorStateMachineTest {
-
-    static final Duration LEASE = Duration.ofSeconds(15);
-    static final Duration DEADLINE = Duration.ofSeconds(10);
-    static final Duration RETRY = Duration.ofSeconds(2);
-    static final long NONE = ElectorStateMachine.NONE;
-
-    final FakeTicker ticker = new FakeTicker();
-    final ScheduledExecutorService watchdog = Executors.newSingleThreadScheduledExecutor();
-    final ExpectingStore store = new ExpectingStore();
-    final RecordingObserver observer = new RecordingObserver();
-    boolean watching;
-    Duration pause = Duration.ZERO;
-    int pausesAsked;
-    boolean mayTake = true;
-    int mayTakeAsked;
-    final ElectorStateMachine machine = new ElectorStateMachine(store,
-            new ElectionSettings(ExpectingStore.NAME, "me", LEASE, DEADLINE, RETRY), observer, ticker,
-            new PauseBeforeTaking() {
-                @Override
-                public Duration beforeTaking() {
-                    pausesAsked++;
-                    return pause;
-                }
-
-                @Override
-                public boolean mayTake() {
-                    mayTakeAsked++;
-                    return mayTake;
-                }
-            }, () -> 0.0, Runnable::run, () -> watching, watchdog);
-
-    @AfterEach
-    void stopWatchdog() {
-        machine.stopWatchdog();
-        watchdog.shutdownNow();
-    }
-
-    static LeaseRecord heldBy(String holder, Integer seconds, int epoch) {
-        return new LeaseRecord(holder, seconds, Instant.EPOCH, Instant.EPOCH, epoch,
-                Map.of(LeaderElector.INSTANCE_ANNOTATION, holder + "-process"));
-    }
-
-    static long nanos(Duration d) {
-        return d.toNanos();
-    }
-
-    /** The expiry timer fires this long after the Lease expires on our clock. */
-    static long pastExpiry(Duration d) {
-        return d.toNanos() + 1_000_000;
-    }
-
-    private ElectionTerm lead() {
-        store.expect(GET, CREATE);
-        machine.attempt();
-        store.verify();
-        return (ElectionTerm) machine.currentTerm().orElseThrow();
-    }
+class ElectorStateMachineTest extends ElectorStateMachineFixture {
 
     // ---------------------------------------------------------------- taking
 
@@ -115,7 +55,7 @@ class ElectorStateMachineTest {
                 Map.of(LeaderElector.INSTANCE_ANNOTATION, "other-process")));
         store.expect(GET);
         assertEquals(nanos(RETRY), machine.attempt(), "a poller reads again one retry period later");
-        assertEquals(Optional.of("other"), machine.leader());
+        assertEquals(Optional.of("other"), machine.holder());
         assertFalse(machine.currentTerm().isPresent());
 
         ticker.advance(Duration.ofSeconds(14));
@@ -363,7 +303,7 @@ class ElectorStateMachineTest {
         assertEquals(List.of(UPDATE, GET), store.verify(), "the renewal lost (409), the read shows the intruder");
         assertEquals(Reason.TAKEN, observer.lost(0).event().reason());
         assertEquals(Optional.of("intruder"), observer.lost(0).event().newHolder());
-        assertEquals(Optional.of("intruder"), machine.leader());
+        assertEquals(Optional.of("intruder"), machine.holder());
 
         ticker.advance(Duration.ofSeconds(1));
         store.expect(GET);
@@ -427,171 +367,7 @@ class ElectorStateMachineTest {
 
     // ---------------------------------------------------------------- handing over
 
-    @Test
-    void releaseNowReleasesThenStepsAsideForALeaseDurationUnlessAnotherHolderAppears() {
-        lead();
-        store.expect(UPDATE);
-        assertEquals(nanos(LEASE), machine.releaseNow());
-        LeaseRecord released = store.stored().orElseThrow();
-        assertNull(released.holderIdentity());
-        assertEquals(machine.instanceId(), released.annotation(LeaderElector.RELEASED_BY_ANNOTATION));
-        assertEquals(Reason.RELEASED, observer.lost(0).event().reason());
-
-        ticker.advance(Duration.ofSeconds(5));
-        assertEquals(nanos(Duration.ofSeconds(10)), machine.attempt(), "stepping aside: no round");
-        assertEquals(List.of(UPDATE), store.verify());
-
-        ticker.advance(Duration.ofSeconds(10));
-        store.expect(GET, UPDATE);
-        machine.attempt();
-        assertEquals(1, machine.currentTerm().orElseThrow().epoch(), "back after the step-aside, a new epoch");
-    }
-
-    @Test
-    void aShutdownEndsTheTermThenReleases() {
-        lead();
-        store.expect(UPDATE);
-        machine.shutDown(true);
-        assertEquals(Reason.SHUTDOWN, observer.lost(0).event().reason());
-        assertNull(store.stored().orElseThrow().holderIdentity());
-        assertEquals(NONE, machine.attempt(), "closed: no more rounds");
-        machine.shutDown(true);
-        assertEquals(List.of(UPDATE), store.verify(), "once");
-    }
-
     // ---------------------------------------------------------------- pausing before a take (spreading Leases)
 
-    @Test
-    void aCandidatePausesBeforeTakingWithoutWritingAndTakesAfterThePause() {
-        pause = Duration.ofMillis(300);
-        store.expect(GET);
-        assertEquals(nanos(Duration.ofMillis(300)), machine.attempt());
-        assertEquals(List.of(GET), store.verify(), "no write before the pause");
-        assertTrue(store.stored().isEmpty());
-
-        ticker.advance(Duration.ofMillis(100)); // a round brought forward by a watch event
-        assertEquals(nanos(Duration.ofMillis(200)), machine.attempt());
-        assertEquals(List.of(), store.verify());
-
-        ticker.advance(Duration.ofMillis(200));
-        store.expect(GET, CREATE);
-        machine.attempt();
-        assertEquals(List.of(GET, CREATE), store.verify(), "read again, then take");
-        assertTrue(machine.currentTerm().isPresent());
-        assertEquals(1, pausesAsked);
-    }
-
-    @Test
-    void anotherHolderAppearingDuringThePauseCancelsTheTake() {
-        pause = Duration.ofMillis(300);
-        store.seed(new LeaseRecord(null, 15, null, null, 3,
-                Map.of(LeaderElector.RELEASED_BY_ANNOTATION, "x")));
-        store.expect(GET);
-        machine.attempt();
-        LeaseSnapshot lighter = store.seed(heldBy("lighter", 15, 4));
-        assertEquals(nanos(RETRY), machine.changed(Optional.of(lighter)), "back to waiting for expiry");
-
-        ticker.advance(Duration.ofMillis(300));
-        store.expect(GET);
-        machine.attempt();
-        assertEquals(List.of(GET, GET), store.verify());
-        assertFalse(machine.currentTerm().isPresent());
-        assertEquals(1, pausesAsked);
-    }
-
-    @Test
-    void thePauseIsCappedAtHalfTheRetryPeriodAndAbandonedWhenStopping() {
-        pause = Duration.ofHours(1);
-        store.expect(GET);
-        assertEquals(nanos(RETRY.dividedBy(2)), machine.attempt());
-        machine.stopAcquiring();
-        ticker.advance(RETRY);
-        assertEquals(NONE, machine.attempt());
-        assertEquals(List.of(GET), store.verify(), "no take after stopping");
-    }
-
     // ---------------------------------------------------------------- a candidate that may not take (job Leases, clock off)
-
-    @Test
-    void aCandidateThatMayNotTakeReadsWritesNothingAndLooksAgainARetryPeriodLaterNotAtEveryWatchEvent() {
-        mayTake = false;
-        watching = true;
-        store.expect(GET);
-        assertEquals(nanos(RETRY), machine.attempt(), "not the 100 ms a watching standby uses for a free Lease");
-        assertEquals(List.of(GET), store.verify());
-        assertTrue(store.stored().isEmpty(), "absent, and not created");
-
-        LeaseSnapshot released = store.seed(new LeaseRecord(null, 15, null, null, 3,
-                Map.of(LeaderElector.RELEASED_BY_ANNOTATION, "x")));
-        ticker.advance(Duration.ofMillis(500));
-        assertEquals(0, machine.changed(Optional.of(released)), "a released Lease is worth a round at once...");
-        assertEquals(nanos(RETRY.minusMillis(500)), machine.attempt(), "...which a refused candidate does not run");
-        assertEquals(List.of(), store.verify());
-
-        ticker.advance(RETRY.minusMillis(500));
-        store.expect(GET);
-        assertEquals(nanos(RETRY), machine.attempt(), "read again, still not allowed: no write");
-        assertEquals(List.of(GET), store.verify());
-        assertNull(store.stored().orElseThrow().holderIdentity());
-
-        mayTake = true;
-        ticker.advance(RETRY);
-        store.expect(GET, UPDATE);
-        machine.attempt();
-        assertEquals(List.of(GET, UPDATE), store.verify(), "allowed again: takes at its next look");
-        assertEquals(4, machine.currentTerm().orElseThrow().epoch());
-        assertEquals(1, pausesAsked, "the pause is asked only for the take that happens");
-    }
-
-    @Test
-    void whatForbidsATakeIsAskedAgainWhenThePauseBeforeItEnds() {
-        pause = Duration.ofMillis(300);
-        store.expect(GET);
-        assertEquals(nanos(Duration.ofMillis(300)), machine.attempt());
-        mayTake = false; // e.g. the clock was found off during the pause
-        ticker.advance(Duration.ofMillis(300));
-        store.expect(GET);
-        assertEquals(nanos(RETRY), machine.attempt());
-        assertEquals(List.of(GET, GET), store.verify(), "no create after the pause");
-        assertTrue(store.stored().isEmpty());
-    }
-
-    @Test
-    void aHolderIsNeverAskedWhetherItMayTakeItRenewsAndOnlyReleaseNowGivesTheLeaseUp() {
-        lead();
-        int asked = mayTakeAsked;
-        mayTake = false;
-        ticker.advance(RETRY);
-        store.expect(UPDATE);
-        machine.attempt();
-        assertTrue(machine.currentTerm().isPresent(), "renewing is not taking");
-        assertEquals(asked, mayTakeAsked);
-
-        store.expect(UPDATE);
-        machine.releaseNow();
-        ticker.advance(LEASE);
-        store.expect(GET);
-        assertEquals(nanos(RETRY), machine.attempt(), "after the step-aside it does not take the Lease back");
-        assertEquals(List.of(UPDATE, UPDATE, GET), store.verify());
-        assertFalse(machine.currentTerm().isPresent());
-        assertNull(store.stored().orElseThrow().holderIdentity());
-    }
-
-    @Test
-    void renewalsReleasesAndALeaderRecreatingItsLeaseNeverPause() {
-        lead();
-        pausesAsked = 0;
-        pause = Duration.ofSeconds(1);
-        ticker.advance(RETRY);
-        store.expect(UPDATE);
-        machine.attempt();
-        store.delete();
-        ticker.advance(RETRY);
-        store.expect(UPDATE, GET, CREATE);
-        machine.attempt();
-        store.expect(UPDATE);
-        machine.releaseNow();
-        assertEquals(List.of(UPDATE, UPDATE, GET, CREATE, UPDATE), store.verify());
-        assertEquals(0, pausesAsked);
-    }
 }

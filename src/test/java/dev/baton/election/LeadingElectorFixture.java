@@ -4,6 +4,7 @@ import static dev.baton.election.ExpectingStore.Verb.CREATE;
 import static dev.baton.election.ExpectingStore.Verb.GET;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 
@@ -12,6 +13,7 @@ import org.junit.jupiter.api.BeforeEach;
 
 import dev.baton.LeaseRef;
 import dev.baton.Term;
+import dev.baton.clock.TestClock;
 
 /**
  * A state machine that leads its Lease before each test (one GET, one CREATE, counted), and its annotation writer,
@@ -22,7 +24,7 @@ abstract class LeadingElectorFixture {
     static final Duration RETRY = Duration.ofSeconds(2);
     static final Duration DEADLINE = Duration.ofSeconds(10);
 
-    final FakeTicker ticker = new FakeTicker();
+    final TestClock ticker = TestClock.at(Instant.EPOCH);
     final ExpectingStore store = new ExpectingStore();
     final RecordingObserver observer = new RecordingObserver();
     final ScheduledExecutorService watchdog = Executors.newSingleThreadScheduledExecutor();
@@ -30,7 +32,7 @@ abstract class LeadingElectorFixture {
             Duration.ofSeconds(15), DEADLINE, RETRY), observer, ticker, PauseBeforeTaking.NONE, () -> 0.0,
             Runnable::run, () -> false, watchdog);
     final LeaseAnnotations annotations = new LeaseAnnotations(Runnable::run, store, new LeaseRef("test",
-            ExpectingStore.NAME), machine.termWrites()::heldIn, machine.termWrites()::ridingWith, machine::observe,
+            ExpectingStore.NAME), machine.termWrites::heldIn, machine.termWrites::ridingWith, machine::observe,
             () -> machine.changed(store.get(ExpectingStore.NAME)));
     Term term;
 

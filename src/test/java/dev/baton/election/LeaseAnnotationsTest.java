@@ -55,7 +55,7 @@ class LeaseAnnotationsTest extends LeadingElectorFixture {
 
     @Test
     void aLeaseTakenMeanwhileEndsTheTermAndWritesNothing() {
-        store.seed(ElectorStateMachineTest.heldBy("intruder", 15, 9));
+        store.seed(ElectorStateMachineFixture.heldBy("intruder", 15, 9));
         store.expect(UPDATE, GET);
         assertFalse(annotations.update(term, current -> Map.of("baton.dev/job.a", "1")).join());
         assertEquals(List.of(UPDATE, GET), store.verify());

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.InetAddress;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
@@ -22,6 +23,7 @@ import java.util.logging.Logger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
+import dev.baton.clock.TestClock;
 import dev.baton.store.KubernetesLeaseStore;
 import dev.baton.store.LeaseStore;
 import io.fabric8.kubernetes.api.model.StatusBuilder;
@@ -60,7 +62,7 @@ class RefusedAfterAllowedTest {
     final KubernetesMockServer server = start(refusing);
     final KubernetesClient client = server.createClient();
     final LeaseStore store = new KubernetesLeaseStore(client, NAMESPACE, "baton-test");
-    final FakeTicker ticker = new FakeTicker();
+    final TestClock ticker = TestClock.at(Instant.parse("2026-01-01T00:00:00Z"));
     final ScheduledExecutorService watchdog = Executors.newSingleThreadScheduledExecutor();
     final LogCapture log = new LogCapture();
 

@@ -30,7 +30,7 @@ import dev.baton.store.LeaseStoreException;
 class RidingAnnotationsTest extends LeadingElectorFixture {
 
     private CompletableFuture<Boolean> queue(Term t, String key, String value) {
-        return machine.termWrites().withNextWrite(t, current -> Map.of(key, value));
+        return machine.termWrites.withNextWrite(t, current -> Map.of(key, value));
     }
 
     /** The future's value; a future still open after 10 s fails the test instead of hanging it. */
@@ -66,14 +66,14 @@ class RidingAnnotationsTest extends LeadingElectorFixture {
     @Test
     void changesQueuedBeforeOneRenewalCoalesceEachDecidedOnTheLeaseAsWritten() {
         CompletableFuture<Boolean> first = queue(term, "baton.dev/job.a", "1");
-        CompletableFuture<Boolean> second = machine.termWrites().withNextWrite(term, current -> {
+        CompletableFuture<Boolean> second = machine.termWrites.withNextWrite(term, current -> {
             // "only if newer": decided on what is about to be written, the earlier change included
             Map<String, String> changes = new HashMap<>();
             changes.put("baton.dev/job.a", "2");
             changes.put("baton.dev/seen", current.get("baton.dev/job.a"));
             return changes;
         });
-        CompletableFuture<Boolean> declined = machine.termWrites().withNextWrite(term, current -> null);
+        CompletableFuture<Boolean> declined = machine.termWrites.withNextWrite(term, current -> null);
         ticker.advance(RETRY);
         store.expect(UPDATE);
         machine.attempt();
@@ -87,7 +87,7 @@ class RidingAnnotationsTest extends LeadingElectorFixture {
 
     @Test
     void aRenewalThatConflictsComputesThemAgainOnTheVersionReadAndAFailedOneKeepsThem() {
-        CompletableFuture<Boolean> landed = machine.termWrites().withNextWrite(term,
+        CompletableFuture<Boolean> landed = machine.termWrites.withNextWrite(term,
                 current -> Map.of("baton.dev/job.a", "after " + current.getOrDefault("team.example/owner", "-")));
         ticker.advance(RETRY);
         store.expectFailing(UPDATE, new LeaseStoreException(LeaseStoreException.Kind.SERVER_ERROR, 503, "503", null));
@@ -173,7 +173,7 @@ class RidingAnnotationsTest extends LeadingElectorFixture {
     void changesQueuedInOneTermAreNotCarriedByTheTakeOfTheNext() {
         // Queued while valid, then the term is taken away; this process takes the Lease back at once afterwards.
         CompletableFuture<Boolean> lost = queue(term, "baton.dev/job.a", "term 1");
-        store.seed(ElectorStateMachineTest.heldBy("intruder", 15, 9));
+        store.seed(ElectorStateMachineFixture.heldBy("intruder", 15, 9));
         store.expect(UPDATE, GET);
         ticker.advance(RETRY);
         machine.attempt();

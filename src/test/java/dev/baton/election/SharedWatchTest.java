@@ -1,5 +1,6 @@
 package dev.baton.election;
 
+import static dev.baton.TestPatience.PATIENCE;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -22,6 +23,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import dev.baton.clock.Ticker;
 import dev.baton.store.KubernetesLeaseStore;
 import dev.baton.store.LeaseStore;
 import io.fabric8.kubernetes.api.model.StatusBuilder;
@@ -29,15 +31,14 @@ import io.fabric8.kubernetes.api.model.coordination.v1.LeaseBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMixedDispatcher;
-import io.fabric8.kubernetes.client.utils.Serialization;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import io.fabric8.kubernetes.client.utils.Serialization;
 import io.fabric8.mockwebserver.MockWebServer;
 import io.fabric8.mockwebserver.ServerRequest;
 import io.fabric8.mockwebserver.ServerResponse;
 import io.fabric8.mockwebserver.http.Dispatcher;
 import io.fabric8.mockwebserver.http.MockResponse;
 import io.fabric8.mockwebserver.http.RecordedRequest;
-import dev.baton.clock.Ticker;
 
 /**
  * Many Leases, one watch: the electors of one process share one label-selected watch of the namespace's Leases and a
@@ -48,7 +49,6 @@ import dev.baton.clock.Ticker;
 class SharedWatchTest {
 
     static final String NAMESPACE = "scale";
-    static final Duration WAIT = Duration.ofSeconds(20);
     // A 60 s lease: a standby that took over by waiting for expiry would not make any of the 20 s waits below.
     static final Duration LEASE = Duration.ofSeconds(60);
 
@@ -141,11 +141,11 @@ class SharedWatchTest {
     void fiftyLeasesShareOneWatchAndTheThreadsOfOne() {
         LeaseStore store = replica();
         LeaderElector first = elector(store, "job-first", "a", LEASE);
-        await().atMost(WAIT).until(first::isLeader);
+        await().atMost(PATIENCE).until(first::isLeader);
         long threadsWithOne = batonThreads();
 
         List<LeaderElector> more = electors(store, "a", 49);
-        await().atMost(WAIT).until(() -> more.stream().allMatch(LeaderElector::isLeader));
+        await().atMost(PATIENCE).until(() -> more.stream().allMatch(LeaderElector::isLeader));
 
         assertEquals(threadsWithOne, batonThreads(), "baton threads with 1 Lease and with 50");
         assertEquals(1, watchRequests("labelSelector=" + LeaseStore.BATON_LABEL), "one watch for the namespace");
@@ -156,15 +156,15 @@ class SharedWatchTest {
     @Test
     void aReleaseWakesItsOwnStandbyAtOnceAndNoOther() {
         List<LeaderElector> leaders = electors(replica(), "a", 5);
-        await().atMost(WAIT).until(() -> leaders.stream().allMatch(LeaderElector::isLeader));
+        await().atMost(PATIENCE).until(() -> leaders.stream().allMatch(LeaderElector::isLeader));
         List<LeaderElector> standbys = electors(replica(), "b", 5);
-        await().atMost(WAIT).until(() -> standbys.stream().allMatch(s -> s.holder().equals(Optional.of("a"))));
+        await().atMost(PATIENCE).until(() -> standbys.stream().allMatch(s -> s.holder().equals(Optional.of("a"))));
         assertEquals(2, watchRequests("labelSelector="), "one watch per replica");
         long[] readsBefore = IntStream.range(0, 5).mapToLong(i -> reads("job-" + i)).toArray();
 
         leaders.get(2).close(true, Duration.ofSeconds(5));
 
-        await().atMost(WAIT).until(standbys.get(2)::isLeader);
+        await().atMost(PATIENCE).until(standbys.get(2)::isLeader);
         for (int i : new int[] {0, 1, 3, 4}) {
             assertFalse(standbys.get(i).isLeader());
             assertEquals(readsBefore[i], reads("job-" + i), "the standby of job-" + i + " was not woken");
@@ -176,15 +176,15 @@ class SharedWatchTest {
     void withoutListingLeasesEachLeaseIsWatchedByNameAndStandbysStillTakeOverAtOnce() {
         forbidListingLeases = true;
         List<LeaderElector> leaders = electors(replica(), "a", 3);
-        await().atMost(WAIT).until(() -> leaders.stream().allMatch(LeaderElector::isLeader));
+        await().atMost(PATIENCE).until(() -> leaders.stream().allMatch(LeaderElector::isLeader));
         List<LeaderElector> standbys = electors(replica(), "b", 3);
-        await().atMost(WAIT).until(() -> standbys.stream().allMatch(s -> s.holder().equals(Optional.of("a"))));
-        await().atMost(WAIT).until(() -> watchRequests("fieldSelector=") == 6);
+        await().atMost(PATIENCE).until(() -> standbys.stream().allMatch(s -> s.holder().equals(Optional.of("a"))));
+        await().atMost(PATIENCE).until(() -> watchRequests("fieldSelector=") == 6);
         assertTrue(standbys.stream().allMatch(LeaderElector::isWatching), "watching, by name");
 
         leaders.get(1).close(true, Duration.ofSeconds(5));
 
-        await().atMost(WAIT).until(standbys.get(1)::isLeader);
+        await().atMost(PATIENCE).until(standbys.get(1)::isLeader);
         assertFalse(standbys.get(0).isLeader());
         assertFalse(standbys.get(2).isLeader());
     }
@@ -200,18 +200,18 @@ class SharedWatchTest {
         }
         LeaseStore store = replica();
         LeaderElector labelled = elector(store, "job-0", "a", LEASE); // the shared watch is open and delivers
-        await().atMost(WAIT).until(labelled::isLeader);
+        await().atMost(PATIENCE).until(labelled::isLeader);
         LeaderElector standby = elector(store, "foreign", "a", Duration.ofSeconds(6));
 
-        await().atMost(WAIT).until(() -> standby.holder().equals(Optional.of("sidecar")));
-        await().atMost(WAIT).until(() -> !standby.isWatching());
+        await().atMost(PATIENCE).until(() -> standby.holder().equals(Optional.of("sidecar")));
+        await().atMost(PATIENCE).until(() -> !standby.isWatching());
         long polled = reads("foreign");
-        await().atMost(WAIT).until(() -> reads("foreign") >= polled + 2); // reads while the holder is still valid
+        await().atMost(PATIENCE).until(() -> reads("foreign") >= polled + 2); // reads while the holder is still valid
         assertTrue(labelled.isWatching(), "the other Lease is still delivered");
 
         // The sidecar's Lease expires; Baton takes it, and its write labels it: the shared watch delivers it again.
-        await().atMost(WAIT).until(standby::isLeader);
-        await().atMost(WAIT).until(standby::isWatching);
+        await().atMost(PATIENCE).until(standby::isLeader);
+        await().atMost(PATIENCE).until(standby::isWatching);
         assertEquals(1, watchRequests("labelSelector="), "still the one watch");
     }
 }

@@ -22,8 +22,8 @@ import jakarta.inject.Singleton;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-import dev.baton.LeaseRef;
 import dev.baton.Leadership;
+import dev.baton.LeaseRef;
 import dev.baton.election.ElectionObserver;
 import dev.baton.scheduling.gate.Overruns;
 import dev.baton.store.LeaseStoreException;

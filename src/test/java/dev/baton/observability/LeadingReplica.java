@@ -8,6 +8,7 @@ import java.time.Instant;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
+import dev.baton.scheduling.run.RunnerSettings;
 import dev.baton.election.ElectionObserver;
 import dev.baton.election.ElectionSettings;
 import dev.baton.election.LeaderElector;
@@ -48,7 +49,8 @@ final class LeadingReplica implements AutoCloseable {
         this.retry = retry;
         this.name = name;
         this.store = store;
-        this.runner = new JobRunner(name, electors::get, Clock.systemUTC(), meters, false, 64, Duration.ofSeconds(5));
+        this.runner = new JobRunner(RunnerSettings.of(name, electors::get).withClock(Clock.systemUTC()).withMeters(meters)
+                .withSidecar(false).withMaxRecords(64).withWriteTimeout(Duration.ofSeconds(5)));
     }
 
     /** Starts competing for {@code lease}. */

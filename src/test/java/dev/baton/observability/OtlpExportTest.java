@@ -107,10 +107,14 @@ class OtlpExportTest {
                 .body(containsString("baton_job_failures_in_a_row{job=\"" + TracedJob.ID + "\",lease=\"baton-leader\"} 0.0"))
                 .body(containsString("baton_lease_held{lease=\"baton-leader\"} 1.0"))
                 .body(containsString("baton_clock_refused 0.0")));
-        String metrics = given().get("/q/metrics").asString();
-        String success = metrics.lines().filter(l -> l.startsWith("baton_job_last_success_timestamp_seconds{job=\""
-                + TracedJob.ID)).findFirst().orElseThrow();
-        assertTrue(!success.endsWith("NaN"), success);
+        // The run's final record rides on the elector's next renewal, so the Lease says "succeeded" (and the gauge
+        // leaves NaN) up to a retry period after the run itself ended: wait for it rather than read once.
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+            String success = given().get("/q/metrics").asString().lines()
+                    .filter(l -> l.startsWith("baton_job_last_success_timestamp_seconds{job=\"" + TracedJob.ID))
+                    .findFirst().orElseThrow();
+            assertTrue(!success.endsWith("NaN"), success);
+        });
     }
 
     /**

@@ -10,8 +10,8 @@ import java.util.TreeMap;
 
 import dev.baton.Term;
 import dev.baton.clock.ClusterClock;
-import dev.baton.runtime.Elections;
 import dev.baton.election.LeaderElector;
+import dev.baton.runtime.Elections;
 import dev.baton.store.LeaseRecord;
 import dev.baton.store.LeaseSnapshot;
 

@@ -15,8 +15,8 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
 import dev.baton.runtime.Elections;
-import dev.baton.scheduling.runtime.JobManager;
 import dev.baton.scheduling.records.JobSpec;
+import dev.baton.scheduling.runtime.JobManager;
 import dev.baton.store.LeaseStore;
 import io.quarkus.arc.profile.IfBuildProfile;
 

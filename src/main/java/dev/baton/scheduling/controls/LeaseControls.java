@@ -18,15 +18,15 @@ import java.util.function.Supplier;
 
 import org.jboss.logging.Logger;
 
-import dev.baton.threads.DaemonThreads;
 import dev.baton.Term;
 import dev.baton.election.LeaderElector;
-import dev.baton.store.LeaseSnapshot;
 import dev.baton.scheduling.records.ControlKeys;
 import dev.baton.scheduling.records.JobRecord;
 import dev.baton.scheduling.records.JobSpec;
 import dev.baton.scheduling.records.RecordReader;
 import dev.baton.scheduling.records.RecordWriter;
+import dev.baton.store.LeaseSnapshot;
+import dev.baton.threads.DaemonThreads;
 
 /**
  * The operators' controls, as the holder of each Lease sees them: it looks at the Lease its elector already observes

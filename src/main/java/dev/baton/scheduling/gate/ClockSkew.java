@@ -23,8 +23,8 @@ import dev.baton.scheduling.LeaderOnly;
  * clock 330 s behind fires again, after a handover, what the previous leader fired in its last 330 s.</li>
  * <li>Job Leases: their electors are built with {@link #guarding}, which tells the election this replica may not
  * take one; a holder gives its Lease up ({@link #afterRound}, through {@link LeaderElector#releaseNow()}). The
- * service Lease's election is left alone: it does not depend on wall clocks, and the jobs on it simply do not run
- * while this replica leads with a bad clock.</li>
+ * service Lease, when it has jobs, is handed over too, but with a bounded hold-back ({@link ServiceLeaseHandover}):
+ * if no replica with a good clock takes it, this one leads anyway and the jobs on it do not run meanwhile.</li>
  * <li>Said once per change: a WARN with the offset and the fix when the clock turns bad, an INFO when it is good
  * again.</li>
  * </ul>
@@ -34,8 +34,6 @@ import dev.baton.scheduling.LeaderOnly;
 public final class ClockSkew {
 
     public static final String SKIP_REASON = "clock-skew";
-    /** {@code baton.jobs.max-clock-skew}'s default, for a runner built without a cluster clock (tests). */
-    static final Duration DEFAULT_MAX_SKEW = Duration.ofSeconds(2);
 
     private static final Logger LOG = Logger.getLogger(ClockSkew.class);
 
@@ -43,29 +41,27 @@ public final class ClockSkew {
     /** The verdict last seen, so that a change is logged once, by the one thread that sees it first. */
     private final AtomicReference<ClockTrust> last = new AtomicReference<>(ClockTrust.UNMEASURED);
 
-    /** @param clock this replica's offset from the cluster's clock; null when there is none to compare with */
+    /** @param clock this replica's offset from the cluster's clock ({@link ClusterClock#noCluster()}: none to compare with) */
     public ClockSkew(ClusterClock clock) {
         this.clock = clock;
     }
 
     /** True while this replica's clock must not name slots; a change of the answer is logged once. Non-blocking. */
     public boolean refuses() {
-        if (clock == null) {
-            return false;
-        }
         ClockTrust now = clock.trust();
         ClockTrust before = last.getAndSet(now);
         if (now.refuses() && !before.refuses()) {
             LOG.warnf("This replica's wall clock is off the cluster's by %s, more than baton.jobs.max-clock-skew "
                     + "(%s): it runs no singleton job slot and holds no job Lease (it releases those it holds) until "
-                    + "its clock is back within; the service Lease's election goes on. Fix the node's time "
+                    + "its clock is back within three quarters of it; it hands the service Lease over too when that "
+                    + "Lease has jobs, unless no replica with a good clock takes it. Fix the node's time "
                     + "synchronisation (chronyd, ntpd or systemd-timesyncd: 'chronyc tracking', 'timedatectl status'; "
                     + "for a VM, its host's clock); the offset is shown in GET /jobs ('clock'), readiness "
                     + "('clockOffset') and baton_clock_offset_seconds", describe(), ClockBehind.seconds(maxSkew()));
         } else if (!now.refuses() && before.refuses()) {
-            LOG.infof("This replica's wall clock is back within baton.jobs.max-clock-skew (%s) of the cluster's (%s): "
-                    + "singleton job slots run here again and it competes for job Leases", ClockBehind.seconds(maxSkew()),
-                    describe());
+            LOG.infof("This replica's wall clock is back within three quarters of baton.jobs.max-clock-skew (%s) of "
+                    + "the cluster's (%s): singleton job slots run here again and it competes for job Leases and the "
+                    + "service Lease", ClockBehind.seconds(maxSkew()), describe());
         }
         return now.refuses();
     }
@@ -97,11 +93,11 @@ public final class ClockSkew {
 
     /** The estimate for people, e.g. {@code -330.12s ±0.05s (12 samples)}. */
     String describe() {
-        return clock == null ? "not measured" : clock.current().describe();
+        return clock.current().describe();
     }
 
     /** {@code baton.jobs.max-clock-skew}, or its default when there is no cluster clock. */
     Duration maxSkew() {
-        return clock == null ? DEFAULT_MAX_SKEW : clock.maxSkew();
+        return clock.maxSkew();
     }
 }

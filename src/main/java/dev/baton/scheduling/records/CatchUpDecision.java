@@ -4,7 +4,6 @@ import java.time.Instant;
 import java.util.Optional;
 
 import dev.baton.scheduling.SingletonJob.CatchUp;
-import dev.baton.scheduling.SingletonJob;
 
 /**
  * What a new term does about a job's slot missed while no replica led: the catch-up rule as one pure function of

@@ -4,8 +4,8 @@ import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
 
-import dev.baton.scheduling.SingletonJob.Overlap;
 import dev.baton.scheduling.SingletonJob;
+import dev.baton.scheduling.SingletonJob.Overlap;
 
 /**
  * How a job's runs are made, beyond when and where: retries, timeout and overlap ({@link SingletonJob}'s options).

@@ -6,7 +6,6 @@ import java.util.Objects;
 import java.util.Optional;
 
 import dev.baton.scheduling.SingletonJob.CatchUp;
-import dev.baton.scheduling.SingletonJob;
 
 /**
  * One singleton job as the runner knows it, checked when built so that a bad declaration fails start-up naming

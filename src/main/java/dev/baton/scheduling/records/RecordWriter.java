@@ -9,7 +9,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 import java.util.function.Predicate;
@@ -28,7 +27,7 @@ import dev.baton.scheduling.records.JobRecord.Outcome;
  * <ul>
  * <li>the record ({@code baton.dev/job.<id>}): a started record ({@link #write}), or a run's final record together
  * with its history entry ({@link #writeFinal}); never back to an older slot, and within the bound
- * ({@link #refusal});</li>
+ * ({@link RecordRules#refusal});</li>
  * <li>the run status ({@code baton.dev/run-status.<id>}): a run request claimed before its run
  * ({@link #claimRequest}), then answered with the run's outcome ({@link #finishRequest}), or refused
  * ({@link #answerRequest}), each time only for the token the Lease still shows;</li>
@@ -70,64 +69,6 @@ public final class RecordWriter {
         this.isJobOfThisApp = isJobOfThisApp;
     }
 
-    // ------------------------------------------------------------------ the rules (pure)
-
-    /**
-     * Why {@code record} must not be written over {@code annotations} (the Lease's, as about to be written) inside a
-     * term of {@code epoch}, or null when it may. Two rules:
-     * <ol>
-     * <li>Never back to an older slot: when two runs overlapped and the older one finished last, the newer slot is
-     * what guards against reruns; and a slot ahead of this replica's clock stays (see {@link RecordReader}). Only a
-     * record no leader wrote ({@link RecordReader#believable}) does not count.</li>
-     * <li>The bound: a Lease carries at most {@code maxRecords} records of this application's jobs (1 KiB each, well
-     * under the 256 KiB Kubernetes allows for all annotations). A job already recorded may always update its own.</li>
-     * </ol>
-     */
-    static String refusal(Map<String, String> annotations, String key, JobRecord record, long epoch,
-            int maxRecords, Predicate<String> isJobOfThisApp) {
-        String older = olderSlot(annotations, key, record, epoch);
-        return older != null ? older : overBound(annotations, key, JobRecord.PREFIX, maxRecords, isJobOfThisApp);
-    }
-
-    private static String olderSlot(Map<String, String> annotations, String key, JobRecord record, long epoch) {
-        Optional<JobRecord> current = believed(annotations, key, epoch);
-        if (current.isPresent() && current.get().slot().isAfter(record.slot())) {
-            return "slot " + current.get().slot() + " is already recorded";
-        }
-        return null;
-    }
-
-    /** The bound of {@link #refusal}, for the annotations of one kind ({@code prefix}). */
-    static String overBound(Map<String, String> annotations, String key, String prefix, int maxRecords,
-            Predicate<String> isJobOfThisApp) {
-        long others = annotations.keySet().stream().filter(k -> k.startsWith(prefix) && !k.equals(key)
-                && isJobOfThisApp.test(k.substring(prefix.length()))).count();
-        if (!annotations.containsKey(key) && others >= maxRecords) {
-            return "the Lease already carries " + others + " " + (prefix.equals(JobRecord.PREFIX) ? "job records"
-                    : "annotations " + prefix + "*") + " (baton.jobs.max-records)";
-        }
-        return null;
-    }
-
-    private static Optional<JobRecord> believed(Map<String, String> annotations, String key, long epoch) {
-        return JobRecord.parse(annotations.get(key)).filter(r -> RecordReader.believable(r, epoch));
-    }
-
-    /**
-     * Why the run request {@code token} of {@code spec} must not be claimed (or refused) over {@code annotations},
-     * or null when it may: the Lease must still ask for that token, and no holder may have claimed or answered it
-     * (its run status, or its history, names it). So a token runs at most once, whoever holds the Lease.
-     */
-    static String requestRefusal(Map<String, String> annotations, JobSpec spec, String token) {
-        if (!token.equals(annotations.get(spec.runKey()))) {
-            return "the Lease no longer asks for " + token;
-        }
-        if (RecordReader.answered(annotations, spec, token)) {
-            return "request " + token + " was claimed already";
-        }
-        return null;
-    }
-
     // ------------------------------------------------------------------ records
 
     /**
@@ -136,9 +77,8 @@ public final class RecordWriter {
      * it cannot land for a slot that was not run.
      */
     public boolean write(JobSpec spec, LeaderElector elector, Term term, JobRecord record) {
-        AtomicBoolean abandoned = new AtomicBoolean();
-        return await(writeAsync(spec, elector, term, record, abandoned), abandoned,
-                record.outcome() == Outcome.RUNNING);
+        Write write = new Write(spec, elector, term, record, Delivery.AT_ONCE);
+        return await(writeRecord(write), write, record.outcome() == Outcome.RUNNING);
     }
 
     /**
@@ -146,27 +86,25 @@ public final class RecordWriter {
      * {@code term} (see the class documentation); never waits. Completes true once it landed.
      */
     public CompletableFuture<Boolean> writeFinal(JobSpec spec, LeaderElector elector, Term term, JobRecord record) {
-        return writeAsync(spec, elector, term, record, new AtomicBoolean(), true);
+        return writeRecord(new Write(spec, elector, term, record, Delivery.RIDING));
     }
 
-    private CompletableFuture<Boolean> writeAsync(JobSpec spec, LeaderElector elector, Term term, JobRecord record,
-            AtomicBoolean abandoned) {
-        return writeAsync(spec, elector, term, record, abandoned, false);
-    }
-
-    private CompletableFuture<Boolean> writeAsync(JobSpec spec, LeaderElector elector, Term term, JobRecord record,
-            AtomicBoolean abandoned, boolean ride) {
-        String key = spec.recordKey();
-        return submit(spec, elector, term, record, abandoned, ride, annotations -> {
-            String older = olderSlot(annotations, key, record, term.epoch());
-            String bound = older == null ? overBound(annotations, key, JobRecord.PREFIX, maxRecords, isJobOfThisApp)
+    private CompletableFuture<Boolean> writeRecord(Write write) {
+        String key = write.spec.recordKey();
+        JobRecord record = write.record;
+        Term term = write.term;
+        JobSpec spec = write.spec;
+        return submit(write, annotations -> {
+            String older = RecordRules.olderSlot(annotations, key, record, term.epoch());
+            String bound = older == null
+                    ? RecordRules.overBound(annotations, key, JobRecord.PREFIX, maxRecords, isJobOfThisApp)
                     : null;
             if (bound != null) {
                 return Refused.because(bound); // no record here, so no history either
             }
             Map<String, String> changes = new HashMap<>();
             if (older == null) {
-                JobRecord current = believed(annotations, key, term.epoch()).orElse(null);
+                JobRecord current = RecordRules.believed(annotations, key, term.epoch()).orElse(null);
                 changes.put(key, record.withMarksOf(current).toJson());
             }
             if (record.outcome() != Outcome.RUNNING) {
@@ -181,10 +119,10 @@ public final class RecordWriter {
 
     /** Why the run status of request {@code token} may not be written (its rules, then the bound), or null. */
     private String runStatusRefusal(Map<String, String> annotations, JobSpec spec, String token) {
-        String why = requestRefusal(annotations, spec, token);
+        String why = RecordRules.requestRefusal(annotations, spec, token);
         return why != null ? why
-                : overBound(annotations, spec.runStatusKey(), ControlKeys.prefix(ControlKeys.RUN_STATUS), maxRecords,
-                        isJobOfThisApp);
+                : RecordRules.overBound(annotations, spec.runStatusKey(), ControlKeys.prefix(ControlKeys.RUN_STATUS),
+                        maxRecords, isJobOfThisApp);
     }
 
     /**
@@ -194,12 +132,12 @@ public final class RecordWriter {
      */
     public boolean claimRequest(JobSpec spec, LeaderElector elector, Term term, JobRecord claim) {
         String key = spec.runStatusKey();
-        AtomicBoolean abandoned = new AtomicBoolean();
-        CompletableFuture<Boolean> written = submit(spec, elector, term, claim, abandoned, false, annotations -> {
+        Write write = new Write(spec, elector, term, claim, Delivery.AT_ONCE);
+        CompletableFuture<Boolean> written = submit(write, annotations -> {
             String why = runStatusRefusal(annotations, spec, claim.request());
             return why != null ? Refused.because(why) : new Changes(Map.of(key, claim.toJson()), null);
         });
-        return await(written, abandoned, true);
+        return await(written, write, true);
     }
 
     /**
@@ -208,8 +146,8 @@ public final class RecordWriter {
      */
     public boolean answerRequest(JobSpec spec, LeaderElector elector, Term term, JobRecord refusal) {
         String key = spec.runStatusKey();
-        AtomicBoolean abandoned = new AtomicBoolean();
-        CompletableFuture<Boolean> written = submit(spec, elector, term, refusal, abandoned, false, annotations -> {
+        Write write = new Write(spec, elector, term, refusal, Delivery.AT_ONCE);
+        CompletableFuture<Boolean> written = submit(write, annotations -> {
             String why = runStatusRefusal(annotations, spec, refusal.request());
             if (why != null) {
                 return Refused.because(why);
@@ -219,7 +157,7 @@ public final class RecordWriter {
             addHistory(annotations, changes, spec, refusal);
             return new Changes(changes, null);
         });
-        return await(written, abandoned, false);
+        return await(written, write, false);
     }
 
     /**
@@ -229,7 +167,7 @@ public final class RecordWriter {
      */
     public CompletableFuture<Boolean> finishRequest(JobSpec spec, LeaderElector elector, Term term, JobRecord record) {
         String key = spec.runStatusKey();
-        return submit(spec, elector, term, record, new AtomicBoolean(), true, annotations -> {
+        return submit(new Write(spec, elector, term, record, Delivery.RIDING), annotations -> {
             Map<String, String> changes = new HashMap<>();
             Optional<JobRecord> status = JobRecord.parse(annotations.get(key));
             String why = null;
@@ -255,9 +193,9 @@ public final class RecordWriter {
     public CompletableFuture<Boolean> markSuspended(JobSpec spec, LeaderElector elector, Term term,
             Predicate<Map<String, String>> suspendedIn) {
         String key = spec.recordKey();
-        return submit(spec, elector, term, null, new AtomicBoolean(), false, annotations -> {
+        return submit(new Write(spec, elector, term, null, Delivery.AT_ONCE), annotations -> {
             Instant now = clock.instant();
-            Optional<JobRecord> current = believed(annotations, key, term.epoch());
+            Optional<JobRecord> current = RecordRules.believed(annotations, key, term.epoch());
             if (!suspendedIn.test(annotations) || current.isEmpty()
                     || current.get().suspendedSince() != null) {
                 return Refused.because("nothing to mark");
@@ -276,9 +214,9 @@ public final class RecordWriter {
     public CompletableFuture<Boolean> markResumed(JobSpec spec, LeaderElector elector, Term term,
             Predicate<Map<String, String>> suspendedIn) {
         String key = spec.recordKey();
-        return submit(spec, elector, term, null, new AtomicBoolean(), false, annotations -> {
+        return submit(new Write(spec, elector, term, null, Delivery.AT_ONCE), annotations -> {
             Instant now = clock.instant();
-            Optional<JobRecord> current = believed(annotations, key, term.epoch());
+            Optional<JobRecord> current = RecordRules.believed(annotations, key, term.epoch());
             if (suspendedIn.test(annotations) || current.isEmpty()
                     || current.get().suspendedSince() == null) {
                 return Refused.because("nothing to mark");
@@ -324,11 +262,43 @@ public final class RecordWriter {
         }
     }
 
-    private CompletableFuture<Boolean> submit(JobSpec spec, LeaderElector elector, Term term, JobRecord record,
-            AtomicBoolean abandoned, boolean ride, Function<Map<String, String>, Changes> compute) {
+    /** How a write is sent: a request of its own, at once, or riding on the elector's next write of the Lease. */
+    private enum Delivery {
+        AT_ONCE, RIDING
+    }
+
+    /**
+     * One write of a job's annotations: whose, through which elector, within which term, the record it is about (for
+     * the log; null for the suspension marks) and how it is sent. A caller that stops waiting {@link #abandon}s it:
+     * if it has not been sent yet, it is then not sent at all.
+     */
+    private static final class Write {
+        final JobSpec spec;
+        final LeaderElector elector;
+        final Term term;
+        final JobRecord record;
+        final Delivery delivery;
+        private volatile boolean abandoned;
+
+        Write(JobSpec spec, LeaderElector elector, Term term, JobRecord record, Delivery delivery) {
+            this.spec = spec;
+            this.elector = elector;
+            this.term = term;
+            this.record = record;
+            this.delivery = delivery;
+        }
+
+        void abandon() {
+            abandoned = true;
+        }
+    }
+
+    private CompletableFuture<Boolean> submit(Write write, Function<Map<String, String>, Changes> compute) {
+        JobSpec spec = write.spec;
+        JobRecord record = write.record;
         AtomicReference<String> refused = new AtomicReference<>();
         Function<Map<String, String>, Map<String, String>> changesOn = annotations -> {
-            if (abandoned.get()) {
+            if (write.abandoned) {
                 refused.set("its writer gave up waiting");
                 return null;
             }
@@ -340,8 +310,9 @@ public final class RecordWriter {
             Map<String, String> changes = new HashMap<>(c.changes()); // null values allowed: removals
             return changes;
         };
-        CompletableFuture<Boolean> written = ride ? elector.updateAnnotationsWithNextRenewal(term, changesOn)
-                : elector.updateAnnotations(term, changesOn);
+        CompletableFuture<Boolean> written = write.delivery == Delivery.RIDING
+                ? write.elector.updateAnnotationsWithNextRenewal(write.term, changesOn)
+                : write.elector.updateAnnotations(write.term, changesOn);
         return written.whenComplete((ok, e) -> {
             String why = refused.get();
             if (record == null) {
@@ -354,7 +325,7 @@ public final class RecordWriter {
                 } else {
                     LOG.infof("Singleton job %s: %s for %s (%s) not written to lease %s%s", spec.id(), what(record),
                             record.request() != null ? record.request() : record.slot(), record.outcome(),
-                            elector.lease(), why == null ? "" : ": " + why);
+                            write.elector.lease(), why == null ? "" : ": " + why);
                 }
             }
         });
@@ -364,15 +335,20 @@ public final class RecordWriter {
         return record.request() != null ? "run status of request" : "record of slot";
     }
 
-    private boolean await(CompletableFuture<Boolean> written, AtomicBoolean abandoned, boolean withdrawIfLate) {
+    /** Waits up to the write timeout; a caller giving up abandons the write when {@code withdrawIfLate}. */
+    private boolean await(CompletableFuture<Boolean> written, Write write, boolean withdrawIfLate) {
         try {
             return written.get(writeTimeout.toMillis(), TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
-            abandoned.set(withdrawIfLate);
+            if (withdrawIfLate) {
+                write.abandon();
+            }
             Thread.currentThread().interrupt();
             return false;
         } catch (Exception e) {
-            abandoned.set(withdrawIfLate);
+            if (withdrawIfLate) {
+                write.abandon();
+            }
             return false;
         }
     }

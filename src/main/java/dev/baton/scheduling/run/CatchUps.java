@@ -11,7 +11,6 @@ import java.util.function.Function;
 
 import org.jboss.logging.Logger;
 
-import dev.baton.threads.DaemonThreads;
 import dev.baton.Term;
 import dev.baton.election.LeaderElector;
 import dev.baton.scheduling.RunTrigger;
@@ -19,6 +18,7 @@ import dev.baton.scheduling.records.CatchUpDecision;
 import dev.baton.scheduling.records.JobRecord;
 import dev.baton.scheduling.records.JobSpec;
 import dev.baton.scheduling.records.RecordReader;
+import dev.baton.threads.DaemonThreads;
 
 /**
  * Catch-up when a term begins: for each job of that term's Lease, asks {@link CatchUpDecision} about the slot

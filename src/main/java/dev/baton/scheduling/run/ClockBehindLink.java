@@ -3,6 +3,7 @@ package dev.baton.scheduling.run;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Optional;
+
 import dev.baton.scheduling.gate.ClockBehind;
 import dev.baton.scheduling.records.JobRecord;
 import dev.baton.scheduling.records.RecordReader;

@@ -1,6 +1,7 @@
 package dev.baton.scheduling.run;
 
 import java.util.Optional;
+
 import dev.baton.scheduling.gate.ClockSkew;
 
 /**

@@ -1,6 +1,7 @@
 package dev.baton.scheduling.run;
 
 import org.jboss.logging.Logger;
+
 import dev.baton.scheduling.SingletonRun;
 
 /**

@@ -7,9 +7,9 @@ import java.util.concurrent.CompletionStage;
 
 import dev.baton.Term;
 import dev.baton.election.LeaderElector;
-import io.smallrye.mutiny.Uni;
 import dev.baton.scheduling.RunTrigger;
 import dev.baton.scheduling.records.JobSpec;
+import io.smallrye.mutiny.Uni;
 
 /**
  * One fire of a singleton job on its way through the {@link RunLink}s: what the scheduler (or a catch-up) asked

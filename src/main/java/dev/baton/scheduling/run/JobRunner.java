@@ -21,29 +21,25 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.function.Function;
 import java.util.function.UnaryOperator;
 
-import dev.baton.threads.DaemonThreads;
 import dev.baton.LeaseRef;
 import dev.baton.Term;
-import dev.baton.clock.ClusterClock;
 import dev.baton.election.LeaderElector;
-import dev.baton.scheduling.SingletonJob.CatchUp;
-import dev.baton.scheduling.SingletonJob.Overlap;
-import io.micrometer.core.instrument.MeterRegistry;
 import dev.baton.scheduling.LeaderOnly;
 import dev.baton.scheduling.RunTrigger;
-import dev.baton.scheduling.SingletonJob;
+import dev.baton.scheduling.SingletonJob.CatchUp;
+import dev.baton.scheduling.SingletonJob.Overlap;
 import dev.baton.scheduling.SingletonRun;
 import dev.baton.scheduling.controls.LeaseControls;
 import dev.baton.scheduling.controls.Suspensions;
 import dev.baton.scheduling.gate.ClockBehind;
 import dev.baton.scheduling.gate.ClockSkew;
 import dev.baton.scheduling.gate.JobGate;
-import dev.baton.scheduling.records.JobHistory;
 import dev.baton.scheduling.records.JobOptions;
 import dev.baton.scheduling.records.JobRecord;
 import dev.baton.scheduling.records.JobSpec;
 import dev.baton.scheduling.records.RecordReader;
 import dev.baton.scheduling.records.RecordWriter;
+import dev.baton.threads.DaemonThreads;
 
 /**
  * The policy of singleton jobs, free of CDI so that several replicas can be run in one test. It holds the registered
@@ -61,9 +57,6 @@ import dev.baton.scheduling.records.RecordWriter;
  * the Lease before its run, so it runs at most once whatever happens.
  */
 public final class JobRunner implements Overruns {
-
-    /** {@code baton.jobs.history}'s default. */
-    public static final int DEFAULT_HISTORY = 10;
 
     private final String identity;
     private final Function<String, LeaderElector> electors;
@@ -90,67 +83,24 @@ public final class JobRunner implements Overruns {
     /** Told of each run ({@link ListenerLink}); null: nobody, and no link for it. */
     private volatile RunListener listener;
 
-    /**
-     * A runner whose jobs keep {@value #DEFAULT_HISTORY} runs of history.
-     *
-     * @param identity this replica's identity, written to records
-     * @param electors the elector of a Lease name; null while that Lease's elector has not started
-     * @param clock wall clock for slots and records
-     * @param meters where runs, skips and durations are counted
-     * @param sidecar true in sidecar mode, where singleton jobs never run
-     * @param maxRecords how many job records one Lease may carry
-     * @param writeTimeout how long a run waits for its record to be written
-     */
-    public JobRunner(String identity, Function<String, LeaderElector> electors, Clock clock,
-            MeterRegistry meters, boolean sidecar, int maxRecords, Duration writeTimeout) {
-        this(identity, electors, clock, meters, sidecar, maxRecords, DEFAULT_HISTORY, writeTimeout, null);
-    }
-
-    /**
-     * As the seven-argument constructor, refusing slots while {@code clusterClock} says this replica's wall clock is
-     * off ({@link ClockSkew}); null: never refused.
-     */
-    public JobRunner(String identity, Function<String, LeaderElector> electors, Clock clock,
-            MeterRegistry meters, boolean sidecar, int maxRecords, Duration writeTimeout, ClusterClock clusterClock) {
-        this(identity, electors, clock, meters, sidecar, maxRecords, DEFAULT_HISTORY, writeTimeout, clusterClock);
-    }
-
-    /** As the seven-argument constructor, each job's history keeping {@code history} runs. */
-    public JobRunner(String identity, Function<String, LeaderElector> electors, Clock clock,
-            MeterRegistry meters, boolean sidecar, int maxRecords, int history, Duration writeTimeout) {
-        this(identity, electors, clock, meters, sidecar, maxRecords, history, writeTimeout, null);
-    }
-
-    /**
-     * As above.
-     *
-     * @param history how many runs each job's history keeps in its Lease ({@code baton.jobs.history}; 0: none)
-     * @param clusterClock this replica's clock against the cluster's: slots are refused while it is off
-     *        ({@link ClockSkew}); null: never refused
-     */
-    public JobRunner(String identity, Function<String, LeaderElector> electors, Clock clock,
-            MeterRegistry meters, boolean sidecar, int maxRecords, int history, Duration writeTimeout,
-            ClusterClock clusterClock) {
-        if (history < 0 || history > JobHistory.MAX_ENTRIES) {
-            throw new IllegalArgumentException("Invalid configuration baton.jobs.history: " + history + " (0 to "
-                    + JobHistory.MAX_ENTRIES + " runs per job; besides, a job's history never takes more than "
-                    + JobHistory.MAX_CHARS_PER_JOB + " bytes)");
-        }
-        this.skew = new ClockSkew(clusterClock);
+    /** A runner made of {@code settings} (see {@link RunnerSettings#of} for the defaults). */
+    public JobRunner(RunnerSettings settings) {
+        this.identity = settings.identity();
+        this.electors = settings.electors();
+        this.clock = settings.clock();
+        this.sidecar = settings.sidecar();
+        this.skew = new ClockSkew(settings.clusterClock());
         this.behind = new ClockBehind(skew);
-        this.identity = identity;
-        this.electors = electors;
-        this.clock = clock;
-        this.sidecar = sidecar;
         this.gate = new JobGate(sidecar, runs::draining, electors, jobs::containsKey);
         this.records = new RecordReader(electors);
-        this.writer = new RecordWriter(clock, maxRecords, history, writeTimeout, jobs::containsKey);
-        this.metrics = new JobMetrics(meters);
+        this.writer = new RecordWriter(clock, settings.maxRecords(), settings.history(), settings.writeTimeout(),
+                jobs::containsKey);
+        this.metrics = new JobMetrics(settings.meters());
         this.end = new RunEnd(identity, clock, runs, writer, metrics);
         this.catchUps = new CatchUps(jobs.values(), electors, clock, records, metrics);
         this.requests = new RequestStarter(clock, jobs::get);
-        this.controls = new LeaseControls(() -> jobs.values().stream().map(RegisteredJob::spec).toList(), electors, writer, suspensions, active::containsKey,
-                requests);
+        this.controls = new LeaseControls(() -> jobs.values().stream().map(RegisteredJob::spec).toList(), electors,
+                writer, suspensions, active::containsKey, requests);
     }
 
     /**

@@ -3,6 +3,7 @@ package dev.baton.scheduling.run;
 import java.time.Instant;
 import java.util.Optional;
 import java.util.function.Supplier;
+
 import dev.baton.scheduling.RunTrigger;
 
 /**

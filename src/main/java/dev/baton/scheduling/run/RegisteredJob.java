@@ -2,6 +2,7 @@ package dev.baton.scheduling.run;
 
 import java.time.Instant;
 import java.util.function.Function;
+
 import dev.baton.scheduling.records.JobSpec;
 
 /**

@@ -11,11 +11,11 @@ import java.util.function.Function;
 
 import org.jboss.logging.Logger;
 
-import dev.baton.threads.DaemonThreads;
-import io.smallrye.mutiny.Uni;
 import dev.baton.scheduling.RunTrigger;
 import dev.baton.scheduling.controls.LeaseControls;
 import dev.baton.scheduling.records.JobSpec;
+import dev.baton.threads.DaemonThreads;
+import io.smallrye.mutiny.Uni;
 
 /**
  * Starts the run a request asks for, on a thread of Baton's own (never the scheduler's, the elector's or the

@@ -12,9 +12,8 @@ import java.util.concurrent.TimeoutException;
 
 import org.jboss.logging.Logger;
 
-import dev.baton.scheduling.records.JobRecord.Outcome;
 import dev.baton.scheduling.records.JobOptions;
-import dev.baton.scheduling.records.JobRecord;
+import dev.baton.scheduling.records.JobRecord.Outcome;
 
 /**
  * {@code @SingletonJob(retries = N, retryBackoff = "10s")}: a run that failed (threw, or ran past its timeout) is

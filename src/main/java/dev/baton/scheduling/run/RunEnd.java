@@ -10,9 +10,9 @@ import java.util.concurrent.CompletionException;
 import org.jboss.logging.Logger;
 
 import dev.baton.election.LeaderElector;
-import dev.baton.scheduling.records.JobRecord.Outcome;
 import dev.baton.scheduling.RunTrigger;
 import dev.baton.scheduling.records.JobRecord;
+import dev.baton.scheduling.records.JobRecord.Outcome;
 import dev.baton.scheduling.records.JobSpec;
 import dev.baton.scheduling.records.RecordWriter;
 

@@ -15,11 +15,11 @@ import java.util.concurrent.Executors;
 
 import org.jboss.logging.Logger;
 
-import dev.baton.threads.DaemonThreads;
 import dev.baton.LeaseRef;
 import dev.baton.Term;
 import dev.baton.scheduling.gate.Overruns.Overrun;
 import dev.baton.scheduling.SingletonRun;
+import dev.baton.threads.DaemonThreads;
 
 /**
  * The singleton runs in progress on this replica, each bound to its term: told to stop the moment that term ends,

@@ -4,9 +4,9 @@ import java.time.Clock;
 
 import org.jboss.logging.Logger;
 
-import dev.baton.scheduling.records.JobRecord.Outcome;
 import dev.baton.scheduling.SingletonJob;
 import dev.baton.scheduling.records.JobRecord;
+import dev.baton.scheduling.records.JobRecord.Outcome;
 import dev.baton.scheduling.records.RecordWriter;
 
 /**

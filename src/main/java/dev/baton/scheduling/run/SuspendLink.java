@@ -6,11 +6,11 @@ import java.util.Optional;
 
 import org.jboss.logging.Logger;
 
-import dev.baton.scheduling.records.JobRecord.Outcome;
 import dev.baton.scheduling.RunTrigger;
 import dev.baton.scheduling.SingletonJob;
 import dev.baton.scheduling.controls.Suspensions;
 import dev.baton.scheduling.records.JobRecord;
+import dev.baton.scheduling.records.JobRecord.Outcome;
 import dev.baton.scheduling.records.RecordWriter;
 
 /**

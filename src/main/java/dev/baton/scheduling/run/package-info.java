@@ -68,8 +68,9 @@
  * <li><b>No clock error runs a slot twice.</b> Slots are named by wall clocks. A record ahead of this replica's clock
  * is believed however far ahead it is, and no slot up to it runs here ({@code ClockBehindLink}: said and counted as
  * {@code clock-behind}); and a replica whose clock is provably off the cluster's by more than
- * {@code baton.jobs.max-clock-skew} runs no slot and holds no job Lease ({@code ClockSkew}: {@code clock-skew}). The
- * first holds when nothing can be measured; the second keeps the jobs running on a good clock instead of pausing.</li>
+ * {@code baton.jobs.max-clock-skew} runs no slot and holds no job Lease ({@code ClockSkew}: {@code clock-skew}), nor
+ * the service Lease when it has jobs, unless nobody else takes it ({@code ServiceLeaseHandover}). The first holds
+ * when nothing can be measured; the second keeps the jobs running on a good clock instead of pausing.</li>
  * <li><b>Shutdown hands over first, and drains before it releases.</b> On SIGTERM, in Quarkus's pre-shutdown phase
  * (before the HTTP server's graceful shutdown and every {@code ShutdownEvent} observer), no Lease is taken any more,
  * the gated triggers are paused ({@code GatedTriggersPause}: no skip is decided once the container may be gone),

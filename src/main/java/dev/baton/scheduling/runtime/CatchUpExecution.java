@@ -3,9 +3,9 @@ package dev.baton.scheduling.runtime;
 import java.lang.reflect.Method;
 import java.time.Instant;
 
+import dev.baton.scheduling.RunTrigger;
 import io.quarkus.scheduler.ScheduledExecution;
 import io.quarkus.scheduler.Trigger;
-import dev.baton.scheduling.RunTrigger;
 
 /**
  * What a job method that takes a {@link ScheduledExecution} is given when Baton invokes it rather than the

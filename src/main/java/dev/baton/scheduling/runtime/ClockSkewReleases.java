@@ -8,14 +8,16 @@ import dev.baton.LeaseRef;
 import dev.baton.Term;
 import dev.baton.election.ElectionObserver;
 import dev.baton.election.LeaderElector;
-import dev.baton.store.LeaseStoreException;
 import dev.baton.scheduling.gate.ClockSkew;
+import dev.baton.store.LeaseStoreException;
 
 /**
  * Hears every elector's rounds ({@link ElectionObserver}, as metrics and health do) and asks {@link ClockSkew} about
  * this replica's clock after each: every API answer may move the estimate, so a clock that turns bad is reported
- * then, whatever this replica leads, and a job Lease it holds is released then ({@link ClockSkew#afterRound}). The
- * service Lease is never released for it. Called on the electors' threads; reads memory and at most queues a release.
+ * then, whatever this replica leads, and a job Lease it holds is released then ({@link ClockSkew#afterRound}), as is
+ * the service Lease when it has jobs, unless this replica took it back because nobody else did
+ * ({@link dev.baton.scheduling.gate.ServiceLeaseHandover}). Called on the electors' threads; reads memory and at most
+ * queues a release.
  */
 @Singleton
 public class ClockSkewReleases implements ElectionObserver {
@@ -38,8 +40,11 @@ public class ClockSkewReleases implements ElectionObserver {
 
     private void check(LeaseRef lease) {
         LeaderElector jobLease = jobs.isJobLease(lease.name()) ? jobs.elector(lease.name()) : null;
+        LeaderElector service = jobLease == null ? jobs.elector(lease.name()) : null;
         if (jobLease != null && jobLease.lease().equals(lease)) {
             jobs.runner().clockSkew().afterRound(jobLease);
+        } else if (service != null && service.lease().equals(lease) && !jobs.isJobLease(lease.name())) {
+            jobs.serviceHandover().afterRound(service);
         } else {
             jobs.runner().clockSkew().refuses(); // only to report a change of the verdict as soon as it is seen
         }

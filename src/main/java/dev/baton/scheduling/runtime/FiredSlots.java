@@ -4,6 +4,7 @@ import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+
 import dev.baton.scheduling.LeaderOnly;
 import dev.baton.scheduling.gate.JobGate;
 import dev.baton.scheduling.records.JobSpec;

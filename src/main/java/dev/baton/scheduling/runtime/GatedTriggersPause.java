@@ -4,10 +4,10 @@ import jakarta.inject.Singleton;
 
 import org.jboss.logging.Logger;
 
-import io.quarkus.scheduler.Scheduler;
-import io.quarkus.scheduler.Trigger;
 import dev.baton.scheduling.LeaderOnly;
 import dev.baton.scheduling.SingletonJob;
+import io.quarkus.scheduler.Scheduler;
+import io.quarkus.scheduler.Trigger;
 
 /**
  * At shutdown, before the drain ({@link GracefulHandover}), pauses every trigger this package gates (each

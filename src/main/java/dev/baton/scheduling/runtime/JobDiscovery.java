@@ -9,14 +9,14 @@ import java.util.Optional;
 import java.util.concurrent.CompletionStage;
 
 import dev.baton.election.Shards;
-import dev.baton.scheduling.SingletonJob.CatchUp;
-import io.quarkus.runtime.configuration.DurationConverter;
-import io.quarkus.scheduler.Scheduled;
-import io.smallrye.mutiny.Uni;
 import dev.baton.scheduling.SingletonJob;
+import dev.baton.scheduling.SingletonJob.CatchUp;
 import dev.baton.scheduling.records.CronSlots;
 import dev.baton.scheduling.records.JobOptions;
 import dev.baton.scheduling.records.JobSpec;
+import io.quarkus.runtime.configuration.DurationConverter;
+import io.quarkus.scheduler.Scheduled;
+import io.smallrye.mutiny.Uni;
 
 /**
  * Turns a {@link SingletonJob} method into a {@link JobSpec}, or fails naming the method and what is wrong. Reads

@@ -1,7 +1,6 @@
 package dev.baton.scheduling.runtime;
 
 import java.lang.reflect.Method;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -26,19 +25,21 @@ import dev.baton.LeadershipAcquired;
 import dev.baton.clock.ClusterClock;
 import dev.baton.config.ApiRequestTimeout;
 import dev.baton.config.BatonConfig;
-import dev.baton.runtime.Elections;
 import dev.baton.election.LeaderElector;
-import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import io.quarkus.runtime.StartupEvent;
+import dev.baton.runtime.Elections;
 import dev.baton.scheduling.LeaderOnly;
 import dev.baton.scheduling.RunTrigger;
 import dev.baton.scheduling.SingletonJob;
+import dev.baton.scheduling.gate.ServiceLeaseHandover;
 import dev.baton.scheduling.records.JobOptions;
 import dev.baton.scheduling.records.JobSpec;
 import dev.baton.scheduling.run.JobRunner;
 import dev.baton.scheduling.gate.Overruns;
 import dev.baton.scheduling.run.PendingFire;
+import dev.baton.scheduling.run.RunnerSettings;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.quarkus.runtime.StartupEvent;
 
 /**
  * The CDI side of the application's singleton jobs (the {@link JobRunner} holds their policy and knows no CDI):
@@ -64,6 +65,7 @@ public class JobManager implements Overruns {
     private final FiredSlots firedSlots = new FiredSlots();
     private final Map<String, JobSpec> gateOnly = new ConcurrentHashMap<>();
     private final ScheduledMethods scheduledMethods = new ScheduledMethods();
+    private final ServiceLeaseHandover serviceHandover;
     private volatile boolean discovered;
     /** Evens out the shards of spread jobs among the replicas; null without spread jobs. */
     private volatile ShardBalancer balancer;
@@ -77,9 +79,26 @@ public class JobManager implements Overruns {
         this.jobsConfig = jobsConfig;
         this.beans = beans;
         MeterRegistry meters = registries.isResolvable() ? registries.get() : new SimpleMeterRegistry();
-        this.runner = new JobRunner(elections.identity(), this::elector, Clock.systemUTC(), meters,
-                config.mode() == BatonConfig.Mode.SIDECAR, jobsConfig.maxRecords(), jobsConfig.history(),
-                recordWriteTimeout(config), clusterClock);
+        this.runner = new JobRunner(RunnerSettings.of(elections.identity(), this::elector).withMeters(meters)
+                .withSidecar(config.mode() == BatonConfig.Mode.SIDECAR).withMaxRecords(jobsConfig.maxRecords())
+                .withHistory(jobsConfig.history()).withWriteTimeout(recordWriteTimeout(config))
+                .withClusterClock(clusterClock));
+        this.serviceHandover = new ServiceLeaseHandover(runner.clockSkew(), this::serviceLeaseHasJobs,
+                config.leaseDuration(), System::nanoTime);
+    }
+
+    /** True when the service Lease has jobs a replica whose clock is off would refuse: singleton or leader-only. */
+    boolean serviceLeaseHasJobs() {
+        if (config.mode() == BatonConfig.Mode.SIDECAR) {
+            return false; // the jobs run in another process, which has clocks of its own
+        }
+        return !gateOnly.isEmpty()
+                || byMethod.values().stream().anyMatch(s -> s.leaseName().equals(config.leaseName()));
+    }
+
+    /** What a replica whose clock is off does with the service Lease ({@link ClockSkewReleases}). */
+    ServiceLeaseHandover serviceHandover() {
+        return serviceHandover;
     }
 
     /**
@@ -105,6 +124,9 @@ public class JobManager implements Overruns {
         if (!config.enabled()) {
             return; // no election: job Leases are not contested either (and no elector sits unstarted)
         }
+        // Before the service Lease's elector starts (Elections starts it after this observer): a replica whose clock
+        // is off hands that Lease over when it has jobs, and takes it back only if nobody else does.
+        elections.holdBackFromServiceLease(serviceHandover.pause());
         startJobLeases();
         if (jobLeases.stream().anyMatch(this::isShard)) {
             balancer = new ShardBalancer(elections.identity(), this::shardElectors, elections.store(),

@@ -9,8 +9,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
-import io.quarkus.scheduler.Scheduled;
 import dev.baton.scheduling.LeaderOnly;
+import io.quarkus.scheduler.Scheduled;
 
 /**
  * The {@code @Scheduled} declarations of the application's methods, read once: from every bean class when

@@ -11,11 +11,11 @@ import jakarta.interceptor.InvocationContext;
 
 import org.jboss.logging.Logger;
 
-import io.quarkus.scheduler.ScheduledExecution;
 import dev.baton.scheduling.LeaderOnly;
 import dev.baton.scheduling.SingletonJob;
 import dev.baton.scheduling.records.JobSpec;
 import dev.baton.scheduling.run.JobRunner;
+import io.quarkus.scheduler.ScheduledExecution;
 
 /**
  * Runs a {@link SingletonJob} method through the {@link JobRunner}: only inside a valid term of its Lease,

@@ -4,11 +4,10 @@ import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 
 import dev.baton.scheduling.records.JobRecord.Outcome;
+import dev.baton.scheduling.records.JobSpec;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
-import dev.baton.scheduling.records.JobRecord;
-import dev.baton.scheduling.records.JobSpec;
 
 /**
  * The singleton jobs' meters, in one place so that the run's links only say what happened: {@code baton.job.runs}

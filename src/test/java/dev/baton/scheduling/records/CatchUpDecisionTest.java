@@ -10,15 +10,14 @@ import java.util.Optional;
 
 import org.junit.jupiter.api.Test;
 
+import dev.baton.clock.TestClock;
+import dev.baton.scheduling.SingletonJob.CatchUp;
 import dev.baton.scheduling.records.CatchUpDecision.Verdict;
 import dev.baton.scheduling.records.JobRecord.Outcome;
-import dev.baton.scheduling.SingletonJob.CatchUp;
-import dev.baton.scheduling.SingletonJob;
-import dev.baton.scheduling.run.MutableClock;
 
 /**
  * The catch-up rule, case by case: a job, its last record and the clock when a term begins, one call, one verdict.
- * The clock is a {@link MutableClock} set per case, as the runner reads it.
+ * The clock is a {@link TestClock} set per case, as the runner reads it.
  */
 class CatchUpDecisionTest {
 
@@ -86,7 +85,7 @@ class CatchUpDecisionTest {
 
     @Test
     void eachCaseGetsItsVerdictAndSlot() {
-        MutableClock clock = new MutableClock(Instant.EPOCH);
+        TestClock clock = TestClock.at(Instant.EPOCH);
         for (Case c : CASES) {
             clock.set(Instant.parse("2026-01-01T" + c.now() + "Z"));
             CatchUpDecision d = CatchUpDecision.decide(c.job(), c.last(), clock.instant());

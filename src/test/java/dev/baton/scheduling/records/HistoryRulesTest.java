@@ -11,8 +11,8 @@ import java.util.Optional;
 
 import org.junit.jupiter.api.Test;
 
-import dev.baton.scheduling.records.JobRecord.Outcome;
 import dev.baton.scheduling.controls.RunRequests;
+import dev.baton.scheduling.records.JobRecord.Outcome;
 
 /**
  * A job's history, by one call on a seeded Lease: how many entries, how many bytes per job and per Lease, and what

@@ -11,8 +11,8 @@ import java.util.Set;
 
 import org.junit.jupiter.api.Test;
 
-import dev.baton.scheduling.records.JobRecord.Outcome;
 import dev.baton.scheduling.gate.ClockBehind;
+import dev.baton.scheduling.records.JobRecord.Outcome;
 
 /**
  * What a record may replace, which records are believed and when one is ahead of the clock, decided by one call
@@ -37,7 +37,7 @@ class RecordRulesTest {
     }
 
     static String refusal(Map<String, String> annotations, JobRecord record, long epoch, int maxRecords) {
-        return RecordWriter.refusal(annotations, KEY, record, epoch, maxRecords,
+        return RecordRules.refusal(annotations, KEY, record, epoch, maxRecords,
                 Set.of("report", "other", "third")::contains);
     }
 

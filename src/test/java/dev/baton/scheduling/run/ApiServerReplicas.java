@@ -1,10 +1,11 @@
 package dev.baton.scheduling.run;
 
+import static dev.baton.TestPatience.PATIENCE;
 import static org.awaitility.Awaitility.await;
 
 import java.net.InetAddress;
-import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
@@ -23,31 +24,33 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 
+import dev.baton.clock.TestClock;
+import dev.baton.scheduling.SingletonJob.CatchUp;
+import dev.baton.scheduling.records.CronSlots;
+import dev.baton.scheduling.records.JobHistory;
+import dev.baton.scheduling.records.JobRecord;
+import dev.baton.scheduling.records.JobSpec;
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.quarkus.test.kubernetes.client.KubernetesServer;
-import dev.baton.scheduling.records.JobHistory;
-import dev.baton.scheduling.records.JobRecord;
-import dev.baton.scheduling.records.JobSpec;
 
 /**
  * Several replicas of the job logic (each with its own client, electors and runner) against one Kubernetes test
  * API server in CRUD mode over HTTP, shared by the tests of a class. A test plays each replica's Quarkus scheduler
  * by firing slots on all of them, and an operator by annotating the Lease ({@link #annotate}).
  */
-abstract class ApiServerReplicas {
+public abstract class ApiServerReplicas {
 
     static final String NS = "jobs";
-    static final Duration PATIENCE = Duration.ofSeconds(20);
     static KubernetesServer server;
     static KubernetesClient admin;
     static final AtomicInteger SEQ = new AtomicInteger();
 
-    final List<Replica> replicas = new ArrayList<>();
-    final List<String> ran = Collections.synchronizedList(new ArrayList<>());
+    final List<RunnerReplica> replicas = new ArrayList<>();
+    public final List<String> ran = Collections.synchronizedList(new ArrayList<>());
     final ExecutorService pool = Executors.newCachedThreadPool();
-    final MutableClock clock = new MutableClock(Instant.parse("2026-01-01T10:00:30Z"));
+    public final TestClock clock = TestClock.at(Instant.parse("2026-01-01T10:00:30Z"));
 
     @BeforeAll
     static void startServer() {
@@ -73,33 +76,33 @@ abstract class ApiServerReplicas {
         pool.shutdownNow();
     }
 
-    Replica replica(String name) {
+    protected RunnerReplica replica(String name) {
         return replica(name, 64);
     }
 
-    Replica replica(String name, int maxRecords) {
-        return replica(name, maxRecords, JobRunner.DEFAULT_HISTORY);
+    RunnerReplica replica(String name, int maxRecords) {
+        return replica(name, maxRecords, RunnerSettings.DEFAULT_HISTORY);
     }
 
-    Replica replica(String name, int maxRecords, int history) {
-        Replica r = new Replica(name, admin, NS, clock, maxRecords, history);
+    RunnerReplica replica(String name, int maxRecords, int history) {
+        RunnerReplica r = new RunnerReplica(name, admin, NS, clock, maxRecords, history);
         replicas.add(r);
         return r;
     }
 
-    static String lease(String prefix) {
+    protected static String lease(String prefix) {
         return prefix + "-" + SEQ.incrementAndGet();
     }
 
-    Replica awaitLeader(List<Replica> among, String lease) {
+    protected RunnerReplica awaitLeader(List<RunnerReplica> among, String lease) {
         await().atMost(PATIENCE).until(() -> among.stream().filter(r -> r.leads(lease)).count() == 1);
         return among.stream().filter(r -> r.leads(lease)).findFirst().orElseThrow();
     }
 
     /** Every replica's scheduler fires {@code slot} at about the same moment. */
-    void fireAll(List<Replica> among, JobSpec spec, Instant slot) throws Exception {
+    void fireAll(List<RunnerReplica> among, JobSpec spec, Instant slot) throws Exception {
         List<Future<Object>> fired = new ArrayList<>();
-        for (Replica r : among) {
+        for (RunnerReplica r : among) {
             fired.add(pool.submit(() -> r.fire(spec, slot, ran)));
         }
         for (Future<Object> f : fired) {
@@ -134,7 +137,7 @@ abstract class ApiServerReplicas {
      * Waits until {@code r} has renewed {@code lease} twice and still leads: a cold JVM's first writes can be slow
      * enough on a busy machine to cost the first term, which would drop what rides on it.
      */
-    static void awaitRenewals(Replica r, String lease) {
+    protected static void awaitRenewals(RunnerReplica r, String lease) {
         await().atMost(PATIENCE).until(() -> r.sent.stream().filter(s -> s.lease().equals(lease) && s.renewal()).count() >= 2
                 && r.leads(lease));
     }
@@ -157,7 +160,7 @@ abstract class ApiServerReplicas {
     }
 
     /** Waits until {@code replica}'s elector of {@code lease} has observed a Lease whose annotations pass. */
-    static void awaitObserved(Replica replica, String lease,
+    static void awaitObserved(RunnerReplica replica, String lease,
             java.util.function.Predicate<Map<String, String>> annotations) {
         await().atMost(PATIENCE).until(() -> replica.electors.get(lease).observed()
                 .map(s -> annotations.test(s.record().annotations())).orElse(false));
@@ -183,6 +186,18 @@ abstract class ApiServerReplicas {
 
     static Instant at(String time) {
         return Instant.parse("2026-01-01T" + time + "Z");
+    }
+
+    /** A job every minute that catches up and writes its record before each run. */
+    static JobSpec runLatest(String id, String lease) {
+        return new JobSpec(id, lease, CatchUp.RUN_LATEST, Optional.empty(), "cron 0 * * * * ?",
+                Optional.of(CronSlots.quartz("0 * * * * ?")));
+    }
+
+    /** As {@link #runLatest}, its slots named in UTC whatever the machine's zone. */
+    static JobSpec minutely(String id, String lease) {
+        return new JobSpec(id, lease, CatchUp.RUN_LATEST, Optional.empty(), "cron 0 * * * * ?",
+                Optional.of(new CronSlots("0 * * * * ?", "quartz", ZoneOffset.UTC)));
     }
 
 }

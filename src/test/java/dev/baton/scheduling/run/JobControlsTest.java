@@ -1,48 +1,33 @@
 package dev.baton.scheduling.run;
 
+import static dev.baton.TestPatience.PATIENCE;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNull;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.time.Duration;
-import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 
 import org.junit.jupiter.api.Test;
 
-import dev.baton.scheduling.records.JobRecord.Outcome;
-import dev.baton.scheduling.SingletonJob.CatchUp;
-import dev.baton.scheduling.SingletonJob;
 import dev.baton.scheduling.controls.LeaseControls;
-import dev.baton.scheduling.records.CronSlots;
 import dev.baton.scheduling.records.JobHistory;
-import dev.baton.scheduling.records.JobOptions;
 import dev.baton.scheduling.records.JobRecord;
+import dev.baton.scheduling.records.JobRecord.Outcome;
 import dev.baton.scheduling.records.JobSpec;
 
 /**
- * The operators' controls and the job options, on several replicas against the test API server: suspend and resume,
- * run requests, retries, timeouts, overlap and history. The operator is played by {@link #annotate}, as
- * {@code kubectl annotate lease} would; the replicas' schedulers by firing slots.
+ * The operators' controls, on several replicas against the test API server: suspend and resume, run requests and
+ * history (the options that shape a run are {@link JobOptionsTest}'s). The operator is played by {@link #annotate},
+ * as {@code kubectl annotate lease} would; the replicas' schedulers by firing slots.
  */
 class JobControlsTest extends ApiServerReplicas {
-
-    static JobSpec minutely(String id, String lease) {
-        return new JobSpec(id, lease, CatchUp.RUN_LATEST, Optional.empty(), "cron 0 * * * * ?",
-                Optional.of(new CronSlots("0 * * * * ?", "quartz", ZoneOffset.UTC)));
-    }
 
     long ranFor(String what) {
         synchronized (ran) {
@@ -50,9 +35,9 @@ class JobControlsTest extends ApiServerReplicas {
         }
     }
 
-    List<Replica> three(String lease, JobSpec... jobs) {
-        List<Replica> all = List.of(replica("a"), replica("b"), replica("c"));
-        for (Replica r : all) {
+    List<RunnerReplica> three(String lease, JobSpec... jobs) {
+        List<RunnerReplica> all = List.of(replica("a"), replica("b"), replica("c"));
+        for (RunnerReplica r : all) {
             for (JobSpec job : jobs) {
                 r.register(job, ran, null);
             }
@@ -65,7 +50,7 @@ class JobControlsTest extends ApiServerReplicas {
      * Waits for a run request of {@code marker} to be run and answered by {@code leader}: its controls have then
      * looked at the Lease as it is now, so whatever else it was going to start from it has been started.
      */
-    void sync(Replica leader, String lease, JobSpec marker, String token) {
+    void sync(RunnerReplica leader, String lease, JobSpec marker, String token) {
         annotate(lease, m -> {
             m.put(marker.runKey(), token);
             return m;
@@ -81,8 +66,8 @@ class JobControlsTest extends ApiServerReplicas {
     void aSuspendStopsRunsOnWhicheverReplicaLeadsAcrossAHandoverAndRemovingItResumes() throws Exception {
         String lease = lease("suspend");
         JobSpec tick = JobSpec.of("tick", lease);
-        List<Replica> all = three(lease, tick);
-        Replica first = awaitLeader(all, lease);
+        List<RunnerReplica> all = three(lease, tick);
+        RunnerReplica first = awaitLeader(all, lease);
         fireAll(all, tick, at("10:00:00"));
         assertEquals(List.of(at("10:00:00") + "@" + first.name), ran);
 
@@ -94,15 +79,15 @@ class JobControlsTest extends ApiServerReplicas {
         fireAll(all, tick, at("10:00:10"));
         assertEquals(1, ran.size(), "a suspended job does not run: " + ran);
         assertEquals(1, first.count("baton.job.skips", "reason", "suspended"));
-        for (Replica r : all) {
+        for (RunnerReplica r : all) {
             assertEquals(Optional.of("baton.dev/suspend.tick"), r.runner.suspendedBy(tick),
                     "every replica shows the job suspended, and by what");
         }
         assertEquals(Optional.of("suspended"), first.runner.skipReason(tick), "the gate (LeaderOnly, /jobs) says so");
 
         first.electors.get(lease).releaseNow();
-        List<Replica> others = all.stream().filter(r -> r != first).toList();
-        Replica second = awaitLeader(others, lease);
+        List<RunnerReplica> others = all.stream().filter(r -> r != first).toList();
+        RunnerReplica second = awaitLeader(others, lease);
         fireAll(all, tick, at("10:00:20"));
         assertEquals(1, ran.size(), "still suspended under the new leader: " + ran);
         assertEquals(1, second.count("baton.job.skips", "reason", "suspended"));
@@ -132,8 +117,8 @@ class JobControlsTest extends ApiServerReplicas {
     void aResumedJobDoesNotCatchUpTheSlotsItMissedWhileSuspended() throws Exception {
         String lease = lease("resume");
         JobSpec report = minutely("report", lease);
-        List<Replica> all = three(lease, report);
-        Replica first = awaitLeader(all, lease);
+        List<RunnerReplica> all = three(lease, report);
+        RunnerReplica first = awaitLeader(all, lease);
         clock.set(at("10:00:30"));
         fireAll(all, report, at("10:00:00"));
         assertEquals(List.of(at("10:00:00") + "@" + first.name), ran);
@@ -150,8 +135,8 @@ class JobControlsTest extends ApiServerReplicas {
 
         // A new leader begins a term while the job is suspended: 10:01 is missed, and not caught up.
         first.electors.get(lease).releaseNow();
-        List<Replica> others = all.stream().filter(r -> r != first).toList();
-        Replica second = awaitLeader(others, lease);
+        List<RunnerReplica> others = all.stream().filter(r -> r != first).toList();
+        RunnerReplica second = awaitLeader(others, lease);
         await().atMost(PATIENCE).until(() -> second.count("baton.job.skips", "reason", "suspended") >= 1);
 
         annotate(lease, m -> {
@@ -165,7 +150,7 @@ class JobControlsTest extends ApiServerReplicas {
 
         // Another handover after the resume: 10:01 is settled, nothing is caught up; nor is 10:01 run when fired late.
         second.electors.get(lease).releaseNow();
-        Replica third = awaitLeader(all.stream().filter(r -> r != second).toList(), lease);
+        RunnerReplica third = awaitLeader(all.stream().filter(r -> r != second).toList(), lease);
         await().atMost(PATIENCE).until(() -> !third.termsStarted.isEmpty()
                 && third.termsStarted.stream().anyMatch(t -> t.isValid()));
         fireAll(all, report, at("10:01:00"));
@@ -182,10 +167,10 @@ class JobControlsTest extends ApiServerReplicas {
         String lease = lease("request");
         JobSpec adhoc = JobSpec.of("adhoc", lease);
         JobSpec marker = JobSpec.of("marker", lease);
-        List<Replica> all = three(lease, adhoc, marker);
+        List<RunnerReplica> all = three(lease, adhoc, marker);
         AtomicBoolean claimedBeforeRun = new AtomicBoolean();
         CountDownLatch t1Running = new CountDownLatch(1);
-        for (Replica r : all) {
+        for (RunnerReplica r : all) {
             r.bodies.put(adhoc.id(), (replica, run) -> {
                 if ("T1".equals(((Run) run).request)) {
                     claimedBeforeRun.set(statusIn(lease, adhoc).filter(s -> "T1".equals(s.request())
@@ -196,7 +181,7 @@ class JobControlsTest extends ApiServerReplicas {
                 return null;
             });
         }
-        Replica first = awaitLeader(all, lease);
+        RunnerReplica first = awaitLeader(all, lease);
 
         annotate(lease, m -> {
             m.put("baton.dev/run.adhoc", "T1");
@@ -209,7 +194,7 @@ class JobControlsTest extends ApiServerReplicas {
 
         // A handover while T1 runs: its run is stopped with the term; the new leader sees the claim, not a request.
         first.electors.get(lease).releaseNow();
-        Replica second = awaitLeader(all.stream().filter(r -> r != first).toList(), lease);
+        RunnerReplica second = awaitLeader(all.stream().filter(r -> r != first).toList(), lease);
         sync(second, lease, marker, "M1");
         assertEquals(1, ranFor("request T1"), "T1 ran once: " + ran);
         assertEquals(Outcome.RUNNING, statusIn(lease, adhoc).orElseThrow().outcome(),
@@ -230,7 +215,7 @@ class JobControlsTest extends ApiServerReplicas {
         assertTrue(recordIn(lease, adhoc).isEmpty(), "a requested run uses up no slot");
 
         second.electors.get(lease).releaseNow();
-        Replica third = awaitLeader(all.stream().filter(r -> r != second).toList(), lease);
+        RunnerReplica third = awaitLeader(all.stream().filter(r -> r != second).toList(), lease);
         sync(third, lease, marker, "M2");
         assertEquals(1, ranFor("request T1"), "T1 ran once: " + ran);
         assertEquals(1, ranFor("request T2"), "T2 ran once: " + ran);
@@ -241,7 +226,7 @@ class JobControlsTest extends ApiServerReplicas {
         String lease = lease("claimed");
         JobSpec adhoc = JobSpec.of("adhoc", lease);
         JobSpec marker = JobSpec.of("marker", lease);
-        Replica a = replica("a");
+        RunnerReplica a = replica("a");
         a.register(adhoc, ran, (replica, run) -> {
             Thread.sleep(60_000); // crashes mid-run
             return null;
@@ -249,7 +234,7 @@ class JobControlsTest extends ApiServerReplicas {
         a.register(marker, ran, null);
         a.elect(lease);
         awaitLeader(List.of(a), lease);
-        Replica b = replica("b");
+        RunnerReplica b = replica("b");
         b.register(adhoc, ran, null);
         b.register(marker, ran, null);
         b.elect(lease);
@@ -274,7 +259,7 @@ class JobControlsTest extends ApiServerReplicas {
     void aSuspendedJobRefusesARunRequestAndTheRefusalIsRecorded() throws Exception {
         String lease = lease("refuse");
         JobSpec job = JobSpec.of("job", lease);
-        Replica a = replica("a");
+        RunnerReplica a = replica("a");
         a.register(job, ran, null);
         a.elect(lease);
         awaitLeader(List.of(a), lease);
@@ -312,7 +297,7 @@ class JobControlsTest extends ApiServerReplicas {
         JobSpec huge = JobSpec.of("huge", lease);
         JobSpec banana = JobSpec.of("banana", lease);
         JobSpec marker = JobSpec.of("marker", lease);
-        Replica a = replica("a");
+        RunnerReplica a = replica("a");
         for (JobSpec j : List.of(garbage, huge, banana, marker)) {
             a.register(j, ran, null);
         }
@@ -351,7 +336,7 @@ class JobControlsTest extends ApiServerReplicas {
     void aRunRequestWaitsForTheRunningRunOfItsJob() throws Exception {
         String lease = lease("waits");
         JobSpec job = JobSpec.of("job", lease);
-        Replica a = replica("a");
+        RunnerReplica a = replica("a");
         CountDownLatch running = new CountDownLatch(1);
         CountDownLatch finish = new CountDownLatch(1);
         AtomicBoolean requestOverlapped = new AtomicBoolean();
@@ -387,163 +372,18 @@ class JobControlsTest extends ApiServerReplicas {
         assertEquals(2, ran.size(), "10:00:10 did not run: " + ran);
     }
 
-    // ------------------------------------------------------------------ retries, timeouts
-
-    @Test
-    void aFailedRunIsRetriedInItsSlotAndEachAttemptIsRecorded() throws Exception {
-        String lease = lease("retry");
-        JobSpec job = JobSpec.of("flaky", lease).withOptions(JobOptions.DEFAULTS.withRetries(3, Duration.ofMillis(20)));
-        Replica a = replica("a");
-        AtomicInteger attempts = new AtomicInteger();
-        a.register(job, ran, (replica, run) -> {
-            if (attempts.incrementAndGet() < 3) {
-                throw new IllegalStateException("flaky " + attempts.get());
-            }
-            return null;
-        });
-        a.elect(lease);
-        awaitLeader(List.of(a), lease);
-        a.fire(job, at("10:00:00"), ran);
-        assertEquals(3, attempts.get());
-        assertEquals(2, a.count("baton.job.retries", "job", "flaky"));
-        assertEquals(2, a.count("baton.job.runs", "outcome", "failed"));
-        List<JobRecord> history = awaitHistoryIn(lease, job, 3);
-        assertEquals(List.of(3, 2, 1), history.stream().map(JobRecord::attempt).toList(), "newest first");
-        assertEquals(List.of(Outcome.SUCCEEDED, Outcome.FAILED, Outcome.FAILED),
-                history.stream().map(JobRecord::outcome).toList());
-        assertTrue(history.stream().allMatch(h -> h.slot().equals(at("10:00:00"))), "all in the same slot");
-        JobRecord record = recordIn(lease, job).orElseThrow();
-        assertEquals(Outcome.SUCCEEDED, record.outcome());
-        assertEquals(3, record.attempt());
-    }
-
-    @Test
-    void retriesStopAtTheEndOfTheTerm() throws Exception {
-        String lease = lease("retry-term");
-        // A backoff far longer than the test: the wait is cut by the end of the term, not waited out.
-        JobSpec job = JobSpec.of("doomed", lease)
-                .withOptions(JobOptions.DEFAULTS.withRetries(5, Duration.ofSeconds(60)));
-        Replica a = replica("a");
-        AtomicInteger attempts = new AtomicInteger();
-        a.register(job, ran, (replica, run) -> {
-            attempts.incrementAndGet();
-            throw new IllegalStateException("always");
-        });
-        a.elect(lease);
-        awaitLeader(List.of(a), lease);
-        awaitRenewals(a, lease); // attempt 1's record rides on a renewal of this term
-        Future<Object> fired = pool.submit(() -> a.fire(job, at("10:00:00"), ran));
-        await().atMost(PATIENCE).until(() -> recordIn(lease, job).isPresent()); // attempt 1 ended, now waiting
-
-        a.electors.get(lease).releaseNow();
-        ExecutionException thrown = assertThrows(ExecutionException.class,
-                () -> fired.get(PATIENCE.toSeconds(), TimeUnit.SECONDS));
-        assertInstanceOf(IllegalStateException.class, thrown.getCause(), "the last failure is what the fire gets");
-        assertEquals(1, attempts.get(), "no attempt after the term ended");
-        assertEquals(0, a.count("baton.job.retries", "job", "doomed"));
-
-        // A run interrupted by the end of its term is not a failure to retry either.
-        Replica b = replica("b");
-        CountDownLatch running = new CountDownLatch(1);
-        AtomicInteger interruptedAttempts = new AtomicInteger();
-        b.register(job, ran, (replica, run) -> {
-            interruptedAttempts.incrementAndGet();
-            running.countDown();
-            Thread.sleep(60_000);
-            return null;
-        });
-        b.elect(lease);
-        awaitLeader(List.of(b), lease);
-        Future<Object> second = pool.submit(() -> b.fire(job, at("10:00:10"), ran));
-        assertTrue(running.await(10, TimeUnit.SECONDS));
-        b.electors.get(lease).releaseNow();
-        assertThrows(ExecutionException.class, () -> second.get(PATIENCE.toSeconds(), TimeUnit.SECONDS));
-        assertEquals(1, interruptedAttempts.get());
-        assertEquals(1, b.count("baton.job.runs", "outcome", "interrupted"));
-    }
-
-    @Test
-    void retriesNeverRunIntoTheNextSlot() throws Exception {
-        String lease = lease("retry-slot");
-        JobSpec job = minutely("edge", lease).withOptions(JobOptions.DEFAULTS.withRetries(3, Duration.ofMillis(100)));
-        Replica a = replica("a");
-        AtomicInteger attempts = new AtomicInteger();
-        a.register(job, ran, (replica, run) -> {
-            attempts.incrementAndGet();
-            throw new IllegalStateException("fails");
-        });
-        a.elect(lease);
-        awaitLeader(List.of(a), lease);
-
-        clock.set(Instant.parse("2026-01-01T10:00:59.950Z")); // 100 ms from now is the next slot, 10:01
-        assertThrows(IllegalStateException.class, () -> a.fire(job, at("10:00:00"), ran));
-        assertEquals(1, attempts.get(), "no retry once it would reach the next slot");
-
-        clock.set(at("10:01:20")); // plenty of time before 10:02
-        assertThrows(IllegalStateException.class, () -> a.fire(job, at("10:01:00"), ran));
-        assertEquals(1 + 4, attempts.get(), "all retries when they fit in the slot");
-    }
-
-    @Test
-    void aRunPastItsTimeoutIsInterruptedAndRecordedTimedOut() throws Exception {
-        String lease = lease("timeout");
-        JobSpec job = JobSpec.of("slow", lease).withOptions(JobOptions.DEFAULTS.withTimeout(Duration.ofMillis(300)));
-        Replica a = replica("a");
-        AtomicBoolean interrupted = new AtomicBoolean();
-        AtomicBoolean validWhenInterrupted = new AtomicBoolean(true);
-        a.register(job, ran, (replica, run) -> {
-            try {
-                Thread.sleep(60_000);
-            } catch (InterruptedException e) {
-                interrupted.set(true);
-                validWhenInterrupted.set(run.isValid());
-                throw e;
-            }
-            return null;
-        });
-        a.elect(lease);
-        awaitLeader(List.of(a), lease);
-        Exception thrown = assertThrows(Exception.class, () -> a.fire(job, at("10:00:00"), ran));
-        assertInstanceOf(InterruptedException.class, thrown);
-        assertTrue(interrupted.get());
-        assertFalse(validWhenInterrupted.get(), "told as a run whose term ended is");
-        assertFalse(Thread.currentThread().isInterrupted(), "the runner's interrupt does not outlive the run");
-        assertEquals(Outcome.TIMED_OUT, awaitRecordIn(lease, job, r -> true).outcome());
-        assertEquals(1, a.count("baton.job.runs", "outcome", "timed_out"));
-        assertTrue(a.runner.overruns().isEmpty());
-        assertTrue(a.electors.get(lease).isLeader(), "the term goes on");
-
-        // With retries, a timed-out attempt is tried again; one that swallows the interrupt is still TIMED_OUT.
-        JobSpec retried = JobSpec.of("slow-then-fast", lease).withOptions(JobOptions.DEFAULTS
-                .withTimeout(Duration.ofMillis(300)).withRetries(1, Duration.ofMillis(10)));
-        AtomicInteger attempts = new AtomicInteger();
-        a.register(retried, ran, (replica, run) -> {
-            if (attempts.incrementAndGet() == 1) {
-                try {
-                    Thread.sleep(60_000);
-                } catch (InterruptedException e) {
-                    // swallowed
-                }
-            }
-            return null;
-        });
-        a.fire(retried, at("10:00:00"), ran);
-        assertEquals(List.of(Outcome.SUCCEEDED, Outcome.TIMED_OUT),
-                awaitHistoryIn(lease, retried, 2).stream().map(JobRecord::outcome).toList());
-    }
-
     // ------------------------------------------------------------------ history
 
     @Test
     void historyKeepsTheLastRunsNewestFirstAndSurvivesAHandover() throws Exception {
         String lease = lease("history");
         JobSpec tick = JobSpec.of("tick", lease);
-        List<Replica> all = List.of(replica("a", 64, 3), replica("b", 64, 3));
-        for (Replica r : all) {
+        List<RunnerReplica> all = List.of(replica("a", 64, 3), replica("b", 64, 3));
+        for (RunnerReplica r : all) {
             r.register(tick, ran, null);
             r.elect(lease);
         }
-        Replica first = awaitLeader(all, lease);
+        RunnerReplica first = awaitLeader(all, lease);
         for (int i = 0; i < 5; i++) {
             fireAll(all, tick, at("10:00:00").plusSeconds(10L * i));
         }
@@ -558,7 +398,7 @@ class JobControlsTest extends ApiServerReplicas {
         assertNull(newest.error());
 
         first.electors.get(lease).releaseNow();
-        Replica second = awaitLeader(all.stream().filter(r -> r != first).toList(), lease);
+        RunnerReplica second = awaitLeader(all.stream().filter(r -> r != first).toList(), lease);
         fireAll(all, tick, at("10:00:50"));
         await().atMost(PATIENCE).until(() -> historyIn(lease, tick).stream().findFirst()
                 .map(h -> h.slot().equals(at("10:00:50"))).orElse(false));

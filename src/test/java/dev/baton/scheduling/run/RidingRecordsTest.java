@@ -7,9 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -18,24 +16,24 @@ import org.junit.jupiter.api.Test;
 
 import dev.baton.Term;
 import dev.baton.election.LeaderElector;
-import dev.baton.scheduling.records.JobRecord.Outcome;
 import dev.baton.scheduling.records.JobRecord;
+import dev.baton.scheduling.records.JobRecord.Outcome;
 import dev.baton.scheduling.records.JobSpec;
 
 /**
  * A run's final record rides on its elector's next write of the Lease instead of a write of its own, while what
  * keeps a slot from running twice (the started record of a {@code RUN_LATEST} run) is still written at once. The
- * tests count the PUTs the leader sent the test API server ({@link Replica#sent}, one per update): a renewal moves
+ * tests count the PUTs the leader sent the test API server ({@link RunnerReplica#sent}, one per update): a renewal moves
  * {@code renewTime}, an annotation write does not.
  */
 class RidingRecordsTest extends ApiServerReplicas {
 
     /** The updates (PUTs) of {@code lease} that {@code r} sent from {@code from} on. */
-    static List<Replica.Sent> putsOf(Replica r, String lease, int from) {
+    static List<RunnerReplica.Sent> putsOf(RunnerReplica r, String lease, int from) {
         return r.sent.subList(from, r.sent.size()).stream().filter(s -> s.lease().equals(lease)).toList();
     }
 
-    static boolean carries(Replica.Sent put, JobSpec job) {
+    static boolean carries(RunnerReplica.Sent put, JobSpec job) {
         return put.written().annotation(job.recordKey()) != null
                 && !put.written().annotation(job.recordKey()).equals(put.previous().annotation(job.recordKey()));
     }
@@ -43,7 +41,7 @@ class RidingRecordsTest extends ApiServerReplicas {
     @Test
     void aFinalRecordLandsWithTheNextRenewalAndNoWriteOfItsOwn() throws Exception {
         String lease = lease("ride");
-        Replica a = replica("a");
+        RunnerReplica a = replica("a");
         JobSpec tick = JobSpec.of("tick", lease);
         a.register(tick, ran, null);
         a.elect(lease);
@@ -56,7 +54,7 @@ class RidingRecordsTest extends ApiServerReplicas {
         JobRecord landed = awaitRecordIn(lease, tick, r -> true);
         assertEquals(Outcome.SUCCEEDED, landed.outcome());
 
-        List<Replica.Sent> puts = putsOf(a, lease, from);
+        List<RunnerReplica.Sent> puts = putsOf(a, lease, from);
         int carrier = -1;
         for (int i = 0; i < puts.size() && carrier < 0; i++) {
             if (carries(puts.get(i), tick)) {
@@ -73,9 +71,9 @@ class RidingRecordsTest extends ApiServerReplicas {
     @Test
     void runsCostTheirStartedRecordsAndTheRenewalsNotAWritePerFinalRecord() throws Exception {
         String lease = lease("count");
-        Replica a = replica("a");
+        RunnerReplica a = replica("a");
         JobSpec plain = JobSpec.of("plain", lease);
-        JobSpec latest = SingletonJobRunnerTest.runLatest("latest", lease);
+        JobSpec latest = runLatest("latest", lease);
         a.register(plain, ran, null);
         a.register(latest, ran, null);
         a.elect(lease);
@@ -95,18 +93,18 @@ class RidingRecordsTest extends ApiServerReplicas {
         awaitRecordIn(lease, plain, r -> r.slot().equals(last));
         awaitRecordIn(lease, latest, r -> r.slot().equals(last) && r.outcome() == Outcome.SUCCEEDED);
 
-        List<Replica.Sent> puts = putsOf(a, lease, from);
+        List<RunnerReplica.Sent> puts = putsOf(a, lease, from);
         long writesOfTheirOwn = puts.stream().filter(p -> !p.renewal()).count();
         assertEquals(runs, writesOfTheirOwn, "one write per RUN_LATEST run (its started record), none per final "
                 + "record, none for the plain job: " + puts.size() + " PUTs in all");
-        assertEquals(Math.min(runs, JobRunner.DEFAULT_HISTORY), historyIn(lease, plain).size(),
+        assertEquals(Math.min(runs, RunnerSettings.DEFAULT_HISTORY), historyIn(lease, plain).size(),
                 "every final record was written (coalesced), none lost");
     }
 
     @Test
     void aReleaseCarriesThePendingFinalRecord() throws Exception {
         String lease = lease("release");
-        Replica a = replica("a");
+        RunnerReplica a = replica("a");
         JobSpec tick = JobSpec.of("tick", lease);
         a.register(tick, ran, null);
         LeaderElector elector = a.elect(lease);
@@ -130,8 +128,8 @@ class RidingRecordsTest extends ApiServerReplicas {
 
         JobRecord landed = awaitRecordIn(lease, tick, r -> true);
         assertEquals(Outcome.SUCCEEDED, landed.outcome());
-        List<Replica.Sent> puts = putsOf(a, lease, from);
-        Replica.Sent carrier = puts.stream().filter(p -> carries(p, tick)).findFirst().orElseThrow();
+        List<RunnerReplica.Sent> puts = putsOf(a, lease, from);
+        RunnerReplica.Sent carrier = puts.stream().filter(p -> carries(p, tick)).findFirst().orElseThrow();
         assertTrue(carrier.release(), "the release carried it: " + puts);
         assertEquals(0, puts.stream().filter(p -> !p.renewal()).count(), "no write of its own: " + puts);
     }
@@ -140,9 +138,9 @@ class RidingRecordsTest extends ApiServerReplicas {
     void aTermLostBeforeTheNextRenewalLosesTheFinalRecordAndTheSlotStillRunsOnce() throws Exception {
         clock.set(at("10:00:30"));
         String lease = lease("lost");
-        Replica a = replica("a");
-        Replica b = replica("b");
-        JobSpec job = SingletonJobRunnerTest.runLatest("latest", lease);
+        RunnerReplica a = replica("a");
+        RunnerReplica b = replica("b");
+        JobSpec job = runLatest("latest", lease);
         a.register(job, ran, null);
         b.register(job, ran, null);
         LeaderElector elector = a.elect(lease);
@@ -164,7 +162,7 @@ class RidingRecordsTest extends ApiServerReplicas {
         assertEquals(List.of(at("10:00:00") + "@a"), ran);
         a.crash(); // its term ends (after the renew deadline) with the final record still queued
 
-        Replica leader = awaitLeader(List.of(b), lease);
+        RunnerReplica leader = awaitLeader(List.of(b), lease);
         awaitObserved(leader, lease, m -> m.containsKey(job.recordKey()));
         JobRecord left = recordIn(lease, job).orElseThrow();
         assertEquals(Outcome.RUNNING, left.outcome(), "the started record stays; the final record was lost");

@@ -8,7 +8,6 @@ import java.util.concurrent.CompletionException;
 import org.junit.jupiter.api.Test;
 
 import dev.baton.scheduling.records.JobRecord.Outcome;
-import dev.baton.scheduling.records.JobRecord;
 
 /** How a run's end is named in its record and in {@code baton.job.runs}: one call per case. */
 class RunOutcomeTest {

@@ -1,15 +1,14 @@
 package dev.baton.scheduling.run;
 
+import static dev.baton.TestPatience.PATIENCE;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.InetAddress;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -39,17 +38,17 @@ import org.junit.jupiter.params.provider.ValueSource;
 import dev.baton.clock.ClockTrust;
 import dev.baton.clock.ClusterClock;
 import dev.baton.clock.DateStampingApiServer;
-import dev.baton.election.LeaderElector;
+import dev.baton.clock.TestClock;
 import dev.baton.clock.Ticker;
+import dev.baton.election.LeaderElector;
 import dev.baton.scheduling.SingletonJob.CatchUp;
-import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
-import io.quarkus.test.kubernetes.client.KubernetesServer;
-import dev.baton.scheduling.SingletonJob;
 import dev.baton.scheduling.gate.ClockBehind;
 import dev.baton.scheduling.gate.ClockSkew;
 import dev.baton.scheduling.records.CronSlots;
 import dev.baton.scheduling.records.JobSpec;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import io.quarkus.test.kubernetes.client.KubernetesServer;
 
 /**
  * Replicas whose wall clocks disagree, on one test API server: one on the cluster's time, one ahead and one behind
@@ -71,19 +70,18 @@ import dev.baton.scheduling.records.JobSpec;
 class ShiftedClocksTest {
 
     static final String NS = "skew";
-    static final Duration PATIENCE = Duration.ofSeconds(20);
     static final Duration STEP = Duration.ofSeconds(10);
     static final CronSlots EVERY_10S = new CronSlots("*/10 * * * * ?", "quartz", ZoneOffset.UTC);
     static final Instant START = Instant.parse("2026-01-01T10:00:00Z");
     /** The cluster's time: what the stamping server writes in {@code Date}, and what every replica's clock is offset from. */
-    static final MutableClock CLUSTER = new MutableClock(START);
+    static final TestClock CLUSTER = TestClock.at(START);
     static final AtomicInteger SEQ = new AtomicInteger();
 
     static KubernetesServer blind;
     static KubernetesMockServer stamping;
     static KubernetesClient stampingAdmin;
 
-    final List<Replica> replicas = new ArrayList<>();
+    final List<RunnerReplica> replicas = new ArrayList<>();
     /** Per job id, "slot@replica" for each run (" (catch-up)" added for a caught-up one). */
     final Map<String, List<String>> runs = new ConcurrentHashMap<>();
     final ExecutorService pool = Executors.newCachedThreadPool();
@@ -129,39 +127,15 @@ class ShiftedClocksTest {
     @AfterEach
     void stopReplicas() {
         java.util.logging.Logger.getLogger(ClockBehind.class.getName()).removeHandler(capture);
-        replicas.forEach(Replica::close);
+        replicas.forEach(RunnerReplica::close);
         pool.shutdownNow();
     }
 
-    /** A wall clock offset from the cluster's by an amount the test may change (a step: NTP, a VM resumed). */
-    static final class ShiftedClock extends Clock {
-        volatile Duration offset;
-
-        ShiftedClock(Duration offset) {
-            this.offset = offset;
-        }
-
-        @Override
-        public Instant instant() {
-            return CLUSTER.instant().plus(offset);
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-    }
-
-    Replica replica(String name, Duration offset, boolean measured) {
-        ShiftedClock wall = new ShiftedClock(offset);
+    RunnerReplica replica(String name, Duration offset, boolean measured) {
+        TestClock wall = TestClock.following(CLUSTER, offset);
         // Both kinds measure: on the blind server every answer lacks the header, so the estimate stays unmeasured.
         ClusterClock clusterClock = new ClusterClock(false, Duration.ofSeconds(2), wall, Ticker.SYSTEM);
-        Replica r = new Replica(name, measured ? stampingAdmin : blind.getClient(), NS, wall, clusterClock, 64);
+        RunnerReplica r = new RunnerReplica(name, measured ? stampingAdmin : blind.getClient(), NS, wall, clusterClock, 64);
         replicas.add(r);
         return r;
     }
@@ -178,7 +152,7 @@ class ShiftedClocksTest {
     }
 
     /** Makes {@code target} the leader of {@code lease}: the others stand aside while the holder releases it. */
-    void moveLeadership(String lease, Replica target) {
+    void moveLeadership(String lease, RunnerReplica target) {
         replicas.forEach(r -> r.standAside.set(r != target));
         replicas.stream().filter(r -> r != target && r.leads(lease)).forEach(r -> r.electors.get(lease).releaseNow());
         await().atMost(PATIENCE).until(() -> target.leads(lease));
@@ -190,7 +164,7 @@ class ShiftedClocksTest {
         for (Duration t = Duration.ZERO; t.compareTo(span) < 0; t = t.plus(STEP)) {
             CLUSTER.set(CLUSTER.instant().plus(STEP));
             List<Future<Object>> fired = new ArrayList<>();
-            for (Replica r : replicas) {
+            for (RunnerReplica r : replicas) {
                 Instant slot = EVERY_10S.latestAtOrBefore(r.clock.instant()).orElseThrow();
                 for (JobSpec spec : specs) {
                     fired.add(pool.submit(() -> r.fire(spec, slot, ran(spec))));
@@ -236,19 +210,19 @@ class ShiftedClocksTest {
     void withNoReplicaKnowingItsOffsetTheRecordsAloneKeepEverySlotFromRunningTwice(int skewSeconds) throws Exception {
         Duration skew = Duration.ofSeconds(skewSeconds);
         String lease = "unmeasured-" + SEQ.incrementAndGet();
-        Replica onTime = replica("on-time", Duration.ZERO, false);
-        Replica ahead = replica("ahead", skew, false);
-        Replica behind = replica("behind", skew.negated(), false);
+        RunnerReplica onTime = replica("on-time", Duration.ZERO, false);
+        RunnerReplica ahead = replica("ahead", skew, false);
+        RunnerReplica behind = replica("behind", skew.negated(), false);
         JobSpec tick = job("tick", lease);
         JobSpec tock = job("tock", lease, CatchUp.SKIP);
-        for (Replica r : replicas) {
+        for (RunnerReplica r : replicas) {
             r.register(tick, ran(tick), null);
             r.register(tock, ran(tock), null);
             r.elect(lease);
         }
         // Long enough for a replica behind to reach the slots its predecessor ran first (as in the issue: 345 s).
         Duration span = skew.plus(Duration.ofSeconds(30));
-        for (Replica leader : List.of(onTime, behind, ahead, onTime, ahead, behind, onTime)) {
+        for (RunnerReplica leader : List.of(onTime, behind, ahead, onTime, ahead, behind, onTime)) {
             moveLeadership(lease, leader);
             runFor(span, List.of(tick, tock));
         }
@@ -277,15 +251,15 @@ class ShiftedClocksTest {
         Duration skew = Duration.ofSeconds(skewSeconds);
         String service = "service-" + SEQ.incrementAndGet();
         String own = "own-" + SEQ.get();
-        Replica onTime = replica("on-time", Duration.ZERO, true);
-        Replica ahead = replica("ahead", skew, true);
-        Replica behind = replica("behind", skew.negated(), true);
+        RunnerReplica onTime = replica("on-time", Duration.ZERO, true);
+        RunnerReplica ahead = replica("ahead", skew, true);
+        RunnerReplica behind = replica("behind", skew.negated(), true);
         JobSpec onService = job("on-service", service);
         JobSpec onOwn = job("on-own-lease", own);
         onTime.elect(service);
         onTime.electJobLease(own);
         await().atMost(PATIENCE).until(() -> onTime.leads(service) && onTime.leads(own));
-        for (Replica r : replicas) {
+        for (RunnerReplica r : replicas) {
             r.register(onService, ran(onService), null);
             r.register(onOwn, ran(onOwn), null);
             if (r != onTime) {
@@ -300,7 +274,7 @@ class ShiftedClocksTest {
         assertEquals(ClockTrust.BEYOND, behind.clusterClock.trust(), behind.clusterClock.current().describe());
 
         Duration span = Duration.ofSeconds(60);
-        for (Replica leader : List.of(onTime, behind, ahead, onTime, ahead, behind, onTime)) {
+        for (RunnerReplica leader : List.of(onTime, behind, ahead, onTime, ahead, behind, onTime)) {
             moveLeadership(service, leader);
             runFor(span, List.of(onService, onOwn));
         }
@@ -317,7 +291,7 @@ class ShiftedClocksTest {
         assertFalse(ran(onOwn).isEmpty(), "the job on its own Lease ran: " + allRuns());
         assertEquals(List.of(), allRuns().stream().filter(s -> !s.contains("@on-time")).toList(),
                 "runs on a replica whose clock is off");
-        for (Replica off : List.of(ahead, behind)) {
+        for (RunnerReplica off : List.of(ahead, behind)) {
             assertTrue(off.count("baton.job.skips", "reason", ClockSkew.SKIP_REASON) > 0,
                     off.name + " led the service Lease and counted the slots it refused");
             assertEquals(List.of(), off.termsStarted.stream().filter(t -> t.lease().name().equals(own)).toList(),
@@ -330,28 +304,28 @@ class ShiftedClocksTest {
     @Test
     void aJobLeaseHolderWhoseClockStepsAwayReleasesItAndTakesItAgainOnceItIsBack() throws Exception {
         String own = "stepped-" + SEQ.incrementAndGet();
-        Replica a = replica("a", Duration.ZERO, true);
-        Replica b = replica("b", Duration.ZERO, true);
+        RunnerReplica a = replica("a", Duration.ZERO, true);
+        RunnerReplica b = replica("b", Duration.ZERO, true);
         JobSpec job = job("stepped", own);
         List<String> ran = ran(job);
-        for (Replica r : replicas) {
+        for (RunnerReplica r : replicas) {
             r.register(job, ran, null);
             r.electJobLease(own);
         }
         await().atMost(PATIENCE).until(() -> a.leads(own) || b.leads(own));
-        Replica holder = a.leads(own) ? a : b;
-        Replica other = holder == a ? b : a;
+        RunnerReplica holder = a.leads(own) ? a : b;
+        RunnerReplica other = holder == a ? b : a;
         runFor(STEP, List.of(job));
         assertEquals(List.of(CLUSTER.instant() + "@" + holder.name), ran);
 
-        ((ShiftedClock) holder.clock).offset = Duration.ofSeconds(90); // NTP steps it, a VM resumes...
+        ((TestClock) holder.clock).shift(Duration.ofSeconds(90)); // NTP steps it, a VM resumes...
         await().atMost(PATIENCE).until(() -> other.leads(own)); // its next renewal's answer shows the step
         assertEquals(ClockTrust.BEYOND, holder.clusterClock.trust());
         assertFalse(holder.leads(own));
         runFor(STEP, List.of(job));
         assertEquals(CLUSTER.instant() + "@" + other.name, ran.get(ran.size() - 1), "the good clock runs it");
 
-        ((ShiftedClock) holder.clock).offset = Duration.ZERO;
+        ((TestClock) holder.clock).shift(Duration.ZERO);
         other.standAside.set(true);
         other.electors.get(own).releaseNow();
         // Its next look reads the Lease; that answer shows its clock back, so it takes it.
@@ -360,6 +334,41 @@ class ShiftedClocksTest {
         runFor(STEP, List.of(job));
         drainAll();
         assertEquals(CLUSTER.instant() + "@" + holder.name, ran.get(ran.size() - 1));
+        assertEquals(Map.of(), ranTwice(), "slots run twice; all runs: " + allRuns());
+    }
+
+    @Test
+    void aServiceLeaseHolderWhoseClockStepsAwayHandsItOverAndTakesItBackOnlyWhenNobodyElseCan() throws Exception {
+        String service = "service-" + SEQ.incrementAndGet();
+        RunnerReplica a = replica("a", Duration.ZERO, true);
+        RunnerReplica b = replica("b", Duration.ZERO, true);
+        JobSpec job = job("on-service", service);
+        List<String> ran = ran(job);
+        for (RunnerReplica r : replicas) {
+            r.register(job, ran, null);
+            r.electServiceLease(service);
+        }
+        await().atMost(PATIENCE).until(() -> a.leads(service) || b.leads(service));
+        RunnerReplica holder = a.leads(service) ? a : b;
+        RunnerReplica other = holder == a ? b : a;
+
+        ((TestClock) holder.clock).shift(Duration.ofSeconds(90));
+        await().atMost(PATIENCE).until(() -> other.leads(service)); // its next renewal's answer shows the step
+        runFor(STEP, List.of(job));
+        assertEquals(CLUSTER.instant() + "@" + other.name, ran.get(ran.size() - 1), "the good clock runs the job");
+
+        // Neither can now: the other releases too, and after the bounded hold-back one of them leads and keeps it.
+        ((TestClock) other.clock).shift(Duration.ofSeconds(90));
+        await().atMost(PATIENCE).until(() -> !other.leads(service));
+        await().atMost(PATIENCE).until(() -> a.leads(service) || b.leads(service));
+        RunnerReplica kept = a.leads(service) ? a : b;
+        long renewals = kept.sent.stream().filter(x -> x.lease().equals(service) && x.renewal()).count();
+        await().atMost(PATIENCE).until(() -> kept.sent.stream()
+                .filter(x -> x.lease().equals(service) && x.renewal()).count() >= renewals + 3);
+        assertTrue(kept.leads(service), kept.name + " keeps the Lease: nobody else can take it");
+        runFor(STEP, List.of(job));
+        assertTrue(kept.count("baton.job.skips", "reason", ClockSkew.SKIP_REASON) > 0, "its jobs pause, counted");
+        drainAll();
         assertEquals(Map.of(), ranTwice(), "slots run twice; all runs: " + allRuns());
     }
 }

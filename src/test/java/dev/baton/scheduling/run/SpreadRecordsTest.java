@@ -1,5 +1,6 @@
 package dev.baton.scheduling.run;
 
+import static dev.baton.TestPatience.PATIENCE;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -25,11 +26,11 @@ class SpreadRecordsTest extends ApiServerReplicas {
         clock.set(at("10:01:00"));
         String shard = lease("shard");
         String records = shard + "-records";
-        List<Replica> all = List.of(replica("a"), replica("b"));
+        List<RunnerReplica> all = List.of(replica("a"), replica("b"));
         all.forEach(r -> r.electShard(shard, records));
         JobSpec tick = JobSpec.of("tick", shard);
         all.forEach(r -> r.register(tick, ran, null));
-        Replica first = awaitLeader(all, shard);
+        RunnerReplica first = awaitLeader(all, shard);
 
         fireAll(all, tick, at("10:00:00"));
         assertEquals(List.of(at("10:00:00") + "@" + first.name), ran);
@@ -39,7 +40,7 @@ class SpreadRecordsTest extends ApiServerReplicas {
                 "nothing of the job on the shard Lease: " + annotationsOf(shard));
 
         first.electors.get(shard).releaseNow();
-        Replica second = awaitLeader(all.stream().filter(r -> r != first).toList(), shard);
+        RunnerReplica second = awaitLeader(all.stream().filter(r -> r != first).toList(), shard);
         await().atMost(PATIENCE).until(() -> second.name.equals(recordLease(records).getSpec().getHolderIdentity()));
         assertTrue(recordLease(records).getSpec().getLeaseTransitions() >= 1, "fenced with the new term's epoch");
 

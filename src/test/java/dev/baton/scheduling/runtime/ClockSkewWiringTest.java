@@ -1,5 +1,6 @@
 package dev.baton.scheduling.runtime;
 
+import static dev.baton.TestPatience.PATIENCE;
 import static io.restassured.RestAssured.given;
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.equalTo;
@@ -7,7 +8,6 @@ import static org.hamcrest.Matchers.nullValue;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
@@ -20,11 +20,11 @@ import dev.baton.clock.ClockTrust;
 import dev.baton.clock.ClusterClock;
 import dev.baton.clock.DateStampingApiServer;
 import dev.baton.runtime.Elections;
+import dev.baton.scheduling.gate.ClockSkew;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
-import dev.baton.scheduling.gate.ClockSkew;
 
 /**
  * The application on the Kubernetes store against a test API server whose clock is 90 s ahead of this machine's:
@@ -51,7 +51,6 @@ class ClockSkewWiringTest {
         }
     }
 
-    static final Duration PATIENCE = Duration.ofSeconds(20);
 
     @Inject
     Leadership leadership;

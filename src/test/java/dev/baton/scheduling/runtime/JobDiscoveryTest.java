@@ -14,15 +14,15 @@ import java.util.Optional;
 
 import org.junit.jupiter.api.Test;
 
-import dev.baton.scheduling.SingletonJob.CatchUp;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import io.quarkus.scheduler.Scheduled;
-import io.smallrye.mutiny.Uni;
 import dev.baton.scheduling.SingletonJob;
+import dev.baton.scheduling.SingletonJob.CatchUp;
 import dev.baton.scheduling.records.CronSlots;
 import dev.baton.scheduling.records.JobOptions;
 import dev.baton.scheduling.records.JobSpec;
 import dev.baton.scheduling.run.JobRunner;
+import dev.baton.scheduling.run.RunnerSettings;
+import io.quarkus.scheduler.Scheduled;
+import io.smallrye.mutiny.Uni;
 
 /** Bad declarations fail start-up with a message that names the method and the fix; good ones are read right. */
 class JobDiscoveryTest {
@@ -154,8 +154,8 @@ class JobDiscoveryTest {
 
     @Test
     void twoJobsWithOneIdAreRefused() {
-        JobRunner runner = new JobRunner("a", lease -> null, java.time.Clock.systemUTC(),
-                new SimpleMeterRegistry(), false, 64, Duration.ofSeconds(1));
+        JobRunner runner = new JobRunner(RunnerSettings.of("a", lease -> null)
+                .withWriteTimeout(Duration.ofSeconds(1)));
         runner.register(JobSpec.of("same", "lease-a"), slot -> null);
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> runner.register(JobSpec.of("same", "lease-b"), slot -> null));

@@ -11,12 +11,12 @@ import jakarta.inject.Singleton;
 
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
+import dev.baton.scheduling.LeaderOnly;
 import io.quarkus.runtime.Quarkus;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.Startup;
 import io.quarkus.scheduler.Scheduled;
 import io.quarkus.scheduler.SkippedExecution;
-import dev.baton.scheduling.LeaderOnly;
 
 /**
  * For {@link GracefulShutdownTest}, inert unless its profile sets {@code test.shutdown.every}: a job gated by

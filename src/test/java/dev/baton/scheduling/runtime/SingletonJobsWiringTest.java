@@ -1,5 +1,6 @@
 package dev.baton.scheduling.runtime;
 
+import static dev.baton.TestPatience.PATIENCE;
 import static io.restassured.RestAssured.given;
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.equalTo;
@@ -9,7 +10,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.time.Duration;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -26,7 +26,9 @@ import dev.baton.Leadership;
 import dev.baton.Leaderships;
 import dev.baton.election.LeaderElector;
 import dev.baton.runtime.Elections;
-import dev.baton.election.LeaderElector;
+import dev.baton.scheduling.LeaderOnly;
+import dev.baton.scheduling.SingletonRun;
+import dev.baton.scheduling.records.JobRecord;
 import dev.baton.store.LeaseRecord;
 import dev.baton.store.LeaseSnapshot;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -34,9 +36,6 @@ import io.quarkus.scheduler.Scheduler;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
-import dev.baton.scheduling.LeaderOnly;
-import dev.baton.scheduling.SingletonRun;
-import dev.baton.scheduling.records.JobRecord;
 
 /**
  * The CDI wiring on the embedded store: Quarkus's scheduler fires {@code @SingletonJob} methods through the
@@ -72,7 +71,6 @@ class SingletonJobsWiringTest {
     @Inject
     Scheduler scheduler;
 
-    static final Duration PATIENCE = Duration.ofSeconds(20);
 
     @Test
     void aSingletonJobRunsInsideTheTermAndIsRecordedInTheLease() {

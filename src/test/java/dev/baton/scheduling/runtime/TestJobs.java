@@ -5,11 +5,11 @@ import java.util.concurrent.CopyOnWriteArrayList;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
-import io.quarkus.scheduler.Scheduled;
-import io.quarkus.scheduler.ScheduledExecution;
 import dev.baton.scheduling.LeaderOnly;
 import dev.baton.scheduling.SingletonJob;
 import dev.baton.scheduling.SingletonRun;
+import io.quarkus.scheduler.Scheduled;
+import io.quarkus.scheduler.ScheduledExecution;
 
 /** Jobs of each kind for {@link SingletonJobsWiringTest}; off unless its profile sets the schedule. */
 @ApplicationScoped

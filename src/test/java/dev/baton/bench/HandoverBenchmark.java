@@ -1,7 +1,6 @@
-package dev.baton.scheduling.run;
+package dev.baton.bench;
 
 import java.net.InetAddress;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
@@ -17,20 +16,20 @@ import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
 
 import dev.baton.Term;
+import dev.baton.clock.Ticker;
 import dev.baton.election.ElectionObserver;
 import dev.baton.election.ElectionSettings;
 import dev.baton.election.LeaderElector;
-import dev.baton.clock.Ticker;
 import dev.baton.scheduling.SingletonJob.CatchUp;
+import dev.baton.scheduling.records.CronSlots;
+import dev.baton.scheduling.records.JobSpec;
+import dev.baton.scheduling.run.JobRunner;
+import dev.baton.scheduling.run.RunnerSettings;
 import dev.baton.store.InMemoryLeaseStore;
 import dev.baton.store.KubernetesLeaseStore;
 import dev.baton.store.LeaseStore;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.quarkus.test.kubernetes.client.KubernetesServer;
-import dev.baton.scheduling.SingletonJob;
-import dev.baton.scheduling.records.CronSlots;
-import dev.baton.scheduling.records.JobSpec;
 
 /**
  * Not a test (no assertion on time; not run by the build, whose includes are *Test): prints how long a singleton
@@ -77,8 +76,7 @@ class HandoverBenchmark {
         List<JobRunner> runners = new ArrayList<>();
         for (String name : List.of("a", "b")) {
             Map<String, LeaderElector> mine = new ConcurrentHashMap<>();
-            JobRunner runner = new JobRunner(name, mine::get, Clock.systemUTC(),
-                    new SimpleMeterRegistry(), false, 64, Duration.ofSeconds(5));
+            JobRunner runner = new JobRunner(RunnerSettings.of(name, mine::get));
             AtomicLong started = new AtomicLong();
             catchUpStarted.put(name, started);
             runner.register(job, slot -> {

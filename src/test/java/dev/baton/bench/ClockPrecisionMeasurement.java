@@ -1,4 +1,4 @@
-package dev.baton.clock;
+package dev.baton.bench;
 
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -15,6 +15,10 @@ import java.util.concurrent.ThreadLocalRandom;
 
 import org.junit.jupiter.api.Test;
 
+import dev.baton.clock.ClockEstimate;
+import dev.baton.clock.ClusterClock;
+import dev.baton.clock.DateStampingApiServer;
+import dev.baton.clock.Ticker;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 

@@ -16,11 +16,18 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import dev.baton.LeaseRef;
 import dev.baton.Term;
 import dev.baton.clock.ClusterClock;
+import dev.baton.clock.TestClock;
+import dev.baton.clock.Ticker;
 import dev.baton.election.ElectionObserver;
 import dev.baton.election.ElectionSettings;
 import dev.baton.election.LeaderElector;
 import dev.baton.election.LeaseSpreading;
 import dev.baton.election.PauseBeforeTaking;
+import dev.baton.scheduling.RunTrigger;
+import dev.baton.scheduling.SingletonRun;
+import dev.baton.scheduling.gate.ClockSkew;
+import dev.baton.scheduling.records.JobSpec;
+import dev.baton.scheduling.gate.ServiceLeaseHandover;
 import dev.baton.clock.Ticker;
 import dev.baton.store.ForwardingLeaseStore;
 import dev.baton.store.KubernetesLeaseStore;
@@ -31,10 +38,6 @@ import dev.baton.store.LeaseStoreException;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import dev.baton.scheduling.RunTrigger;
-import dev.baton.scheduling.SingletonRun;
-import dev.baton.scheduling.gate.ClockSkew;
-import dev.baton.scheduling.records.JobSpec;
 
 /**
  * One replica of the service logic without CDI: its own API client, electors and {@link JobRunner}, as a
@@ -42,7 +45,7 @@ import dev.baton.scheduling.records.JobSpec;
  * of its own, measured against the API server's {@code Date} headers by a {@link ClusterClock} on its client, as
  * the application's is; and the test can make it stand aside, so that leadership goes where the test wants.
  */
-final class Replica implements AutoCloseable {
+public final class RunnerReplica implements AutoCloseable {
 
     // Short enough for fast tests, long enough that a cold JVM on a busy machine keeps its first term.
     static final Duration LEASE = Duration.ofSeconds(4);
@@ -54,7 +57,7 @@ final class Replica implements AutoCloseable {
         Object run(String replica, SingletonRun run) throws Exception;
     }
 
-    final String name;
+    public final String name;
     /** This replica's wall clock. */
     final Clock clock;
     final KubernetesClient client;
@@ -68,14 +71,16 @@ final class Replica implements AutoCloseable {
     final ClusterClock clusterClock;
     /** Job Leases: electors guarded by the runner's {@link ClockSkew}, as {@code JobManager} builds them. */
     final Set<String> jobLeases = ConcurrentHashMap.newKeySet();
+    /** Service Leases: electors that hand the Lease over while the clock is off, as {@code JobManager} builds it. */
+    final Map<String, ServiceLeaseHandover> serviceLeases = new ConcurrentHashMap<>();
     /** Every Lease update this replica sent (one PUT each), in order: what write-count tests classify. */
-    final List<Sent> sent = new CopyOnWriteArrayList<>();
+    public final List<Sent> sent = new CopyOnWriteArrayList<>();
 
     /** One update sent: the Lease it was conditional on, and what it wrote. */
-    record Sent(String lease, LeaseRecord previous, LeaseRecord written) {
+    public record Sent(String lease, LeaseRecord previous, LeaseRecord written) {
 
         /** A renewal (or the release) moves {@code renewTime}; a write of annotations alone does not. */
-        boolean renewal() {
+        public boolean renewal() {
             return !java.util.Objects.equals(previous.renewTime(), written.renewTime());
         }
 
@@ -87,11 +92,11 @@ final class Replica implements AutoCloseable {
     /** While true this replica takes no Lease (it keeps and renews those it holds). */
     final AtomicBoolean standAside = new AtomicBoolean();
 
-    Replica(String name, KubernetesClient admin, String namespace, MutableClock clock, int maxRecords) {
-        this(name, admin, namespace, clock, null, maxRecords, JobRunner.DEFAULT_HISTORY);
+    RunnerReplica(String name, KubernetesClient admin, String namespace, TestClock clock, int maxRecords) {
+        this(name, admin, namespace, clock, null, maxRecords, RunnerSettings.DEFAULT_HISTORY);
     }
 
-    Replica(String name, KubernetesClient admin, String namespace, MutableClock clock, int maxRecords, int history) {
+    RunnerReplica(String name, KubernetesClient admin, String namespace, TestClock clock, int maxRecords, int history) {
         this(name, admin, namespace, clock, null, maxRecords, history);
     }
 
@@ -100,12 +105,12 @@ final class Replica implements AutoCloseable {
      * @param clusterClock measures {@code clock} against the server's {@code Date} headers when not null, and the
      *        runner refuses slots when it is off, as in the application
      */
-    Replica(String name, KubernetesClient admin, String namespace, Clock clock, ClusterClock clusterClock,
+    RunnerReplica(String name, KubernetesClient admin, String namespace, Clock clock, ClusterClock clusterClock,
             int maxRecords) {
-        this(name, admin, namespace, clock, clusterClock, maxRecords, JobRunner.DEFAULT_HISTORY);
+        this(name, admin, namespace, clock, clusterClock, maxRecords, RunnerSettings.DEFAULT_HISTORY);
     }
 
-    Replica(String name, KubernetesClient admin, String namespace, Clock clock, ClusterClock clusterClock,
+    RunnerReplica(String name, KubernetesClient admin, String namespace, Clock clock, ClusterClock clusterClock,
             int maxRecords, int history) {
         this.name = name;
         this.clock = clock;
@@ -123,8 +128,9 @@ final class Replica implements AutoCloseable {
                 return super.update(previous, record);
             }
         };
-        this.runner = new JobRunner(name, electors::get, clock, meters, false, maxRecords, history,
-                Duration.ofSeconds(5), clusterClock);
+        this.runner = new JobRunner(RunnerSettings.of(name, electors::get).withClock(clock).withMeters(meters)
+                .withMaxRecords(maxRecords).withHistory(history)
+                .withClusterClock(clusterClock != null ? clusterClock : ClusterClock.noCluster()));
     }
 
     /** Starts competing for {@code lease}. */
@@ -148,7 +154,19 @@ final class Replica implements AutoCloseable {
     }
 
     /** Starts competing for {@code lease} with {@code settings} instead of the tests' short ones (benchmarks). */
-    LeaderElector elect(ElectionSettings settings) {
+    /**
+     * Starts competing for {@code lease} as the service Lease with jobs, as {@code JobManager} and
+     * {@code ClockSkewReleases} do: held back from and handed over while the clock is off, for at most a lease
+     * duration.
+     */
+    LeaderElector electServiceLease(String lease) {
+        ServiceLeaseHandover handover = new ServiceLeaseHandover(runner.clockSkew(), () -> true, LEASE,
+                System::nanoTime);
+        serviceLeases.put(lease, handover);
+        return elect(lease, handover.pause());
+    }
+
+    public LeaderElector elect(ElectionSettings settings) {
         return elect(settings.leaseName(), PauseBeforeTaking.NONE, settings);
     }
 
@@ -202,10 +220,12 @@ final class Replica implements AutoCloseable {
         LeaderElector elector = electors.get(lease);
         if (elector != null && jobLeases.contains(lease)) {
             runner.clockSkew().afterRound(elector);
+        } else if (elector != null && serviceLeases.containsKey(lease)) {
+            serviceLeases.get(lease).afterRound(elector);
         }
     }
 
-    boolean leads(String lease) {
+    public boolean leads(String lease) {
         LeaderElector e = electors.get(lease);
         return e != null && e.isLeader();
     }
@@ -224,7 +244,7 @@ final class Replica implements AutoCloseable {
      * Registers a job whose catch-up and requested runs go through the runner, as the CDI interceptor's do (the
      * runner knows which it is from the fire it left pending on the thread).
      */
-    void register(JobSpec spec, List<String> ran, Body body) {
+    public void register(JobSpec spec, List<String> ran, Body body) {
         if (body != null) {
             bodies.put(spec.id(), body);
         }
@@ -238,7 +258,7 @@ final class Replica implements AutoCloseable {
     }
 
     /** What this replica's Quarkus scheduler does when the job's trigger fires for {@code slot}. */
-    Object fire(JobSpec spec, Instant slot, List<String> ran) throws Exception {
+    public Object fire(JobSpec spec, Instant slot, List<String> ran) throws Exception {
         return runner.run(spec, slot, false, Object.class, () -> invoke(spec, slot, ran));
     }
 

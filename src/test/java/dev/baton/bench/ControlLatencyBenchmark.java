@@ -1,7 +1,6 @@
-package dev.baton.scheduling.run;
+package dev.baton.bench;
 
 import java.net.InetAddress;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -14,9 +13,13 @@ import java.util.function.UnaryOperator;
 
 import org.junit.jupiter.api.Test;
 
+import dev.baton.clock.Ticker;
 import dev.baton.election.ElectionSettings;
 import dev.baton.election.LeaderElector;
-import dev.baton.clock.Ticker;
+import dev.baton.scheduling.records.JobRecord;
+import dev.baton.scheduling.records.JobSpec;
+import dev.baton.scheduling.run.JobRunner;
+import dev.baton.scheduling.run.RunnerSettings;
 import dev.baton.store.InMemoryLeaseStore;
 import dev.baton.store.KubernetesLeaseStore;
 import dev.baton.store.LeaseRecord;
@@ -24,10 +27,7 @@ import dev.baton.store.LeaseSnapshot;
 import dev.baton.store.LeaseStore;
 import dev.baton.store.ScriptedStore;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.quarkus.test.kubernetes.client.KubernetesServer;
-import dev.baton.scheduling.records.JobRecord;
-import dev.baton.scheduling.records.JobSpec;
 
 /**
  * Not a test (no assertion on time; not run by the build, whose includes are *Test): prints how long the operators'
@@ -89,8 +89,7 @@ class ControlLatencyBenchmark {
         List<JobRunner> runners = new ArrayList<>();
         for (String name : List.of("a", "b")) {
             Map<String, LeaderElector> mine = new ConcurrentHashMap<>();
-            JobRunner runner = new JobRunner(name, mine::get, Clock.systemUTC(), new SimpleMeterRegistry(), false, 64,
-                    Duration.ofSeconds(5));
+            JobRunner runner = new JobRunner(RunnerSettings.of(name, mine::get));
             runner.register(job, slot -> {
                 try {
                     return runner.run(job, slot, false, void.class, () -> {

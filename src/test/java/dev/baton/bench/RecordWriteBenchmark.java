@@ -1,5 +1,6 @@
-package dev.baton.scheduling.run;
+package dev.baton.bench;
 
+import static dev.baton.TestPatience.PATIENCE;
 import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
@@ -11,9 +12,10 @@ import org.junit.jupiter.api.Test;
 
 import dev.baton.election.ElectionSettings;
 import dev.baton.scheduling.SingletonJob.CatchUp;
-import dev.baton.scheduling.SingletonJob;
 import dev.baton.scheduling.records.CronSlots;
 import dev.baton.scheduling.records.JobSpec;
+import dev.baton.scheduling.run.ApiServerReplicas;
+import dev.baton.scheduling.run.RunnerReplica;
 
 /**
  * What a leader writes to its Lease for a job that runs every second, with the default lease and renew deadline
@@ -34,7 +36,7 @@ class RecordWriteBenchmark extends ApiServerReplicas {
         for (JobSpec job : List.of(plain, latest)) {
             String lease = lease(job.id());
             job = new JobSpec(job.id(), lease, job.catchUp(), job.startingDeadline(), job.schedule(), job.cron());
-            Replica a = replica("a-" + job.id());
+            RunnerReplica a = replica("a-" + job.id());
             a.register(job, ran, null);
             a.elect(new ElectionSettings(lease, a.name, Duration.ofSeconds(15), Duration.ofSeconds(10),
                     Duration.ofSeconds(1)));
@@ -51,9 +53,9 @@ class RecordWriteBenchmark extends ApiServerReplicas {
                 Thread.sleep(Math.max(0, (due - System.nanoTime()) / 1_000_000));
             }
             double minutes = (System.nanoTime() - start) / 60e9;
-            List<Replica.Sent> puts = a.sent.subList(from, a.sent.size()).stream()
+            List<RunnerReplica.Sent> puts = a.sent.subList(from, a.sent.size()).stream()
                     .filter(s -> s.lease().equals(lease)).toList();
-            long renewals = puts.stream().filter(Replica.Sent::renewal).count();
+            long renewals = puts.stream().filter(RunnerReplica.Sent::renewal).count();
             long records = puts.size() - renewals;
             System.out.printf("BENCH %-8s catch-up %-10s runs %3d in %.2f min: PUTs/min %6.1f = renewals %5.1f + "
                     + "record writes %5.1f (record writes per run %.2f)%n", job.id(), job.catchUp(), seconds, minutes,

@@ -1,4 +1,4 @@
-package dev.baton.election;
+package dev.baton.bench;
 
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -21,6 +21,9 @@ import java.util.concurrent.atomic.AtomicLong;
 
 import org.junit.jupiter.api.Test;
 
+import dev.baton.clock.Ticker;
+import dev.baton.election.ElectionSettings;
+import dev.baton.election.LeaderElector;
 import dev.baton.store.KubernetesLeaseStore;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMixedDispatcher;
@@ -31,7 +34,6 @@ import io.fabric8.mockwebserver.ServerResponse;
 import io.fabric8.mockwebserver.http.Dispatcher;
 import io.fabric8.mockwebserver.http.MockResponse;
 import io.fabric8.mockwebserver.http.RecordedRequest;
-import dev.baton.clock.Ticker;
 
 /**
  * Not a test: what a standby costs per number of Leases. For each count, a leader holds every Lease (in this JVM,
@@ -42,7 +44,7 @@ import dev.baton.clock.Ticker;
  * -Dscale.window=60 -Dscale.warmup=5]}
  * (seconds).
  */
-class ScaleMeasurement {
+public class ScaleMeasurement {
 
     @Test
     void measure() throws Exception {

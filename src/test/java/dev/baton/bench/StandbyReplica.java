@@ -1,15 +1,17 @@
-package dev.baton.election;
+package dev.baton.bench;
 
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
+import dev.baton.clock.Ticker;
+import dev.baton.election.ElectionSettings;
+import dev.baton.election.LeaderElector;
 import dev.baton.store.KubernetesLeaseStore;
 import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
-import dev.baton.clock.Ticker;
 
 /**
  * Not a test: a standby process for {@link ScaleMeasurement}. {@code main(url, leases)} competes for {@code job-0 ..
