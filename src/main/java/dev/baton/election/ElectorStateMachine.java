@@ -8,7 +8,6 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import java.util.function.DoubleSupplier;
-import java.util.function.Function;
 
 import org.jboss.logging.Logger;
 
@@ -52,7 +51,7 @@ final class ElectorStateMachine {
     private final HoldBack holdBack;
     private final Failures failures;
     private final Announcer announcer;
-    private final CurrentTerm term;
+    final CurrentTerm term;
     private final PendingAnnotations riding = new PendingAnnotations();
     /** What others may write into the Lease within this elector's terms (the job runner's records). */
     final TermWrites termWrites;
@@ -63,7 +62,6 @@ final class ElectorStateMachine {
     private volatile boolean acquiring = true;
     private volatile boolean closed;
     private volatile long lastAttemptNanos;
-    private volatile Function<LeaseRecord, LeaseStoreException> fence = won -> null;
 
     /**
      * @param jitter uniform in [0, 1): the source of jitter
@@ -241,8 +239,7 @@ final class ElectorStateMachine {
                 failures.failed(failure); // not fenced: no term yet; the next round takes the Lease again
             }
         }
-        long next = nextDelay(failure != null, sentAt);
-        return failure == null || next == NONE ? next : pacing.asTold(next, failure.retryAfter());
+        return pacing.asTold(nextDelay(failure != null, sentAt), failure == null ? null : failure.retryAfter());
     }
 
     /** When the next round is due (see {@link Pacing}), or {@link #NONE}. */
@@ -293,22 +290,14 @@ final class ElectorStateMachine {
         return NONE;
     }
 
-    /**
-     * A win whose write was sent at {@code sentAt} starts a term (see {@link CurrentTerm}), unless closing, once the
-     * fence allows it ({@link #fenceWith}); else why not.
-     */
+    /** A win sent at {@code sentAt} starts a term unless closing, once fenced ({@link CurrentTerm#fenced}). */
     private LeaseStoreException beginTerm(long sentAt) {
-        LeaseStoreException unfenced = closed ? null : fence.apply(lease.snapshot().record());
-        if (!closed && unfenced == null) {
+        LeaseStoreException unfenced = closed ? null : term.fenced(lease.snapshot().record());
+        if (unfenced == null && !closed) {
             holdBack.end();
             term.begin(lease.snapshot().record(), sentAt);
         }
         return unfenced;
-    }
-
-    /** What must be done before a won term begins (a shard's record Lease fenced: {@link RecordLease}). */
-    void fenceWith(Function<LeaseRecord, LeaseStoreException> before) {
-        fence = before;
     }
 
     /** Notes a Lease read, written or delivered now; false when it told nothing new. */

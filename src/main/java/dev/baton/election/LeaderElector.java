@@ -107,7 +107,7 @@ public final class LeaderElector implements Leadership, AutoCloseable {
                 () -> changed(store.get(settings.leaseName())));
         this.records = recordLease == null ? null : new RecordLease(store, recordLease, settings.identity());
         if (records != null) {
-            machine.fenceWith(records::fence);
+            machine.term.fenceWith(records::fence);
         }
     }
 

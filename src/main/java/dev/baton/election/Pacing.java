@@ -80,9 +80,12 @@ final class Pacing {
      * counted from its answer, which came before now). Never shortened, and not capped by the renew deadline: if
      * the server asks for longer than a leader's term has left, the term ends at its deadline as after any failure
      * (not before), and the Lease, which still names this replica, is taken back at the first round the server
-     * accepts.
+     * accepts. A negative delay (no next round) stays as it is.
      */
     long asTold(long delayNanos, Optional<Duration> retryAfter) {
+        if (delayNanos < 0 || retryAfter == null) {
+            return delayNanos; // no next round at all, or no answer that asked for anything
+        }
         return retryAfter.map(d -> Math.max(delayNanos, d.toNanos())).orElse(delayNanos);
     }
 
