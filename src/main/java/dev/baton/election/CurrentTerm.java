@@ -6,11 +6,13 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
+import java.util.function.Function;
 
 import dev.baton.LeadershipLost.Reason;
 import dev.baton.LeaseRef;
 import dev.baton.clock.Ticker;
 import dev.baton.store.LeaseRecord;
+import dev.baton.store.LeaseStoreException;
 
 /**
  * The life of an elector's terms: one begins on a win, valid until the renew deadline counted from when the
@@ -30,6 +32,7 @@ final class CurrentTerm {
     private final ScheduledExecutorService watchdog;
     private final Object lock = new Object();
     private volatile ElectionTerm term;
+    private volatile Function<LeaseRecord, LeaseStoreException> fence = won -> null;
     private ScheduledFuture<?> timer;
 
     /**
@@ -50,6 +53,19 @@ final class CurrentTerm {
     ElectionTerm get() {
         ElectionTerm t = term;
         return t == null || t.isEnded() ? null : t;
+    }
+
+    /**
+     * What a won term waits for before it begins (a shard's record Lease fenced by it, {@link RecordLease}): null when
+     * done, else why not, and the win begins no term.
+     */
+    void fenceWith(Function<LeaseRecord, LeaseStoreException> before) {
+        fence = before;
+    }
+
+    /** The fence of a win now showing {@code won}; null when it may begin its term. */
+    LeaseStoreException fenced(LeaseRecord won) {
+        return fence.apply(won);
     }
 
     /** A write sent at {@code sentAtNanos} won the Lease, now showing {@code won}: its term begins. */

@@ -51,7 +51,7 @@ final class ElectorStateMachine {
     private final HoldBack holdBack;
     private final Failures failures;
     private final Announcer announcer;
-    private final CurrentTerm term;
+    final CurrentTerm term;
     private final PendingAnnotations riding = new PendingAnnotations();
     /** What others may write into the Lease within this elector's terms (the job runner's records). */
     final TermWrites termWrites;
@@ -235,11 +235,11 @@ final class ElectorStateMachine {
                 // next round, at once, renews it and starts the term from a fresh send time.
                 LOG.infof("Lease %s: the write that took it took %d ms, longer than the renew deadline; "
                         + "retaking before acting", leaseRef, TimeUnit.NANOSECONDS.toMillis(took));
-            } else {
-                beginTerm(sentAt);
+            } else if ((failure = beginTerm(sentAt)) != null) {
+                failures.failed(failure); // not fenced: no term yet; the next round takes the Lease again
             }
         }
-        return nextDelay(failure != null, sentAt);
+        return pacing.asTold(nextDelay(failure != null, sentAt), failure == null ? null : failure.retryAfter());
     }
 
     /** When the next round is due (see {@link Pacing}), or {@link #NONE}. */
@@ -290,12 +290,14 @@ final class ElectorStateMachine {
         return NONE;
     }
 
-    /** A win whose write was sent at {@code sentAt} starts a term (see {@link CurrentTerm}), unless closing. */
-    private void beginTerm(long sentAt) {
-        if (!closed) {
+    /** A win sent at {@code sentAt} starts a term unless closing, once fenced ({@link CurrentTerm#fenced}). */
+    private LeaseStoreException beginTerm(long sentAt) {
+        LeaseStoreException unfenced = closed ? null : term.fenced(lease.snapshot().record());
+        if (unfenced == null && !closed) {
             holdBack.end();
             term.begin(lease.snapshot().record(), sentAt);
         }
+        return unfenced;
     }
 
     /** Notes a Lease read, written or delivered now; false when it told nothing new. */

@@ -68,6 +68,8 @@ public final class LeaderElector implements Leadership, AutoCloseable {
     private final ElectorStateMachine machine;
     private final WatchSupervisor watch;
     private final LeaseAnnotations annotations;
+    /** Where the annotations go instead of this Lease (a shard's record Lease), or null. */
+    private final RecordLease records;
     // The next round's timer, on the loop only. A standby's round is due when the Lease expires, and each renewal it
     // sees pushes that later: it only moves the due time, and the timer, when it fires early, waits again for what is
     // left (set again once per lease duration instead of cancelled and set on every event).
@@ -84,6 +86,16 @@ public final class LeaderElector implements Leadership, AutoCloseable {
     /** As the four-argument constructor, pausing before each take as {@code pauseBeforeTaking} says. */
     public LeaderElector(LeaseStore store, ElectionSettings settings, ElectionObserver observer, Ticker ticker,
             PauseBeforeTaking pauseBeforeTaking) {
+        this(store, settings, observer, ticker, pauseBeforeTaking, null);
+    }
+
+    /**
+     * As the five-argument constructor; with a {@code recordLease}, the annotations written through this elector
+     * (the job runner's records) go to that Lease, fenced by this elector's terms, and not into its own, whose
+     * renewals then carry nothing but the election ({@link RecordLease}).
+     */
+    public LeaderElector(LeaseStore store, ElectionSettings settings, ElectionObserver observer, Ticker ticker,
+            PauseBeforeTaking pauseBeforeTaking, String recordLease) {
         this.store = Objects.requireNonNull(store, "store");
         this.settings = Objects.requireNonNull(settings, "settings");
         this.leaseRef = new LeaseRef(store.namespace(), settings.leaseName());
@@ -99,6 +111,10 @@ public final class LeaderElector implements Leadership, AutoCloseable {
                 machine.termWrites::ridingWith,
                 machine::observe,
                 () -> changed(store.get(settings.leaseName())));
+        this.records = recordLease == null ? null : new RecordLease(store, recordLease, settings.identity());
+        if (records != null) {
+            machine.term.fenceWith(records::fence);
+        }
     }
 
     // ---------------------------------------------------------------- running the state machine
@@ -106,6 +122,9 @@ public final class LeaderElector implements Leadership, AutoCloseable {
     /** Starts watching and competing for the Lease. Returns at once. */
     public void start() {
         loop.execute(() -> {
+            if (records != null) {
+                records.start();
+            }
             watch.start();
             round();
         });
@@ -113,6 +132,18 @@ public final class LeaderElector implements Leadership, AutoCloseable {
 
     private void round() {
         schedule(machine.attempt());
+        flushRecords();
+    }
+
+    /** On the loop: what the current term queued for its record Lease, in one write (nothing without a term). */
+    private void flushRecords() {
+        if (records != null) {
+            records.flush(machine.currentTerm().orElse(null), this::holds);
+        }
+    }
+
+    private boolean holds(Term term) {
+        return machine.termWrites.heldIn(term) != null;
     }
 
     private void changed(Optional<LeaseSnapshot> snapshot) {
@@ -178,7 +209,10 @@ public final class LeaderElector implements Leadership, AutoCloseable {
      */
     public void releaseNow() {
         try {
-            loop.execute(() -> schedule(machine.releaseNow()));
+            loop.execute(() -> {
+                flushRecords();
+                schedule(machine.releaseNow());
+            });
         } catch (RejectedExecutionException e) {
             // closed: nothing to release
         }
@@ -197,7 +231,13 @@ public final class LeaderElector implements Leadership, AutoCloseable {
                 try {
                     cancelNextRound();
                     watch.stop();
+                    if (release) {
+                        flushRecords();
+                    }
                     machine.shutDown(release);
+                    if (records != null) {
+                        records.stop();
+                    }
                 } finally {
                     done.complete(null);
                 }
@@ -259,7 +299,16 @@ public final class LeaderElector implements Leadership, AutoCloseable {
      */
     public CompletableFuture<Boolean> updateAnnotations(Term term,
             Function<Map<String, String>, Map<String, String>> changes) {
-        return annotations.update(term, changes);
+        if (records == null) {
+            return annotations.update(term, changes);
+        }
+        CompletableFuture<Boolean> written = new CompletableFuture<>();
+        try {
+            loop.execute(() -> written.complete(records.write(term, changes, this::holds)));
+        } catch (RejectedExecutionException e) {
+            written.complete(false); // the elector closed
+        }
+        return written;
     }
 
     /**
@@ -274,6 +323,9 @@ public final class LeaderElector implements Leadership, AutoCloseable {
      */
     public CompletableFuture<Boolean> updateAnnotationsWithNextRenewal(Term term,
             Function<Map<String, String>, Map<String, String>> changes) {
+        if (records != null) {
+            return holds(term) ? records.queue(term, changes) : CompletableFuture.completedFuture(false);
+        }
         return machine.termWrites.withNextWrite(term, changes);
     }
 
@@ -324,9 +376,17 @@ public final class LeaderElector implements Leadership, AutoCloseable {
         return machine.lastFailure();
     }
 
-    /** The last Lease content observed (for health and diagnostics). */
+    /**
+     * The last Lease content observed (for health and diagnostics); with a record Lease, its annotations are the
+     * record Lease's, the rest this Lease's.
+     */
     public Optional<LeaseSnapshot> observed() {
-        return machine.observed();
+        return records == null ? machine.observed() : machine.observed().map(records::view);
+    }
+
+    /** The Lease the annotations written through this elector go to, when not this one ({@link RecordLease}). */
+    public Optional<String> recordLease() {
+        return Optional.ofNullable(records).map(RecordLease::name);
     }
 
     /** This process's private instance id, written next to the identity. */

@@ -1,6 +1,7 @@
 package dev.baton.election;
 
 import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.function.DoubleSupplier;
 
@@ -72,6 +73,20 @@ final class Pacing {
             delay = watching ? untilExpiry : Math.min(jittered(retry), untilExpiry);
         }
         return Math.max(delay, 0);
+    }
+
+    /**
+     * A delay after a failed round, made at least as long as the wait the API server asked for (a 429's Retry-After,
+     * counted from its answer, which came before now). Never shortened, and not capped by the renew deadline: if
+     * the server asks for longer than a leader's term has left, the term ends at its deadline as after any failure
+     * (not before), and the Lease, which still names this replica, is taken back at the first round the server
+     * accepts. A negative delay (no next round) stays as it is.
+     */
+    long asTold(long delayNanos, Optional<Duration> retryAfter) {
+        if (delayNanos < 0 || retryAfter == null) {
+            return delayNanos; // no next round at all, or no answer that asked for anything
+        }
+        return retryAfter.map(d -> Math.max(delayNanos, d.toNanos())).orElse(delayNanos);
     }
 
     /** The pause a candidate takes before a take, as asked: capped at half the retry period, never negative. */

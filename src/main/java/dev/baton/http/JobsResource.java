@@ -96,8 +96,9 @@ public class JobsResource {
      *
      * @param suspend the key that suspends this job
      * @param run the key that asks for one run now
+     * @param lease the Lease to annotate: the job's own, or for a spread job its shard's record Lease
      */
-    public record Controls(String suspend, String run) {
+    public record Controls(String suspend, String run, String lease) {
     }
 
     private final Scheduler scheduler;
@@ -167,7 +168,8 @@ public class JobsResource {
                 elector == null ? null : elector.holder().orElse(null), spec.catchUp().name(),
                 jobs.runner().lastRecord(spec).orElse(null), trigger == null ? null : trigger.getNextFireTime(),
                 notHere.isEmpty(), notHere.orElse(null), suspendedBy.isPresent(), suspendedBy.orElse(null),
-                new Controls(spec.suspendKey(), spec.runKey()), jobs.runner().history(spec),
+                new Controls(spec.suspendKey(), spec.runKey(), elector == null ? spec.leaseName()
+                        : elector.recordLease().orElse(spec.leaseName())), jobs.runner().history(spec),
                 jobs.runner().lastRequest(spec).orElse(null), clock);
     }
 

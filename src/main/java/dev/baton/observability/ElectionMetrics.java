@@ -16,6 +16,7 @@ import dev.baton.election.LeaderElector;
 import dev.baton.runtime.Elections;
 import dev.baton.store.LeaseStoreException;
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -33,6 +34,9 @@ import io.quarkus.runtime.StartupEvent;
  * <li>{@code baton.lease.acquire} timer, tag {@code outcome}: one candidate's round;</li>
  * <li>{@code baton.lease.renew.failures} counter, tag {@code cause}: failed renewals by kind (forbidden, timeout...);</li>
  * <li>{@code baton.api.errors} counter, tag {@code kind}: every failed call to the Lease API, leader or not;</li>
+ * <li>{@code baton.api.throttled} counter [{@code baton_api_throttled_total}]: requests the API server answered 429
+ * (too many requests), every verb and Lease, record writes and Events included; each is waited out as the answer
+ * asks before the next attempt, and a leader keeps its term until the renew deadline meanwhile;</li>
  * <li>{@code baton.lease.watches} gauge [{@code baton_lease_watches}]: watch connections this replica holds open to
  * the API server, for all its Leases together: 1 with the shared watch, one per Lease where listing Leases is
  * forbidden, 0 while polling.</li>
@@ -57,6 +61,9 @@ public class ElectionMetrics implements ElectionObserver {
         if (elections.enabled()) {
             Gauge.builder("baton.lease.watches", elections, e -> e.store().openWatches())
                     .description("Watch connections open to the API server, for all Leases together")
+                    .register(registry);
+            FunctionCounter.builder("baton.api.throttled", elections, e -> e.store().throttled())
+                    .description("Requests the API server answered 429 (too many requests), every verb and Lease")
                     .register(registry);
         }
     }

@@ -7,6 +7,7 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.concurrent.ConcurrentHashMap;
 
 import jakarta.annotation.Priority;
@@ -30,6 +31,7 @@ import dev.baton.clock.Ticker;
 import dev.baton.config.BatonConfig;
 import dev.baton.election.ElectionObserver;
 import dev.baton.election.ElectionSettings;
+import dev.baton.election.Shards;
 import dev.baton.election.LeaderElector;
 import dev.baton.election.LeaseSpreading;
 import dev.baton.election.PauseBeforeTaking;
@@ -232,10 +234,14 @@ public class Elections {
         }
         synchronized (electors) {
             return electors.computeIfAbsent(leaseName, name -> {
-                ElectionSettings settings = new ElectionSettings(name, identity, serviceSettings.leaseDuration(),
-                        serviceSettings.renewDeadline(), serviceSettings.retryPeriod());
+                // A shard of spread jobs: slower timings, and its jobs' records on its record Lease (issue 19).
+                OptionalInt shard = Shards.shardOf(config.leaseName(), name);
+                ElectionSettings settings = shard.isPresent() ? Shards.settings(serviceSettings, name)
+                        : new ElectionSettings(name, identity, serviceSettings.leaseDuration(),
+                                serviceSettings.renewDeadline(), serviceSettings.retryPeriod());
                 LeaderElector elector = new LeaderElector(store(), settings, new Bridge(), Ticker.SYSTEM,
-                        pauseBeforeTaking);
+                        pauseBeforeTaking, shard.isPresent()
+                                ? Shards.recordLease(config.leaseName(), shard.getAsInt()) : null);
                 if (config.enabled() && !stopping) {
                     elector.start();
                 }

@@ -46,6 +46,16 @@ public @interface SingletonJob {
     @Nonbinding
     String lease() default "";
 
+    /**
+     * Spread this job over the replicas without a Lease of its own: it goes to one of twelve shard Leases, chosen
+     * from its id, which the replicas share out and renew on a slower cadence; its record, run status and history go
+     * to the shard's record Lease, written when runs end, not with every renewal. The way to spread more than a
+     * handful of jobs: what it costs the API server does not grow with them (see {@code docs/api-cost.md}). Not with
+     * {@link #lease()}.
+     */
+    @Nonbinding
+    boolean spread() default false;
+
     /** What to do about a slot missed while no replica led (only for {@code cron} schedules). */
     @Nonbinding
     CatchUp catchUp() default CatchUp.SKIP;

@@ -3,6 +3,7 @@ package dev.baton.store;
 import java.io.InterruptedIOException;
 import java.net.ConnectException;
 import java.net.UnknownHostException;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
@@ -11,11 +12,13 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.LongAdder;
 
 import org.jboss.logging.Logger;
 
 import io.fabric8.kubernetes.api.model.EventBuilder;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.fabric8.kubernetes.api.model.Status;
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import io.fabric8.kubernetes.api.model.coordination.v1.LeaseBuilder;
 import io.fabric8.kubernetes.api.model.coordination.v1.LeaseSpec;
@@ -44,6 +47,7 @@ public final class KubernetesLeaseStore implements LeaseStore {
     private final String component;
     private final SharedLeaseWatch watches;
     private volatile boolean eventsForbidden;
+    private final LongAdder throttled = new LongAdder();
 
     public KubernetesLeaseStore(KubernetesClient client, String namespace, String component) {
         this.client = client;
@@ -135,6 +139,9 @@ public final class KubernetesLeaseStore implements LeaseStore {
                     .withFirstTimestamp(now.toString()).withLastTimestamp(now.toString()).withCount(1)
                     .build()).create();
         } catch (KubernetesClientException e) {
+            if (e.getCode() == 429) {
+                throttled.increment();
+            }
             if (e.getCode() == 403) {
                 eventsForbidden = true;
                 LOG.warnf("Cannot record Kubernetes Events in namespace %s (403 forbidden: grant 'create' on 'events'); "
@@ -215,7 +222,14 @@ public final class KubernetesLeaseStore implements LeaseStore {
             return new LeaseStoreException(LeaseStoreException.Kind.UNAUTHORIZED, code,
                     "401 unauthorized on " + verb + " " + where + ": the token was rejected", e);
         }
-        if (code == 429 || code >= 500) {
+        if (code == 429) {
+            throttled.increment();
+            Duration wait = retryAfter(e);
+            return new LeaseStoreException(LeaseStoreException.Kind.THROTTLED, code, "429 too many requests on "
+                    + verb + " " + where + (wait == null ? "" : ", retry after " + wait.toSeconds() + " s") + ": "
+                    + statusMessage(e), e, wait);
+        }
+        if (code >= 500) {
             return new LeaseStoreException(LeaseStoreException.Kind.SERVER_ERROR, code,
                     code + " from the API server on " + verb + " " + where + ": " + statusMessage(e), e);
         }
@@ -242,6 +256,26 @@ public final class KubernetesLeaseStore implements LeaseStore {
         return new LeaseStoreException(LeaseStoreException.Kind.OTHER, code,
                 (code == 0 ? "" : code + " ") + "on " + verb + " " + where + ": " + (e == null ? "watch closed" : e.getMessage()),
                 e);
+    }
+
+    /**
+     * The wait a 429 asks for: the {@code retryAfterSeconds} of its Status, which a real API server sends beside its
+     * {@code Retry-After} header (fabric8 keeps the Status, not the headers; its own retry, which would read the
+     * header, is off: {@code request-retry-backoff-limit=0}, so that the elector paces every request). Null when
+     * the answer did not say.
+     */
+    static Duration retryAfter(KubernetesClientException e) {
+        Status status = e.getStatus();
+        if (status == null || status.getDetails() == null || status.getDetails().getRetryAfterSeconds() == null
+                || status.getDetails().getRetryAfterSeconds() <= 0) {
+            return null;
+        }
+        return Duration.ofSeconds(status.getDetails().getRetryAfterSeconds());
+    }
+
+    @Override
+    public long throttled() {
+        return throttled.sum();
     }
 
     private static String statusMessage(KubernetesClientException e) {

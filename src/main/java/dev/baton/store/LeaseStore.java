@@ -56,6 +56,14 @@ public interface LeaseStore {
         return 0;
     }
 
+    /**
+     * Requests the API server answered 429 (too many requests) since the store was made, every verb and Lease
+     * together (metric {@code baton.api.throttled}); 0 for a store without a server.
+     */
+    default long throttled() {
+        return 0;
+    }
+
     /** True for the in-process store that elects this process alone. */
     default boolean embedded() {
         return false;

@@ -11,8 +11,16 @@ import java.util.concurrent.CopyOnWriteArrayList;
  */
 final class HttpRequestCounter {
 
-    /** One request seen by a proxy. */
-    record Request(long at, String method, String target) {
+    /**
+     * One request seen by a proxy.
+     *
+     * @param bytes the length of its body (0 for none), as sent: the API cost benchmark sums them
+     */
+    record Request(long at, String method, String target, long bytes) {
+
+        Request(long at, String method, String target) {
+            this(at, method, target, 0);
+        }
 
         boolean isWrite() {
             return method.equals("PUT") || method.equals("PATCH") || method.equals("POST") || method.equals("DELETE");
@@ -33,6 +41,10 @@ final class HttpRequestCounter {
     private long contentLength;
     private boolean chunked;
     private boolean upgrade;
+    /** A chunked request's line and start, recorded once its last chunk is read (its size known then). */
+    private String[] chunkedParts;
+    private long chunkedAt;
+    private long chunkedBytes;
     private volatile Request last;
 
     HttpRequestCounter(List<Request> sink) {
@@ -95,8 +107,15 @@ final class HttpRequestCounter {
                     return;
                 }
                 String[] parts = requestLine.split(" ");
-                last = new Request(System.currentTimeMillis(), parts[0], parts.length > 1 ? parts[1] : "");
-                sink.add(last);
+                if (chunked && !upgrade) {
+                    chunkedParts = parts;
+                    chunkedAt = System.currentTimeMillis();
+                    chunkedBytes = 0;
+                } else {
+                    last = new Request(System.currentTimeMillis(), parts[0], parts.length > 1 ? parts[1] : "",
+                            contentLength);
+                    sink.add(last);
+                }
                 if (upgrade) {
                     state = State.OPAQUE;
                 } else if (chunked) {
@@ -116,12 +135,16 @@ final class HttpRequestCounter {
                 }
                 String hex = l.split(";")[0].trim();
                 remaining = Long.parseLong(hex, 16);
+                chunkedBytes += remaining;
                 // Each chunk's data is followed by CRLF, read as an empty line in CHUNK_SIZE.
                 state = remaining == 0 ? State.TRAILER : State.CHUNK_DATA;
             }
             case TRAILER -> {
                 if (l.isEmpty()) {
                     state = State.HEAD;
+                    last = new Request(chunkedAt, chunkedParts[0], chunkedParts.length > 1 ? chunkedParts[1] : "",
+                            chunkedBytes);
+                    sink.add(last);
                 }
             }
             default -> {

@@ -30,5 +30,8 @@ class HttpRequestCounterTest {
         assertEquals(List.of("GET", "PUT", "POST", "GET"), seen.stream().map(HttpRequestCounter.Request::method).toList());
         assertEquals(2, seen.stream().filter(HttpRequestCounter.Request::isWrite).count());
         assertEquals(1, seen.stream().filter(HttpRequestCounter.Request::isWatch).count());
+        // The body sizes the API cost benchmark sums: by Content-Length, and chunk by chunk.
+        assertEquals(List.of(0L, (long) body.getBytes(StandardCharsets.UTF_8).length, 8L, 0L),
+                seen.stream().map(HttpRequestCounter.Request::bytes).toList());
     }
 }

@@ -1,5 +1,6 @@
 package dev.baton.bench;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -15,6 +16,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.Watch;
 import io.fabric8.kubernetes.client.Watcher;
 import io.fabric8.kubernetes.client.WatcherException;
+import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 
 /**
  * Every version of every Lease of one namespace, as the harness saw them through a watch of its own (straight to the
@@ -23,9 +25,19 @@ import io.fabric8.kubernetes.client.WatcherException;
  */
 final class LeaseHolders implements AutoCloseable {
 
-    /** One observed version of a Lease; holder null when released or deleted; duration -1 when not set. */
-    record Version(long at, String lease, String holder, String renewTime, int durationSeconds) {
+    /**
+     * One observed version of a Lease; holder null when released or deleted; duration -1 when not set.
+     *
+     * @param bytes the object's size as compact JSON (what a PUT of it sends); 0 when not measured
+     */
+    record Version(long at, String lease, String holder, String renewTime, int durationSeconds, int bytes) {
+
+        Version(long at, String lease, String holder, String renewTime, int durationSeconds) {
+            this(at, lease, holder, renewTime, durationSeconds, 0);
+        }
     }
+
+    private static final KubernetesSerialization JSON = new KubernetesSerialization();
 
     private final List<Version> versions = new CopyOnWriteArrayList<>();
     private final Watch watch;
@@ -39,7 +51,8 @@ final class LeaseHolders implements AutoCloseable {
                 versions.add(new Version(System.currentTimeMillis(), lease.getMetadata().getName(),
                         holder == null || holder.isEmpty() ? null : holder,
                         spec == null ? null : String.valueOf(spec.getRenewTime()),
-                        spec == null || spec.getLeaseDurationSeconds() == null ? -1 : spec.getLeaseDurationSeconds()));
+                        spec == null || spec.getLeaseDurationSeconds() == null ? -1 : spec.getLeaseDurationSeconds(),
+                        JSON.asJson(lease).getBytes(StandardCharsets.UTF_8).length));
             }
 
             @Override

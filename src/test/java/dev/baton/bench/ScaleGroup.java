@@ -249,27 +249,50 @@ final class ScaleGroup implements AutoCloseable {
     }
 
     private List<String> command(String name, int proxyPort) {
+        if (kind == Kind.FABRIC8) {
+            return fabric8Command(settings, name, namespace, proxyPort, leases);
+        }
+        return batonCommand(settings, name, namespace, proxyPort, List.of(
+                "-Dbaton.bench.scale.leases=" + leases,
+                "-Dbaton.bench.scale.start-step=" + startStep().toMillis() + "ms",
+                // A trivial job every 10 s on the first one or two job Leases, so that job records are written.
+                "-Dbaton.bench.scale.first-job-cron=" + (leases >= 1 ? "*/10 * * * * ?" : "off"),
+                "-Dbaton.bench.scale.second-job-cron=" + (leases >= 2 ? "5/10 * * * * ?" : "off")));
+    }
+
+    /**
+     * A fabric8 replica of the SCALE part ({@link Fabric8ScaleReplica}): one elector on the service Lease and one on
+     * each of {@code leases} job Leases, with Baton's client settings.
+     */
+    static List<String> fabric8Command(ScaleSettings settings, String name, String namespace, int proxyPort,
+            int leases) {
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         cmd.addAll(settings.base().jvmOptions());
-        if (kind == Kind.FABRIC8) {
-            cmd.addAll(List.of("-cp", settings.base().classpath(),
-                    "-Dkubernetes.master=http://127.0.0.1:" + proxyPort,
-                    "-Dkubernetes.trust.certificates=true",
-                    "-Dkubernetes.namespace=" + namespace,
-                    "-Dkubernetes.auth.tryKubeConfig=false",
-                    "-Dkubernetes.auth.tryServiceAccount=false",
-                    // Baton's client settings (application.properties), its default request timeout included.
-                    "-Dkubernetes.request.timeout=5000",
-                    "-Dkubernetes.connection.timeout=3000",
-                    "-Dkubernetes.request.retry.backoffLimit=0",
-                    Fabric8ScaleReplica.class.getName(), name, namespace, ScaleSettings.SERVICE_LEASE,
-                    Integer.toString(leases),
-                    Long.toString(settings.leaseDuration().toMillis()),
-                    Long.toString(settings.renewDeadline().toMillis()),
-                    Long.toString(settings.retryPeriod().toMillis())));
-            return cmd;
-        }
+        cmd.addAll(List.of("-cp", settings.base().classpath(),
+                "-Dkubernetes.master=http://127.0.0.1:" + proxyPort,
+                "-Dkubernetes.trust.certificates=true",
+                "-Dkubernetes.namespace=" + namespace,
+                "-Dkubernetes.auth.tryKubeConfig=false",
+                "-Dkubernetes.auth.tryServiceAccount=false",
+                // Baton's client settings (application.properties), its default request timeout included.
+                "-Dkubernetes.request.timeout=5000",
+                "-Dkubernetes.connection.timeout=3000",
+                "-Dkubernetes.request.retry.backoffLimit=0",
+                Fabric8ScaleReplica.class.getName(), name, namespace, ScaleSettings.SERVICE_LEASE,
+                Integer.toString(leases),
+                Long.toString(settings.leaseDuration().toMillis()),
+                Long.toString(settings.renewDeadline().toMillis()),
+                Long.toString(settings.retryPeriod().toMillis())));
+        return cmd;
+    }
+
+    /** A Baton replica of the benchmark's build on the service Lease of the SCALE part, with {@code extra} options. */
+    static List<String> batonCommand(ScaleSettings settings, String name, String namespace, int proxyPort,
+            List<String> extra) {
+        List<String> cmd = new ArrayList<>();
+        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        cmd.addAll(settings.base().jvmOptions());
         // Baton's default timings (15 s / 10 s / 2 s) and request timeout: nothing set.
         cmd.addAll(List.of(
                 "-Dbaton.identity=" + name,
@@ -279,13 +302,9 @@ final class ScaleGroup implements AutoCloseable {
                 "-Dquarkus.kubernetes-client.trust-certs=true",
                 "-Dquarkus.kubernetes-client.namespace=" + namespace,
                 "-Dquarkus.http.host=127.0.0.1",
-                "-Dquarkus.http.port=0",
-                "-Dbaton.bench.scale.leases=" + leases,
-                "-Dbaton.bench.scale.start-step=" + startStep().toMillis() + "ms",
-                // A trivial job every 10 s on the first one or two job Leases, so that job records are written.
-                "-Dbaton.bench.scale.first-job-cron=" + (leases >= 1 ? "*/10 * * * * ?" : "off"),
-                "-Dbaton.bench.scale.second-job-cron=" + (leases >= 2 ? "5/10 * * * * ?" : "off"),
-                "-jar", settings.base().jar().toAbsolutePath().toString()));
+                "-Dquarkus.http.port=0"));
+        cmd.addAll(extra);
+        cmd.addAll(List.of("-jar", settings.base().jar().toAbsolutePath().toString()));
         return cmd;
     }
 

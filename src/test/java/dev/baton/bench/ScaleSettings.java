@@ -10,7 +10,8 @@ import java.util.List;
  * defaults (15 s lease, 10 s renew deadline, 2 s retry period), the same for fabric8's electors; the jar, the test
  * classpath and the JVM options of every replica are the failover benchmark's ({@link BenchSettings}).
  *
- * @param sizes the numbers of job Leases measured, each on fresh replicas
+ * @param sizes the numbers of job Leases measured, each on fresh replicas (none: the SCALE part is skipped, its API
+ *        cost part still runs)
  * @param window the steady window measured at each size, cut into {@code samples} equal sub-windows
  * @param kinds which replicas are measured (Baton, fabric8's electors, or both)
  */
@@ -25,7 +26,7 @@ record ScaleSettings(BenchSettings base, List<Integer> sizes, Duration window, i
         BenchSettings base = BenchSettings.fromSystemProperties();
         return new ScaleSettings(base,
                 Arrays.stream(System.getProperty("bench.scale-sizes", sizes).split(",")).map(String::trim)
-                        .map(Integer::valueOf).toList(),
+                        .filter(x -> !x.isEmpty()).map(Integer::valueOf).toList(),
                 Duration.ofSeconds(Integer.getInteger("bench.scale-window-seconds", windowSeconds)),
                 Integer.getInteger("bench.scale-samples", samples),
                 Arrays.stream(System.getProperty("bench.scale-kinds", "BATON,FABRIC8").split(",")).map(String::trim)

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
+import java.util.Optional;
 
 import org.junit.jupiter.api.Test;
 
@@ -25,6 +26,13 @@ class PacingTest {
     void jitterAddsUpToTwentyPercent() {
         assertEquals(2 * S, new Pacing(SETTINGS, () -> 0.0).jittered(2 * S));
         assertEquals(2.2e9, new Pacing(SETTINGS, () -> 0.5).jittered(2 * S), 1, "half of 20%, to the nanosecond");
+    }
+
+    @Test
+    void aThrottledRoundWaitsAtLeastAsLongAsTheServerAskedAndNeverLessThanItWouldHave() {
+        assertEquals(3 * S, pacing.asTold(S, Optional.of(Duration.ofSeconds(3))), "told 3 s: waits 3 s, not 1");
+        assertEquals(5 * S, pacing.asTold(5 * S, Optional.of(Duration.ofSeconds(1))), "told 1 s: still its own 5 s");
+        assertEquals(S, pacing.asTold(S, Optional.empty()), "not told: as before");
     }
 
     @Test

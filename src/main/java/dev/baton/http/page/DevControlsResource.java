@@ -82,7 +82,9 @@ public class DevControlsResource {
         }
         String key = control.apply(job.get());
         LeaseStore store = elections.store();
-        String lease = job.get().leaseName();
+        // A spread job's controls are on its shard's record Lease (issue 19).
+        String lease = elections.existing(job.get().leaseName()).flatMap(e -> e.recordLease())
+                .orElse(job.get().leaseName());
         if (!store.embedded()) {
             return error(Response.Status.CONFLICT, "Dev controls write the embedded store only; on a cluster: "
                     + "kubectl annotate --overwrite lease -n " + store.namespace() + " " + lease + " "

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletionStage;
 
+import dev.baton.election.Shards;
 import dev.baton.scheduling.SingletonJob;
 import dev.baton.scheduling.SingletonJob.CatchUp;
 import dev.baton.scheduling.records.CronSlots;
@@ -93,7 +94,13 @@ final class JobDiscovery {
             Optional<Duration> deadline = Optional.of(resolve(singleton.startingDeadline())).filter(s -> !s.isEmpty())
                     .map(DurationConverter::parseDuration);
             JobOptions options = options(singleton, returns);
-            return new JobSpec(id, lease.isEmpty() ? serviceLease : lease, catchUp, deadline, schedule, cron, every,
+            if (singleton.spread() && !lease.isEmpty()) {
+                throw new IllegalArgumentException("spread = true and lease = \"" + lease + "\" exclude each other: "
+                        + "a spread job lives on a shard Lease, a job with a lease on its own");
+            }
+            String on = singleton.spread() ? Shards.shardLease(serviceLease, Shards.of(id))
+                    : lease.isEmpty() ? serviceLease : lease;
+            return new JobSpec(id, on, catchUp, deadline, schedule, cron, every,
                     options);
         } catch (RuntimeException e) {
             throw new IllegalStateException("Invalid singleton job " + where + ": " + e.getMessage(), e);

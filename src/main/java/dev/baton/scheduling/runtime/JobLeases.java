@@ -1,13 +1,16 @@
 package dev.baton.scheduling.runtime;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 import dev.baton.election.LeaderElector;
 import dev.baton.election.LeaseSpreading;
+import dev.baton.election.Shards;
 import dev.baton.runtime.Elections;
 import dev.baton.scheduling.gate.ClockSkew;
 
@@ -25,6 +28,8 @@ final class JobLeases {
     private final Map<String, LeaderElector> started = new ConcurrentHashMap<>();
     /** Set first thing at shutdown: no job Lease is taken from then on. */
     private volatile boolean stopping;
+    /** Evens out the shards of spread jobs among the replicas; null without spread jobs. */
+    private volatile ShardBalancer balancer;
 
     JobLeases(Elections elections, String serviceLease, JobsConfig config, ClockSkew skew) {
         this.elections = elections;
@@ -48,6 +53,26 @@ final class JobLeases {
                         () -> held(jobLeases), config.spreadStep())).refusingWhile(() -> stopping)));
             }
         });
+        if (leases.stream().anyMatch(this::isShard)) {
+            balancer = new ShardBalancer(elections.identity(), this::shardElectors, elections.store(),
+                    lease -> Optional.ofNullable(started.get(lease)).flatMap(LeaderElector::recordLease));
+            balancer.start();
+        }
+    }
+
+    private boolean isShard(String lease) {
+        return Shards.shardOf(serviceLease, lease).isPresent();
+    }
+
+    /** The electors of the shards of spread jobs started so far. */
+    private Map<String, LeaderElector> shardElectors() {
+        Map<String, LeaderElector> shards = new HashMap<>();
+        started.forEach((lease, e) -> {
+            if (isShard(lease)) {
+                shards.put(lease, e);
+            }
+        });
+        return shards;
     }
 
     private int held(Set<String> jobLeases) {
@@ -62,6 +87,9 @@ final class JobLeases {
     void stopTaking() {
         // The flag also reaches an elector that the staggered start creates after this loop has run.
         stopping = true;
+        if (balancer != null) {
+            balancer.stop(); // no shard asked for or handed over while the application stops
+        }
         started.values().forEach(LeaderElector::stopAcquiring);
         elections.existing(serviceLease).ifPresent(LeaderElector::stopAcquiring);
     }

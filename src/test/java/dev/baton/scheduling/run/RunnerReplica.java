@@ -170,11 +170,21 @@ public final class RunnerReplica implements AutoCloseable {
         return elect(settings.leaseName(), PauseBeforeTaking.NONE, settings);
     }
 
+    /** Starts competing for a shard Lease of spread jobs, whose records go to {@code records} (issue 19). */
+    LeaderElector electShard(String shard, String records) {
+        return elect(shard, PauseBeforeTaking.NONE, new ElectionSettings(shard, name, LEASE, DEADLINE, RETRY),
+                records);
+    }
+
     private LeaderElector elect(String lease, PauseBeforeTaking pause) {
         return elect(lease, pause, new ElectionSettings(lease, name, LEASE, DEADLINE, RETRY));
     }
 
     private LeaderElector elect(String lease, PauseBeforeTaking pause, ElectionSettings settings) {
+        return elect(lease, pause, settings, null);
+    }
+
+    private LeaderElector elect(String lease, PauseBeforeTaking pause, ElectionSettings settings, String records) {
         PauseBeforeTaking unlessStandingAside = new PauseBeforeTaking() {
             @Override
             public Duration beforeTaking() {
@@ -200,7 +210,7 @@ public final class RunnerReplica implements AutoCloseable {
                             LeaseStoreException failure) {
                         afterRound(lease);
                     }
-                }, Ticker.SYSTEM, unlessStandingAside);
+                }, Ticker.SYSTEM, unlessStandingAside, records);
         electors.put(lease, elector);
         elector.start();
         return elector;

@@ -94,6 +94,15 @@ class JobDiscoveryTest {
     }
 
     @Test
+    void aSpreadJobGoesToTheShardItsIdNamesAndCannotAlsoHaveALease() {
+        JobSpec s = spec("spread", singleton(Map.of("spread", true)), annotation(Scheduled.class,
+                Map.of("cron", "0 * * * * ?", "identity", "api-0000")));
+        assertEquals("baton-leader-shard-06", s.leaseName(), "sha256(\"api-0000\") mod 12 is 6");
+        assertTrue(failure("both", singleton(Map.of("spread", true, "lease", "mine")), every("10s"))
+                .contains(WHERE + "both: spread = true and lease = \"mine\" exclude each other"));
+    }
+
+    @Test
     void badDeclarationsFailNamingTheMethod() {
         SingletonJob plain = singleton(Map.of());
         SingletonJob catchUp = singleton(Map.of("catchUp", CatchUp.RUN_LATEST));
