@@ -16,9 +16,7 @@ import java.util.function.Function;
 
 import org.jboss.logging.Logger;
 
-import dev.baton.LeaderChanged;
 import dev.baton.Leadership;
-import dev.baton.LeadershipLost;
 import dev.baton.LeaseRef;
 import dev.baton.Term;
 import dev.baton.clock.Ticker;
@@ -67,9 +65,8 @@ public final class LeaderElector implements Leadership, AutoCloseable {
     private final SerialExecutor loop;
     private final ElectorStateMachine machine;
     private final WatchSupervisor watch;
-    private final LeaseAnnotations annotations;
-    /** Where the annotations go instead of this Lease (a shard's record Lease), or null. */
-    private final RecordLease records;
+    /** Where the annotations written through this elector go: this Lease, or a shard's record Lease. */
+    private final AnnotationRoute annotations;
     // The next round's timer, on the loop only. A standby's round is due when the Lease expires, and each renewal it
     // sees pushes that later: it only moves the due time, and the timer, when it fires early, waits again for what is
     // left (set again once per lease duration instead of cancelled and set on every event).
@@ -103,18 +100,17 @@ public final class LeaderElector implements Leadership, AutoCloseable {
         this.threads = ElectorThreads.join();
         this.loop = threads.serial(leaseRef.toString());
         this.machine = new ElectorStateMachine(store, settings,
-                new Notifying(observer == null ? ElectionObserver.NONE : observer), this.ticker, pauseBeforeTaking == null ? PauseBeforeTaking.NONE : pauseBeforeTaking,
+                new NotifyingObserver(observer == null ? ElectionObserver.NONE : observer, leaseRef, changeListeners), this.ticker, pauseBeforeTaking == null ? PauseBeforeTaking.NONE : pauseBeforeTaking,
                 () -> ThreadLocalRandom.current().nextDouble(), loop, this::isWatching, threads.watchdog());
         this.watch = new WatchSupervisor(store, settings, leaseRef, loop, this::changed, () -> schedule(0),
                 machine::isClosed);
-        this.annotations = new LeaseAnnotations(loop, store, leaseRef, machine.termWrites::heldIn,
-                machine.termWrites::ridingWith,
-                machine::observe,
-                () -> changed(store.get(settings.leaseName())));
-        this.records = recordLease == null ? null : new RecordLease(store, recordLease, settings.identity());
+        RecordLease records = recordLease == null ? null : new RecordLease(store, recordLease, settings.identity());
         if (records != null) {
             machine.term.fenceWith(records::fence);
         }
+        this.annotations = new AnnotationRoute(loop, new LeaseAnnotations(loop, store, leaseRef,
+                machine.termWrites::heldIn, machine.termWrites::ridingWith, machine::observe,
+                () -> changed(store.get(settings.leaseName()))), machine.termWrites, records);
     }
 
     // ---------------------------------------------------------------- running the state machine
@@ -122,9 +118,7 @@ public final class LeaderElector implements Leadership, AutoCloseable {
     /** Starts watching and competing for the Lease. Returns at once. */
     public void start() {
         loop.execute(() -> {
-            if (records != null) {
-                records.start();
-            }
+            annotations.start();
             watch.start();
             round();
         });
@@ -132,18 +126,7 @@ public final class LeaderElector implements Leadership, AutoCloseable {
 
     private void round() {
         schedule(machine.attempt());
-        flushRecords();
-    }
-
-    /** On the loop: what the current term queued for its record Lease, in one write (nothing without a term). */
-    private void flushRecords() {
-        if (records != null) {
-            records.flush(machine.currentTerm().orElse(null), this::holds);
-        }
-    }
-
-    private boolean holds(Term term) {
-        return machine.termWrites.heldIn(term) != null;
+        annotations.flush(machine.currentTerm());
     }
 
     private void changed(Optional<LeaseSnapshot> snapshot) {
@@ -210,7 +193,7 @@ public final class LeaderElector implements Leadership, AutoCloseable {
     public void releaseNow() {
         try {
             loop.execute(() -> {
-                flushRecords();
+                annotations.flush(machine.currentTerm());
                 schedule(machine.releaseNow());
             });
         } catch (RejectedExecutionException e) {
@@ -232,12 +215,10 @@ public final class LeaderElector implements Leadership, AutoCloseable {
                     cancelNextRound();
                     watch.stop();
                     if (release) {
-                        flushRecords();
+                        annotations.flush(machine.currentTerm());
                     }
                     machine.shutDown(release);
-                    if (records != null) {
-                        records.stop();
-                    }
+                    annotations.stop();
                 } finally {
                     done.complete(null);
                 }
@@ -299,16 +280,7 @@ public final class LeaderElector implements Leadership, AutoCloseable {
      */
     public CompletableFuture<Boolean> updateAnnotations(Term term,
             Function<Map<String, String>, Map<String, String>> changes) {
-        if (records == null) {
-            return annotations.update(term, changes);
-        }
-        CompletableFuture<Boolean> written = new CompletableFuture<>();
-        try {
-            loop.execute(() -> written.complete(records.write(term, changes, this::holds)));
-        } catch (RejectedExecutionException e) {
-            written.complete(false); // the elector closed
-        }
-        return written;
+        return annotations.now(term, changes);
     }
 
     /**
@@ -323,10 +295,7 @@ public final class LeaderElector implements Leadership, AutoCloseable {
      */
     public CompletableFuture<Boolean> updateAnnotationsWithNextRenewal(Term term,
             Function<Map<String, String>, Map<String, String>> changes) {
-        if (records != null) {
-            return holds(term) ? records.queue(term, changes) : CompletableFuture.completedFuture(false);
-        }
-        return machine.termWrites.withNextWrite(term, changes);
+        return annotations.withNextWrite(term, changes);
     }
 
     // ---------------------------------------------------------------- Leadership and health (non-blocking reads)
@@ -381,12 +350,12 @@ public final class LeaderElector implements Leadership, AutoCloseable {
      * record Lease's, the rest this Lease's.
      */
     public Optional<LeaseSnapshot> observed() {
-        return records == null ? machine.observed() : machine.observed().map(records::view);
+        return annotations.view(machine.observed());
     }
 
     /** The Lease the annotations written through this elector go to, when not this one ({@link RecordLease}). */
     public Optional<String> recordLease() {
-        return Optional.ofNullable(records).map(RecordLease::name);
+        return annotations.recordLease();
     }
 
     /** This process's private instance id, written next to the identity. */
@@ -402,48 +371,5 @@ public final class LeaderElector implements Leadership, AutoCloseable {
      */
     public void onChange(Runnable listener) {
         changeListeners.add(Objects.requireNonNull(listener, "listener"));
-    }
-
-    /** The observer given, then the {@link #onChange} listeners for what changes the Lease or the term. */
-    private final class Notifying implements ElectionObserver {
-        private final ElectionObserver observer;
-
-        Notifying(ElectionObserver observer) {
-            this.observer = observer;
-        }
-
-        private void notifyListeners() {
-            for (Runnable listener : changeListeners) {
-                Safely.run(leaseRef, listener);
-            }
-        }
-
-        @Override
-        public void leadershipAcquired(Term term) {
-            observer.leadershipAcquired(term);
-            notifyListeners();
-        }
-
-        @Override
-        public void leadershipLost(LeadershipLost event) {
-            observer.leadershipLost(event);
-            notifyListeners();
-        }
-
-        @Override
-        public void leaseChanged(LeaseRef lease) {
-            observer.leaseChanged(lease);
-            notifyListeners();
-        }
-
-        @Override
-        public void leaderChanged(LeaderChanged event) {
-            observer.leaderChanged(event);
-        }
-
-        @Override
-        public void attempted(LeaseRef lease, boolean asLeader, Duration latency, LeaseStoreException failure) {
-            observer.attempted(lease, asLeader, latency, failure);
-        }
     }
 }
