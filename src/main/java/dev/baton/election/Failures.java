@@ -6,6 +6,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.LongSupplier;
+import java.util.function.Supplier;
 
 import org.jboss.logging.Logger;
 
@@ -157,34 +158,27 @@ final class Failures {
 
         @Override
         public Optional<LeaseSnapshot> get(String name) {
-            try {
-                Optional<LeaseSnapshot> read = store.get(name);
-                allowed.add("get");
-                return read;
-            } catch (LeaseStoreException e) {
-                throw refused("get", e);
-            }
+            return recorded("get", () -> store.get(name));
         }
 
         @Override
         public Optional<LeaseSnapshot> create(String name, LeaseRecord record) {
-            try {
-                Optional<LeaseSnapshot> created = store.create(name, record);
-                allowed.add("create");
-                return created;
-            } catch (LeaseStoreException e) {
-                throw refused("create", e);
-            }
+            return recorded("create", () -> store.create(name, record));
         }
 
         @Override
         public Optional<LeaseSnapshot> update(LeaseSnapshot previous, LeaseRecord record) {
+            return recorded("update", () -> store.update(previous, record));
+        }
+
+        /** Calls the store: an answer notes {@code verb} as let through, a 403 is re-thrown naming it. */
+        private Optional<LeaseSnapshot> recorded(String verb, Supplier<Optional<LeaseSnapshot>> call) {
             try {
-                Optional<LeaseSnapshot> updated = store.update(previous, record);
-                allowed.add("update");
-                return updated;
+                Optional<LeaseSnapshot> answer = call.get();
+                allowed.add(verb);
+                return answer;
             } catch (LeaseStoreException e) {
-                throw refused("update", e);
+                throw refused(verb, e);
             }
         }
 
