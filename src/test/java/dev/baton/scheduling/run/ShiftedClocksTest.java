@@ -71,6 +71,14 @@ class ShiftedClocksTest {
 
     static final String NS = "skew";
     static final Duration STEP = Duration.ofSeconds(10);
+    /**
+     * The replicas' {@code baton.jobs.max-clock-skew}: above two {@link #STEP}s, far below the offsets under test
+     * (90 s and more). The cluster's time jumps a step at a time here; a request sent just before a jump and stamped
+     * just after it looks like a clock a step behind (its {@code Date} is 10 s past its send time, within a few
+     * milliseconds), which a real clock never shows. With the default 2 s limit such an answer refused a good clock
+     * for a slot now and then (a flaky failure: the first holder ran nothing); above a step it cannot.
+     */
+    static final Duration MAX_SKEW = Duration.ofSeconds(25);
     static final CronSlots EVERY_10S = new CronSlots("*/10 * * * * ?", "quartz", ZoneOffset.UTC);
     static final Instant START = Instant.parse("2026-01-01T10:00:00Z");
     /** The cluster's time: what the stamping server writes in {@code Date}, and what every replica's clock is offset from. */
@@ -134,7 +142,7 @@ class ShiftedClocksTest {
     RunnerReplica replica(String name, Duration offset, boolean measured) {
         TestClock wall = TestClock.following(CLUSTER, offset);
         // Both kinds measure: on the blind server every answer lacks the header, so the estimate stays unmeasured.
-        ClusterClock clusterClock = new ClusterClock(false, Duration.ofSeconds(2), wall, Ticker.SYSTEM);
+        ClusterClock clusterClock = new ClusterClock(false, MAX_SKEW, wall, Ticker.SYSTEM);
         RunnerReplica r = new RunnerReplica(name, measured ? stampingAdmin : blind.getClient(), NS, wall, clusterClock, 64);
         replicas.add(r);
         return r;
@@ -199,6 +207,12 @@ class ShiftedClocksTest {
     }
 
     /** Lets catch-ups still running finish (and start nothing new), so that {@link #ran} is complete. */
+    /** What {@code r} skipped and why, for failure messages. */
+    static List<String> skips(RunnerReplica r) {
+        return r.meters.find("baton.job.skips").counters().stream()
+                .map(c -> c.getId().getTag("reason") + "=" + c.count()).toList();
+    }
+
     void drainAll() {
         replicas.forEach(r -> r.runner.drain(Duration.ofSeconds(10)));
     }
@@ -316,7 +330,8 @@ class ShiftedClocksTest {
         RunnerReplica holder = a.leads(own) ? a : b;
         RunnerReplica other = holder == a ? b : a;
         runFor(STEP, List.of(job));
-        assertEquals(List.of(CLUSTER.instant() + "@" + holder.name), ran);
+        assertEquals(List.of(CLUSTER.instant() + "@" + holder.name), ran, holder.name + "'s skips " + skips(holder)
+                + ", clock " + holder.clusterClock.current().describe());
 
         ((TestClock) holder.clock).shift(Duration.ofSeconds(90)); // NTP steps it, a VM resumes...
         await().atMost(PATIENCE).until(() -> other.leads(own)); // its next renewal's answer shows the step
