@@ -38,10 +38,13 @@ final class AnnotationRoute {
         }
     }
 
-    /** On the loop: what the current term queued for its record Lease, in one write (nothing without a term). */
-    void flush(Optional<Term> current) {
+    /**
+     * On the loop: what the current term queued for its record Lease, in one write (nothing without a term), and
+     * what waits for the deferred Lease if it waited long enough or {@code handingOver} (a release follows).
+     */
+    void flush(Optional<Term> current, boolean handingOver) {
         if (records != null) {
-            records.flush(current.orElse(null), this::holds);
+            records.flush(current.orElse(null), this::holds, handingOver);
         }
     }
 
@@ -86,5 +89,10 @@ final class AnnotationRoute {
     /** The record Lease's name, when the annotations go there. */
     Optional<String> recordLease() {
         return Optional.ofNullable(records).map(RecordLease::name);
+    }
+
+    /** The deferred Lease's name, when some annotations wait for it. */
+    Optional<String> deferredLease() {
+        return Optional.ofNullable(records).flatMap(RecordLease::deferredName);
     }
 }

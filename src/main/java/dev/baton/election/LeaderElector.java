@@ -93,6 +93,17 @@ public final class LeaderElector implements Leadership, AutoCloseable {
      */
     public LeaderElector(LeaseStore store, ElectionSettings settings, ElectionObserver observer, Ticker ticker,
             PauseBeforeTaking pauseBeforeTaking, String recordLease) {
+        this(store, settings, observer, ticker, pauseBeforeTaking, recordLease, null, AnnotationDeferral.NONE);
+    }
+
+    /**
+     * As the six-argument constructor; the annotations {@code deferral} names (the jobs' histories) go to
+     * {@code deferredLease} instead of the record Lease, written when they waited long enough or before a release
+     * ({@link DeferredAnnotations}).
+     */
+    public LeaderElector(LeaseStore store, ElectionSettings settings, ElectionObserver observer, Ticker ticker,
+            PauseBeforeTaking pauseBeforeTaking, String recordLease, String deferredLease,
+            AnnotationDeferral deferral) {
         this.store = Objects.requireNonNull(store, "store");
         this.settings = Objects.requireNonNull(settings, "settings");
         this.leaseRef = new LeaseRef(store.namespace(), settings.leaseName());
@@ -104,7 +115,9 @@ public final class LeaderElector implements Leadership, AutoCloseable {
                 () -> ThreadLocalRandom.current().nextDouble(), loop, this::isWatching, threads.watchdog());
         this.watch = new WatchSupervisor(store, settings, leaseRef, loop, this::changed, () -> schedule(0),
                 machine::isClosed);
-        RecordLease records = recordLease == null ? null : new RecordLease(store, recordLease, settings.identity());
+        RecordLease records = recordLease == null ? null : new RecordLease(store, recordLease, settings.identity(),
+                deferredLease == null ? null : new DeferredAnnotations(store, deferredLease, settings.identity(),
+                        deferral, this.ticker));
         if (records != null) {
             machine.term.fenceWith(records::fence);
         }
@@ -126,7 +139,7 @@ public final class LeaderElector implements Leadership, AutoCloseable {
 
     private void round() {
         schedule(machine.attempt());
-        annotations.flush(machine.currentTerm());
+        annotations.flush(machine.currentTerm(), false);
     }
 
     private void changed(Optional<LeaseSnapshot> snapshot) {
@@ -193,7 +206,7 @@ public final class LeaderElector implements Leadership, AutoCloseable {
     public void releaseNow() {
         try {
             loop.execute(() -> {
-                annotations.flush(machine.currentTerm());
+                annotations.flush(machine.currentTerm(), true);
                 schedule(machine.releaseNow());
             });
         } catch (RejectedExecutionException e) {
@@ -215,7 +228,7 @@ public final class LeaderElector implements Leadership, AutoCloseable {
                     cancelNextRound();
                     watch.stop();
                     if (release) {
-                        annotations.flush(machine.currentTerm());
+                        annotations.flush(machine.currentTerm(), true);
                     }
                     machine.shutDown(release);
                     annotations.stop();
@@ -356,6 +369,11 @@ public final class LeaderElector implements Leadership, AutoCloseable {
     /** The Lease the annotations written through this elector go to, when not this one ({@link RecordLease}). */
     public Optional<String> recordLease() {
         return annotations.recordLease();
+    }
+
+    /** The Lease where the annotations that may wait (the jobs' histories) go, when not the record Lease. */
+    public Optional<String> deferredLease() {
+        return annotations.deferredLease();
     }
 
     /** This process's private instance id, written next to the identity. */

@@ -46,6 +46,8 @@ final class RecordLease {
     private final String name;
     private final String identity;
     private final FencedLease fenced;
+    /** Where the annotations that may wait go (the histories), or null: everything goes here. */
+    private final DeferredAnnotations deferred;
     private final List<Queued> queued = new ArrayList<>();
     private volatile LeaseSnapshot seen;
     private volatile AutoCloseable watchHandle;
@@ -53,17 +55,28 @@ final class RecordLease {
     // that compare snapshots by identity (the controls) see news only when there is news.
     private LeaseSnapshot viewOf;
     private LeaseSnapshot viewSeen;
+    private long viewDeferred;
     private LeaseSnapshot view;
 
     RecordLease(LeaseStore store, String name, String identity) {
+        this(store, name, identity, null);
+    }
+
+    /** @param deferred where the annotations that may wait go; null: here, with the others */
+    RecordLease(LeaseStore store, String name, String identity, DeferredAnnotations deferred) {
         this.store = store;
         this.name = name;
         this.identity = identity;
         this.fenced = new FencedLease(store, name);
+        this.deferred = deferred;
     }
 
     String name() {
         return name;
+    }
+
+    Optional<String> deferredName() {
+        return Optional.ofNullable(deferred).map(DeferredAnnotations::name);
     }
 
     /** Reads the record Lease and starts watching it. On the elector's thread, before its first round. */
@@ -88,9 +101,15 @@ final class RecordLease {
         } catch (LeaseStoreException e) {
             LOG.debugf("Record Lease %s not watched: %s", name, e.getMessage());
         }
+        if (deferred != null) {
+            deferred.start();
+        }
     }
 
     void stop() {
+        if (deferred != null) {
+            deferred.stop();
+        }
         AutoCloseable h = watchHandle;
         if (h != null) {
             try {
@@ -145,27 +164,36 @@ final class RecordLease {
         return done;
     }
 
-    /** Writes everything queued for {@code term} in one write, if it is still held; drops other terms' changes. */
-    void flush(Term term, Predicate<Term> held) {
+    /**
+     * Writes everything queued for {@code term} in one write, if it is still held; drops other terms' changes. Then
+     * what waits for the deferred Lease, if it waited long enough or {@code handingOver} (a release or a graceful
+     * close follows).
+     */
+    void flush(Term term, Predicate<Term> held, boolean handingOver) {
         List<Queued> carried = take(term);
-        if (carried.isEmpty()) {
-            return;
+        if (!carried.isEmpty()) {
+            boolean ok = term != null && held.test(term)
+                    && apply(term, carried.stream().map(Queued::compute).toList(), new boolean[1]);
+            carried.forEach(q -> q.done().complete(ok));
         }
-        boolean ok = term != null && held.test(term)
-                && apply(term, carried.stream().map(Queued::compute).toList(), new boolean[1]);
-        carried.forEach(q -> q.done().complete(ok));
+        if (deferred != null) {
+            deferred.flush(term, held, handingOver);
+        }
     }
 
     /** The shard Lease as the elector observed it, its annotations those of the record Lease. Any thread. */
     synchronized LeaseSnapshot view(LeaseSnapshot shard) {
         LeaseSnapshot records = seen;
-        if (shard != viewOf || records != viewSeen || view == null) {
+        long deferredNow = deferred == null ? 0 : deferred.version();
+        if (shard != viewOf || records != viewSeen || deferredNow != viewDeferred || view == null) {
             LeaseRecord r = shard.record();
+            Map<String, String> annotations = records == null ? Map.of() : records.record().annotations();
             view = new LeaseSnapshot(shard.name(), shard.resourceVersion(), new LeaseRecord(r.holderIdentity(),
                     r.leaseDurationSeconds(), r.acquireTime(), r.renewTime(), r.leaseTransitions(),
-                    records == null ? Map.of() : records.record().annotations()), shard.source());
+                    deferred == null ? annotations : deferred.over(annotations)), shard.source());
             viewOf = shard;
             viewSeen = records;
+            viewDeferred = deferredNow;
         }
         return view;
     }
@@ -186,29 +214,45 @@ final class RecordLease {
         return mine;
     }
 
-    /** One conditional write of all {@code computes}, in order; {@code ownWritten[0]} when the last one changed. */
+    /**
+     * One conditional write of all {@code computes}, in order; {@code ownWritten[0]} when the last one changed. The
+     * computes see every annotation of the shard, the deferred ones included; what they change of those waits for the
+     * deferred Lease, the rest is written here.
+     */
     private boolean apply(Term term, List<Function<Map<String, String>, Map<String, String>>> computes,
             boolean[] ownWritten) {
+        Map<String, String> toDefer = new HashMap<>();
         try {
             FencedLease.Outcome outcome = fenced.write(identity, term.epoch(), annotations -> {
-                Map<String, String> after = new HashMap<>(annotations);
+                toDefer.clear(); // computed again after a conflict
+                Map<String, String> after = deferred == null ? new HashMap<>(annotations) : deferred.over(annotations);
+                Map<String, String> changed = new HashMap<>();
                 ownWritten[0] = false;
                 boolean any = false;
                 for (int i = 0; i < computes.size(); i++) {
                     Map<String, String> changes = computes.get(i).apply(new HashMap<>(after));
                     if (changes != null) {
                         after = LeaseAnnotations.withChanges(after, changes);
+                        changed.putAll(changes);
                         ownWritten[0] = i == computes.size() - 1;
                         any = true;
                     }
                 }
-                return any ? after : null;
+                if (!any) {
+                    return null;
+                }
+                Map<String, String> here = new HashMap<>();
+                changed.forEach((k, v) -> (deferred != null && deferred.takes(k) ? toDefer : here).put(k, v));
+                return here.isEmpty() ? null : LeaseAnnotations.withChanges(annotations, here);
             });
             fenced.lastSeen().ifPresent(this::saw);
             if (outcome == FencedLease.Outcome.DEPOSED) {
                 LOG.infof("Record Lease %s: a later term fenced it; epoch %d writes nothing more", name,
                         term.epoch());
                 return false;
+            }
+            if (deferred != null) {
+                deferred.add(term, toDefer);
             }
             return true;
         } catch (LeaseStoreException | IllegalStateException e) {
@@ -227,7 +271,7 @@ final class RecordLease {
         }
     }
 
-    private static boolean older(String a, String b) {
+    static boolean older(String a, String b) {
         try {
             return Long.parseLong(a) < Long.parseLong(b);
         } catch (NumberFormatException | NullPointerException e) {

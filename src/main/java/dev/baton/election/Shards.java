@@ -12,10 +12,11 @@ import java.util.OptionalInt;
  * replica of every release puts it on the same one whatever other jobs exist. The count is a constant, not a setting:
  * two replicas that disagreed on it would contest different Leases for the same job and could both run it.
  * <p>
- * Each shard has two Leases, named after the service Lease: the shard Lease ({@code <service>-shard-07}), which is
- * elected and renewed and carries nothing else; and its record Lease ({@code <service>-records-07}), which holds its
- * jobs' records, run statuses, histories and controls, written when runs end and fenced by the shard's term
- * ({@link RecordLease}).
+ * Each shard has three Leases, named after the service Lease: the shard Lease ({@code <service>-shard-07}), which is
+ * elected and renewed and carries nothing else; its record Lease ({@code <service>-records-07}), which holds its
+ * jobs' records, run statuses and controls, written when runs end and fenced by the shard's term
+ * ({@link RecordLease}); and its history Lease ({@code <service>-history-07}), which holds its jobs' histories,
+ * written every few minutes and fenced by the same terms ({@link DeferredAnnotations}).
  */
 public final class Shards {
 
@@ -44,6 +45,11 @@ public final class Shards {
     /** The shard's record Lease: records, run statuses, histories and controls of its jobs; fenced by its term. */
     public static String recordLease(String serviceLease, int shard) {
         return name(serviceLease, "records", shard);
+    }
+
+    /** The shard's history Lease: its jobs' histories, written every few minutes; fenced by its term. */
+    public static String historyLease(String serviceLease, int shard) {
+        return name(serviceLease, "history", shard);
     }
 
     /**

@@ -58,6 +58,8 @@ public class JobsResource {
      * @param suspendedBy the annotation that does ({@code baton.dev/suspend.<id>} or {@code baton.dev/suspend})
      * @param controls the exact annotation keys that suspend it or ask for a run (singleton jobs only)
      * @param history its last runs as its Lease keeps them, newest first (empty for other kinds)
+     * @param historyLease where the history is kept: the job's Lease, or for a spread job its shard's history Lease
+     *        (written every {@code baton.jobs.spread-history-interval}: other replicas show entries when they land)
      * @param lastRequest the last run request the holder claimed or answered, with its outcome
      * @param clock this replica's wall clock against the cluster's, by which singleton and leader-only jobs name
      *        their slots; null for a per-replica job
@@ -65,7 +67,7 @@ public class JobsResource {
     public record JobView(String id, String method, String schedule, String kind, String lease, String holder,
             String catchUp, JobRecord lastRun, Instant nextFireTime, boolean runsHere, String notHereBecause,
             boolean suspended, String suspendedBy, Controls controls, List<JobRecord> history,
-            JobRecord lastRequest, ClockView clock) {
+            String historyLease, JobRecord lastRequest, ClockView clock) {
     }
 
     /**
@@ -137,7 +139,7 @@ public class JobsResource {
                 boolean runs = scheduler.isRunning() && !scheduler.isPaused(trigger.getId());
                 views.add(new JobView(trigger.getId(), method, schedule(method), "per-replica", null, null, null, null,
                         trigger.getNextFireTime(), runs, runs ? null : "scheduler paused", false, null, null, List.of(),
-                        null, null));
+                        null, null, null));
             }
         }
         jobs.jobs().forEach((method, spec) -> {
@@ -170,6 +172,8 @@ public class JobsResource {
                 notHere.isEmpty(), notHere.orElse(null), suspendedBy.isPresent(), suspendedBy.orElse(null),
                 new Controls(spec.suspendKey(), spec.runKey(), elector == null ? spec.leaseName()
                         : elector.recordLease().orElse(spec.leaseName())), jobs.runner().history(spec),
+                elector == null ? spec.leaseName()
+                        : elector.deferredLease().or(elector::recordLease).orElse(spec.leaseName()),
                 jobs.runner().lastRequest(spec).orElse(null), clock);
     }
 
@@ -179,7 +183,7 @@ public class JobsResource {
         return new JobView(trigger.getId(), method, schedule(method), "leader-only",
                 lease(elector, spec), elector == null ? null : elector.holder().orElse(null), null, null,
                 trigger.getNextFireTime(), notHere.isEmpty(), notHere.orElse(null), false, null, null, List.of(),
-                null, clock);
+                null, null, clock);
     }
 
     private static String lease(LeaderElector elector, JobSpec spec) {

@@ -29,6 +29,7 @@ import dev.baton.LeaseRef;
 import dev.baton.Term;
 import dev.baton.clock.Ticker;
 import dev.baton.config.BatonConfig;
+import dev.baton.election.AnnotationDeferral;
 import dev.baton.election.ElectionObserver;
 import dev.baton.election.ElectionSettings;
 import dev.baton.election.Shards;
@@ -228,6 +229,15 @@ public class Elections {
      * call creates it (per-job Leases use {@link LeaseSpreading} so they spread across replicas).
      */
     public LeaderElector forLease(String leaseName, PauseBeforeTaking pauseBeforeTaking) {
+        return forLease(leaseName, pauseBeforeTaking, AnnotationDeferral.NONE);
+    }
+
+    /**
+     * As {@link #forLease(String, PauseBeforeTaking)}; for a shard of spread jobs, the annotations {@code deferral}
+     * names (the jobs' histories) go to the shard's history Lease, written when they waited long enough.
+     */
+    public LeaderElector forLease(String leaseName, PauseBeforeTaking pauseBeforeTaking,
+            AnnotationDeferral deferral) {
         LeaderElector existing = electors.get(leaseName);
         if (existing != null) {
             return existing;
@@ -239,9 +249,11 @@ public class Elections {
                 ElectionSettings settings = shard.isPresent() ? Shards.settings(serviceSettings, name)
                         : new ElectionSettings(name, identity, serviceSettings.leaseDuration(),
                                 serviceSettings.renewDeadline(), serviceSettings.retryPeriod());
-                LeaderElector elector = new LeaderElector(store(), settings, new Bridge(), Ticker.SYSTEM,
-                        pauseBeforeTaking, shard.isPresent()
-                                ? Shards.recordLease(config.leaseName(), shard.getAsInt()) : null);
+                LeaderElector elector = shard.isPresent()
+                        ? new LeaderElector(store(), settings, new Bridge(), Ticker.SYSTEM, pauseBeforeTaking,
+                                Shards.recordLease(config.leaseName(), shard.getAsInt()),
+                                Shards.historyLease(config.leaseName(), shard.getAsInt()), deferral)
+                        : new LeaderElector(store(), settings, new Bridge(), Ticker.SYSTEM, pauseBeforeTaking);
                 if (config.enabled() && !stopping) {
                     elector.start();
                 }

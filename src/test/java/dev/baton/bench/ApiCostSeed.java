@@ -34,18 +34,25 @@ final class ApiCostSeed {
     }
 
     /**
-     * Creates the record Lease of every shard that has some of the first {@code jobs} spread jobs, not fenced yet,
-     * with their records and histories (issue 19's layout).
+     * Creates the record and history Leases of every shard that has some of the first {@code jobs} spread jobs, not
+     * fenced yet, with their records and histories (issue 19's layout: records on {@code -records-NN}, histories on
+     * {@code -history-NN}).
      */
     static void recordLeases(KubernetesClient client, String namespace, String serviceLease, int jobs) {
-        Map<Integer, Map<String, String>> byShard = new java.util.TreeMap<>();
+        Map<Integer, Map<String, String>> records = new java.util.TreeMap<>();
+        Map<Integer, Map<String, String>> histories = new java.util.TreeMap<>();
         for (int i = 0; i < jobs; i++) {
             String id = ApiCostGroup.jobId(i);
-            byShard.computeIfAbsent(Shards.of(id), k -> new LinkedHashMap<>()).putAll(annotations(id));
+            annotations(id).forEach((key, value) -> (key.startsWith("baton.dev/history.") ? histories : records)
+                    .computeIfAbsent(Shards.of(id), k -> new LinkedHashMap<>()).put(key, value));
         }
-        byShard.forEach((shard, annotations) -> client.leases().inNamespace(namespace).resource(new LeaseBuilder()
-                .withNewMetadata().withName(Shards.recordLease(serviceLease, shard)).withAnnotations(annotations)
-                .endMetadata().withNewSpec().endSpec().build()).create());
+        records.forEach((shard, a) -> create(client, namespace, Shards.recordLease(serviceLease, shard), a));
+        histories.forEach((shard, a) -> create(client, namespace, Shards.historyLease(serviceLease, shard), a));
+    }
+
+    private static void create(KubernetesClient client, String namespace, String name, Map<String, String> a) {
+        client.leases().inNamespace(namespace).resource(new LeaseBuilder().withNewMetadata().withName(name)
+                .withAnnotations(a).endMetadata().withNewSpec().endSpec().build()).create();
     }
 
     static Map<String, String> annotations(String jobId) {

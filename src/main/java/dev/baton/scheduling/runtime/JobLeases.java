@@ -8,11 +8,14 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
+import dev.baton.election.AnnotationDeferral;
 import dev.baton.election.LeaderElector;
 import dev.baton.election.LeaseSpreading;
 import dev.baton.election.Shards;
 import dev.baton.runtime.Elections;
 import dev.baton.scheduling.gate.ClockSkew;
+import dev.baton.scheduling.records.ControlKeys;
+import dev.baton.scheduling.records.JobHistory;
 
 /**
  * The electors of the jobs' Leases: started one per spread step, so that replicas starting together take them in
@@ -31,11 +34,24 @@ final class JobLeases {
     /** Evens out the shards of spread jobs among the replicas; null without spread jobs. */
     private volatile ShardBalancer balancer;
 
+    /** The spread jobs' histories wait for their shard's history Lease (issue 19). */
+    private final AnnotationDeferral histories;
+
     JobLeases(Elections elections, String serviceLease, JobsConfig config, ClockSkew skew) {
         this.elections = elections;
         this.serviceLease = serviceLease;
         this.config = config;
         this.skew = skew;
+        if (config.spreadHistoryInterval().isNegative()) {
+            throw new IllegalStateException("Invalid configuration baton.jobs.spread-history-interval: "
+                    + config.spreadHistoryInterval() + " is negative; use 0s (with every batch of records) or more "
+                    + "(default 10m)");
+        }
+        String historyPrefix = ControlKeys.prefix(ControlKeys.HISTORY);
+        // A history whose newest entry answers a run request goes with the next batch: it is what keeps that token
+        // from running again once the run status names a later request (RecordReader.answered).
+        this.histories = new AnnotationDeferral(key -> key.startsWith(historyPrefix), config.spreadHistoryInterval(),
+                value -> JobHistory.parse(value).stream().findFirst().map(e -> e.request() != null).orElse(false));
     }
 
     /** Starts the electors of {@code jobLeases} one per spread step. */
@@ -50,7 +66,7 @@ final class JobLeases {
                 // Spread over replicas, never taken by a replica whose clock is off (ClockSkew), nor once the
                 // application stops: stopTaking() cannot reach an elector started after it looked.
                 started.put(lease, elections.forLease(lease, skew.guarding(LeaseSpreading.pausePerLeaseHeld(
-                        () -> held(jobLeases), config.spreadStep())).refusingWhile(() -> stopping)));
+                        () -> held(jobLeases), config.spreadStep())).refusingWhile(() -> stopping), histories));
             }
         });
         if (leases.stream().anyMatch(this::isShard)) {

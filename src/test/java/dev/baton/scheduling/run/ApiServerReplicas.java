@@ -141,10 +141,10 @@ public abstract class ApiServerReplicas {
                 && r.leads(lease));
     }
 
-    /** The Lease's annotations, read from the API server as an operator would. */
+    /** The Lease's annotations, read from the API server as an operator would; none while it does not exist. */
     static Map<String, String> annotationsOf(String lease) {
         Lease l = admin.leases().inNamespace(NS).withName(lease).get();
-        Map<String, String> a = l.getMetadata().getAnnotations();
+        Map<String, String> a = l == null ? null : l.getMetadata().getAnnotations();
         return a == null ? Map.of() : a;
     }
 

@@ -18,6 +18,7 @@ import dev.baton.Term;
 import dev.baton.clock.ClusterClock;
 import dev.baton.clock.TestClock;
 import dev.baton.clock.Ticker;
+import dev.baton.election.AnnotationDeferral;
 import dev.baton.election.ElectionObserver;
 import dev.baton.election.ElectionSettings;
 import dev.baton.election.LeaderElector;
@@ -172,8 +173,16 @@ public final class RunnerReplica implements AutoCloseable {
 
     /** Starts competing for a shard Lease of spread jobs, whose records go to {@code records} (issue 19). */
     LeaderElector electShard(String shard, String records) {
+        return electShard(shard, records, null, AnnotationDeferral.NONE);
+    }
+
+    /**
+     * As {@link #electShard(String, String)}, the histories going to {@code histories} as {@code deferral} says (the
+     * application's: see {@code JobLeases}).
+     */
+    LeaderElector electShard(String shard, String records, String histories, AnnotationDeferral deferral) {
         return elect(shard, PauseBeforeTaking.NONE, new ElectionSettings(shard, name, LEASE, DEADLINE, RETRY),
-                records);
+                records, histories, deferral);
     }
 
     private LeaderElector elect(String lease, PauseBeforeTaking pause) {
@@ -181,10 +190,11 @@ public final class RunnerReplica implements AutoCloseable {
     }
 
     private LeaderElector elect(String lease, PauseBeforeTaking pause, ElectionSettings settings) {
-        return elect(lease, pause, settings, null);
+        return elect(lease, pause, settings, null, null, AnnotationDeferral.NONE);
     }
 
-    private LeaderElector elect(String lease, PauseBeforeTaking pause, ElectionSettings settings, String records) {
+    private LeaderElector elect(String lease, PauseBeforeTaking pause, ElectionSettings settings, String records,
+            String histories, AnnotationDeferral deferral) {
         PauseBeforeTaking unlessStandingAside = new PauseBeforeTaking() {
             @Override
             public Duration beforeTaking() {
@@ -210,7 +220,7 @@ public final class RunnerReplica implements AutoCloseable {
                             LeaseStoreException failure) {
                         afterRound(lease);
                     }
-                }, Ticker.SYSTEM, unlessStandingAside, records);
+                }, Ticker.SYSTEM, unlessStandingAside, records, histories, deferral);
         electors.put(lease, elector);
         elector.start();
         return elector;
