@@ -44,8 +44,6 @@ final class DeferredAnnotations {
     private final Map<String, String> pending = new HashMap<>();
     private Term pendingTerm;
     private long oldestPendingNanos;
-    /** Something waiting must go with the next batch ({@link AnnotationDeferral#urgent()}). */
-    private boolean urgent;
     /** The epoch that fenced this Lease last from here; on the elector's thread. */
     private long fencedEpoch = -1;
     private boolean failureSaid;
@@ -107,12 +105,20 @@ final class DeferredAnnotations {
         }
     }
 
-    /** {@code records} (the record Lease's annotations) with this Lease's and the waiting changes over them. */
+    /**
+     * {@code records} (the record Lease's annotations) with this Lease's and the waiting changes over them. Only the
+     * keys that belong here are taken from this Lease: anything else on it (a control or a record put there by hand)
+     * is not Baton's and must not shadow the record Lease.
+     */
     synchronized Map<String, String> over(Map<String, String> records) {
         Map<String, String> all = new HashMap<>(records);
         LeaseSnapshot s = seen;
         if (s != null) {
-            all.putAll(s.record().annotations());
+            s.record().annotations().forEach((k, v) -> {
+                if (takes(k)) {
+                    all.put(k, v);
+                }
+            });
         }
         return LeaseAnnotations.withChanges(all, pending);
     }
@@ -134,7 +140,6 @@ final class DeferredAnnotations {
             oldestPendingNanos = ticker.nanos();
         }
         pending.putAll(changes);
-        urgent |= changes.values().stream().anyMatch(v -> v != null && deferral.urgent().test(v));
         version++;
     }
 
@@ -153,32 +158,27 @@ final class DeferredAnnotations {
                 drop();
                 return;
             }
-            if (!handingOver && !urgent && ticker.nanos() - oldestPendingNanos < deferral.every().toNanos()) {
+            if (!handingOver && ticker.nanos() - oldestPendingNanos < deferral.every().toNanos()) {
                 return;
             }
             batch = new HashMap<>(pending);
-            urgent = false; // set again by what is added meanwhile, or after a failed write
         }
         try {
-            if (fencedEpoch != current.epoch()) {
-                Optional<LeaseSnapshot> after = fenced.fence(identity, current.epoch());
-                if (after.isEmpty()) {
-                    LOG.infof("Lease %s: a later term fenced it; epoch %d writes nothing more", name, current.epoch());
-                    dropIfStill(current);
-                    return;
-                }
-                fencedEpoch = current.epoch();
-                saw(after.get());
+            if (fencedEpoch != current.epoch() && !fence(current.epoch())) {
+                LOG.infof("Lease %s: a later term fenced it; epoch %d writes nothing more", name, current.epoch());
+                dropIfStill(current);
+                return;
             }
             FencedLease.Outcome outcome = fenced.write(identity, current.epoch(),
                     annotations -> LeaseAnnotations.withChanges(annotations, batch));
             fenced.lastSeen().ifPresent(this::saw);
             if (outcome == FencedLease.Outcome.DEPOSED) {
+                fencedEpoch = -1; // deleted or fenced by a later term: only a new fence may write it again
                 dropIfStill(current);
                 return;
             }
             synchronized (this) {
-                batch.forEach(pending::remove); // what changed again meanwhile waits for the next write
+                batch.forEach(pending::remove); // removes a key only while it still holds the value written
                 if (!pending.isEmpty()) {
                     oldestPendingNanos = ticker.nanos();
                 }
@@ -186,17 +186,46 @@ final class DeferredAnnotations {
             }
             failureSaid = false;
         } catch (LeaseStoreException | IllegalStateException e) {
+            fencedEpoch = -1; // read and fenced again at the next try
             synchronized (this) {
                 oldestPendingNanos = ticker.nanos(); // tried again after another wait, or at the hand-over
-                urgent |= batch.values().stream().anyMatch(v -> v != null && deferral.urgent().test(v));
             }
             if (!failureSaid) {
                 failureSaid = true;
                 LOG.warnf("Lease %s (the job histories of this shard) could not be written: %s. The histories wait here "
-                        + "and are tried again; the records and the jobs are not affected. A 403: add the Lease to "
-                        + "the Role's resourceNames beside the shard and record Leases", name, e.getMessage());
+                        + "and are tried again after baton.jobs.spread-history-interval; records, run requests and "
+                        + "the jobs are not affected. A 403: add the Lease to the Role's resourceNames beside the "
+                        + "shard and record Leases", name, e.getMessage());
             }
         }
+    }
+
+    /**
+     * A term of the shard began ({@code epoch}): fences this Lease now, so that it reads what the last term wrote
+     * before adding to it, and so that a term that ended writes nothing more here. Not a condition of the term: a
+     * Lease that cannot be written costs histories, not jobs; the first write tries again. On the elector's thread.
+     */
+    void termBegins(long epoch) {
+        try {
+            if (!fence(epoch)) {
+                LOG.debugf("Lease %s names a later epoch than %d", name, epoch);
+            }
+        } catch (LeaseStoreException | IllegalStateException e) {
+            LOG.debugf("Lease %s not fenced at the start of epoch %d: %s", name, epoch, e.getMessage());
+        }
+    }
+
+    /** Names ({@link #identity}, {@code epoch}) as the term that may write; false when a later one does. */
+    private boolean fence(long epoch) {
+        Optional<LeaseSnapshot> after = fenced.fence(identity, epoch);
+        if (after.isEmpty()) {
+            fencedEpoch = -1;
+            fenced.lastSeen().ifPresent(this::saw);
+            return false;
+        }
+        fencedEpoch = epoch;
+        saw(after.get());
+        return true;
     }
 
     private synchronized void dropIfStill(Term term) {
@@ -207,13 +236,13 @@ final class DeferredAnnotations {
 
     private void drop() {
         pending.clear();
-        urgent = false;
         pendingTerm = null;
         version++;
     }
 
     /** Keeps {@code s} unless what is kept is newer. */
     private void saw(LeaseSnapshot s) {
+        fenced.saw(s);
         synchronized (this) {
             LeaseSnapshot current = seen;
             if (current == null || !RecordLease.older(s.resourceVersion(), current.resourceVersion())) {

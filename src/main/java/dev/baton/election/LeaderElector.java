@@ -117,7 +117,7 @@ public final class LeaderElector implements Leadership, AutoCloseable {
                 machine::isClosed);
         RecordLease records = recordLease == null ? null : new RecordLease(store, recordLease, settings.identity(),
                 deferredLease == null ? null : new DeferredAnnotations(store, deferredLease, settings.identity(),
-                        deferral, this.ticker));
+                        deferral, this.ticker), this::recordLeaseChanged);
         if (records != null) {
             machine.term.fenceWith(records::fence);
         }
@@ -140,6 +140,15 @@ public final class LeaderElector implements Leadership, AutoCloseable {
     private void round() {
         schedule(machine.attempt());
         annotations.flush(machine.currentTerm(), false);
+    }
+
+    /** The record Lease changed (its watch): the listeners look now, on the loop, as for this Lease's changes. */
+    private void recordLeaseChanged() {
+        try {
+            loop.execute(() -> changeListeners.forEach(l -> Safely.run(leaseRef, l)));
+        } catch (RejectedExecutionException e) {
+            // closed
+        }
     }
 
     private void changed(Optional<LeaseSnapshot> snapshot) {

@@ -48,6 +48,7 @@ final class RecordLease {
     private final FencedLease fenced;
     /** Where the annotations that may wait go (the histories), or null: everything goes here. */
     private final DeferredAnnotations deferred;
+    private final Runnable news;
     private final List<Queued> queued = new ArrayList<>();
     private volatile LeaseSnapshot seen;
     private volatile AutoCloseable watchHandle;
@@ -59,16 +60,22 @@ final class RecordLease {
     private LeaseSnapshot view;
 
     RecordLease(LeaseStore store, String name, String identity) {
-        this(store, name, identity, null);
+        this(store, name, identity, null, () -> {
+        });
     }
 
-    /** @param deferred where the annotations that may wait go; null: here, with the others */
-    RecordLease(LeaseStore store, String name, String identity, DeferredAnnotations deferred) {
+    /**
+     * @param deferred where the annotations that may wait go; null: here, with the others
+     * @param news told when the watch shows a new version (an operator's control, another replica's write), so that
+     *        whoever reacts to the elector's changes looks now, not at the shard's next round
+     */
+    RecordLease(LeaseStore store, String name, String identity, DeferredAnnotations deferred, Runnable news) {
         this.store = store;
         this.name = name;
         this.identity = identity;
         this.fenced = new FencedLease(store, name);
         this.deferred = deferred;
+        this.news = news;
     }
 
     String name() {
@@ -90,7 +97,9 @@ final class RecordLease {
             watchHandle = store.watch(name, new LeaseStore.LeaseWatcher() {
                 @Override
                 public void onChange(Optional<LeaseSnapshot> snapshot) {
-                    snapshot.ifPresent(RecordLease.this::saw);
+                    if (snapshot.isPresent() && saw(snapshot.get())) {
+                        news.run();
+                    }
                 }
 
                 @Override
@@ -133,6 +142,9 @@ final class RecordLease {
                         + " names a later epoch than " + epoch + "; taking the shard again with a higher one", null);
             }
             saw(after.get());
+            if (deferred != null) {
+                deferred.termBegins(epoch);
+            }
             return null;
         } catch (LeaseStoreException e) {
             return e;
@@ -261,13 +273,19 @@ final class RecordLease {
         }
     }
 
-    /** Keeps {@code s} unless what is kept is newer (resourceVersions are numbers on every API server seen). */
-    private void saw(LeaseSnapshot s) {
+    /**
+     * Keeps {@code s} unless what is kept is newer (resourceVersions are numbers on every API server seen); true when
+     * it is a version not seen before.
+     */
+    private boolean saw(LeaseSnapshot s) {
+        fenced.saw(s);
         synchronized (this) {
             LeaseSnapshot current = seen;
             if (current == null || !older(s.resourceVersion(), current.resourceVersion())) {
                 seen = s;
+                return current == null || !s.resourceVersion().equals(current.resourceVersion());
             }
+            return false;
         }
     }
 

@@ -42,7 +42,7 @@ public final class FencedLease {
 
     private final LeaseStore store;
     private final String name;
-    private LeaseSnapshot last;
+    private volatile LeaseSnapshot last;
 
     public FencedLease(LeaseStore store, String name) {
         this.store = store;
@@ -56,6 +56,30 @@ public final class FencedLease {
     /** The Lease as this writer last read or wrote it; empty before the first {@link #fence}. */
     public Optional<LeaseSnapshot> lastSeen() {
         return Optional.ofNullable(last);
+    }
+
+    /**
+     * A version of the Lease seen elsewhere (a watch): the next {@link #write} starts from it when it is newer than
+     * what this writer last read or wrote. Without it, a change computed on an old version that finds nothing to do
+     * (a run request's claim, when the operator's annotation came after this writer's last write) is never sent, so
+     * the 409 that would bring the new version never comes, and the change is refused for as long as nothing else is
+     * written. Ignored before the first fence and when not newer (resourceVersions compared as numbers, as every API
+     * server seen writes them; anything else is ignored).
+     */
+    public synchronized void saw(LeaseSnapshot s) {
+        LeaseSnapshot current = last;
+        if (current != null && s != null && name.equals(s.name()) && newer(s.resourceVersion(),
+                current.resourceVersion())) {
+            last = s;
+        }
+    }
+
+    private static boolean newer(String a, String b) {
+        try {
+            return Long.parseLong(a) > Long.parseLong(b);
+        } catch (NumberFormatException | NullPointerException e) {
+            return false;
+        }
     }
 
     /**

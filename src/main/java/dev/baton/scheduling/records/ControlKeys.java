@@ -25,6 +25,11 @@ public final class ControlKeys {
     public static final String RUN_STATUS = "run-status";
     /** The job's last runs, newest first, written by Baton only. */
     public static final String HISTORY = "history";
+    /**
+     * The run requests answered before the one the run status names, newest first, written by Baton only where the
+     * history is kept apart and written late (a spread job's): what keeps their tokens from running again.
+     */
+    public static final String ANSWERED = "answered";
     /** The job's last run (the slot-once record), written by Baton only. */
     public static final String RECORD = "job";
 

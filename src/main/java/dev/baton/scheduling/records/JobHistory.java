@@ -12,7 +12,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 /**
  * A job's last runs, newest first, kept in its Lease as annotation {@code baton.dev/history.<job id>}: a JSON array
  * of {@link JobRecord#forHistory() history entries}. Written by the holder in the same conditional write as the
- * run's final record, so it survives handovers as the record does; the slot-once rules never read it.
+ * run's final record, so it survives handovers as the record does; the slot-once rules never read it. A spread job's
+ * history is the exception: it waits for its shard's history Lease, written every few minutes
+ * ({@code election.DeferredAnnotations}), so its tokens of answered run requests are also kept beside the run status
+ * ({@link AnsweredRequests}).
  * <p>
  * Bounded so that no number of jobs brings a Lease near the 256 KiB Kubernetes allows for all of an object's
  * annotations (keys and values): at most {@code baton.jobs.history} entries per job, at most

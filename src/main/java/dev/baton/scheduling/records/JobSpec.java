@@ -108,4 +108,9 @@ public record JobSpec(String id, String leaseName, CatchUp catchUp, Optional<Dur
     public String historyKey() {
         return ControlKeys.of(ControlKeys.HISTORY, id);
     }
+
+    /** Where the holder keeps the tokens of earlier run requests when the history is written late (spread jobs). */
+    public String answeredKey() {
+        return ControlKeys.of(ControlKeys.ANSWERED, id);
+    }
 }

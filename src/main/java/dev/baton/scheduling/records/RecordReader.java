@@ -127,13 +127,14 @@ public final class RecordReader {
 
     /**
      * True when the run status of {@code spec} in {@code annotations} names {@code token} (claimed, run, or refused),
-     * or its history does: that token is not run again.
+     * or its answered requests or its history do: that token is not run again.
      */
     public static boolean answered(Map<String, String> annotations, JobSpec spec, String token) {
         Optional<JobRecord> status = JobRecord.parse(annotations.get(spec.runStatusKey()));
         if (status.isPresent() && token.equals(status.get().request())) {
             return true;
         }
-        return JobHistory.parse(annotations.get(spec.historyKey())).stream().anyMatch(e -> token.equals(e.request()));
+        return AnsweredRequests.parse(annotations.get(spec.answeredKey())).contains(token)
+                || JobHistory.parse(annotations.get(spec.historyKey())).stream().anyMatch(e -> token.equals(e.request()));
     }
 }

@@ -133,9 +133,18 @@ public final class RecordWriter {
     public boolean claimRequest(JobSpec spec, LeaderElector elector, Term term, JobRecord claim) {
         String key = spec.runStatusKey();
         Write write = new Write(spec, elector, term, claim, Delivery.AT_ONCE);
+        boolean lateHistory = elector.deferredLease().isPresent();
         CompletableFuture<Boolean> written = submit(write, annotations -> {
             String why = runStatusRefusal(annotations, spec, claim.request());
-            return why != null ? Refused.because(why) : new Changes(Map.of(key, claim.toJson()), null);
+            if (why != null) {
+                return Refused.because(why);
+            }
+            Map<String, String> changes = new HashMap<>();
+            changes.put(key, claim.toJson());
+            if (lateHistory) {
+                AnsweredRequests.keepReplaced(annotations, changes, spec, claim.request());
+            }
+            return new Changes(changes, null);
         });
         return await(written, write, true);
     }
@@ -147,6 +156,7 @@ public final class RecordWriter {
     public boolean answerRequest(JobSpec spec, LeaderElector elector, Term term, JobRecord refusal) {
         String key = spec.runStatusKey();
         Write write = new Write(spec, elector, term, refusal, Delivery.AT_ONCE);
+        boolean lateHistory = elector.deferredLease().isPresent();
         CompletableFuture<Boolean> written = submit(write, annotations -> {
             String why = runStatusRefusal(annotations, spec, refusal.request());
             if (why != null) {
@@ -154,6 +164,9 @@ public final class RecordWriter {
             }
             Map<String, String> changes = new HashMap<>();
             changes.put(key, refusal.toJson());
+            if (lateHistory) {
+                AnsweredRequests.keepReplaced(annotations, changes, spec, refusal.request());
+            }
             addHistory(annotations, changes, spec, refusal);
             return new Changes(changes, null);
         });

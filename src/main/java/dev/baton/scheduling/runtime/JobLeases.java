@@ -15,7 +15,6 @@ import dev.baton.election.Shards;
 import dev.baton.runtime.Elections;
 import dev.baton.scheduling.gate.ClockSkew;
 import dev.baton.scheduling.records.ControlKeys;
-import dev.baton.scheduling.records.JobHistory;
 
 /**
  * The electors of the jobs' Leases: started one per spread step, so that replicas starting together take them in
@@ -48,10 +47,7 @@ final class JobLeases {
                     + "(default 10m)");
         }
         String historyPrefix = ControlKeys.prefix(ControlKeys.HISTORY);
-        // A history whose newest entry answers a run request goes with the next batch: it is what keeps that token
-        // from running again once the run status names a later request (RecordReader.answered).
-        this.histories = new AnnotationDeferral(key -> key.startsWith(historyPrefix), config.spreadHistoryInterval(),
-                value -> JobHistory.parse(value).stream().findFirst().map(e -> e.request() != null).orElse(false));
+        this.histories = new AnnotationDeferral(key -> key.startsWith(historyPrefix), config.spreadHistoryInterval());
     }
 
     /** Starts the electors of {@code jobLeases} one per spread step. */
