@@ -96,11 +96,7 @@ public final class LeaderElector implements Leadership, AutoCloseable {
         this(store, settings, observer, ticker, pauseBeforeTaking, recordLease, null, AnnotationDeferral.NONE);
     }
 
-    /**
-     * As the six-argument constructor; the annotations {@code deferral} names (the jobs' histories) go to
-     * {@code deferredLease} instead of the record Lease, written when they waited long enough or before a release
-     * ({@link DeferredAnnotations}).
-     */
+    /** As the six-argument constructor, what {@code deferral} names going to {@code deferredLease}. */
     public LeaderElector(LeaseStore store, ElectionSettings settings, ElectionObserver observer, Ticker ticker,
             PauseBeforeTaking pauseBeforeTaking, String recordLease, String deferredLease,
             AnnotationDeferral deferral) {
