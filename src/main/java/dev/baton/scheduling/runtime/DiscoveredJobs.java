@@ -39,6 +39,8 @@ final class DiscoveredJobs {
     private final BiConsumer<JobSpec, Function<Instant, Object>> register;
     private final Map<String, JobSpec> byMethod = new ConcurrentHashMap<>();
     private final Set<String> jobLeases = ConcurrentHashMap.newKeySet();
+    /** How many scheduled singleton jobs each job Lease carries (the shards' weights when they are shared out). */
+    private final Map<String, Integer> jobsOn = new ConcurrentHashMap<>();
     private final Map<String, JobSpec> gateOnly = new ConcurrentHashMap<>();
     private final ScheduledMethods scheduledMethods = new ScheduledMethods();
     private volatile boolean discovered;
@@ -80,6 +82,7 @@ final class DiscoveredJobs {
                     register.accept(spec, slot -> invoker.invoke(bean, m, spec, slot));
                     if (!spec.leaseName().equals(serviceLease) && spec.scheduled()) {
                         jobLeases.add(spec.leaseName());
+                        jobsOn.merge(spec.leaseName(), 1, Integer::sum);
                     }
                     LOG.infof("Singleton job %s (%s) on lease %s, catch-up %s%s", spec.id(), spec.schedule(),
                             spec.leaseName(), spec.catchUp(), describeOptions(spec.options()));
@@ -119,6 +122,11 @@ final class DiscoveredJobs {
     /** The Leases of their own that scheduled jobs declared (not the service-wide one). */
     Set<String> jobLeases() {
         return jobLeases;
+    }
+
+    /** How many scheduled singleton jobs {@code lease} carries; 0 for a Lease that is not a job Lease. */
+    int jobsOn(String lease) {
+        return jobsOn.getOrDefault(lease, 0);
     }
 
     /** True when {@link LeaderOnly} has gated some trigger that is not a {@code @SingletonJob}. */

@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.ToIntFunction;
 
 import dev.baton.election.AnnotationDeferral;
 import dev.baton.election.LeaderElector;
@@ -50,8 +51,11 @@ final class JobLeases {
         this.histories = new AnnotationDeferral(key -> key.startsWith(historyPrefix), config.spreadHistoryInterval());
     }
 
-    /** Starts the electors of {@code jobLeases} one per spread step. */
-    void start(Set<String> jobLeases) {
+    /**
+     * Starts the electors of {@code jobLeases} one per spread step; {@code jobsOn} says how many jobs each carries,
+     * which the shard balancer evens out.
+     */
+    void start(Set<String> jobLeases, ToIntFunction<String> jobsOn) {
         List<String> leases = new ArrayList<>(jobLeases);
         leases.sort(null);
         if (leases.isEmpty()) {
@@ -67,7 +71,7 @@ final class JobLeases {
         });
         if (leases.stream().anyMatch(this::isShard)) {
             balancer = new ShardBalancer(elections.identity(), this::shardElectors, elections.store(),
-                    lease -> Optional.ofNullable(started.get(lease)).flatMap(LeaderElector::recordLease));
+                    lease -> Optional.ofNullable(started.get(lease)).flatMap(LeaderElector::recordLease), jobsOn);
             balancer.start();
         }
     }

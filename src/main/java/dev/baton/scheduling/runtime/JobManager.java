@@ -107,7 +107,7 @@ public class JobManager implements Overruns {
         // Before the service Lease's elector starts (Elections starts it after this observer): a replica whose clock
         // is off hands that Lease over when it has jobs, and takes it back only if nobody else does.
         elections.holdBackFromServiceLease(serviceHandover.pause());
-        leases.start(discovered.jobLeases());
+        leases.start(discovered.jobLeases(), discovered::jobsOn);
     }
 
     void onAcquired(@Observes LeadershipAcquired event) {

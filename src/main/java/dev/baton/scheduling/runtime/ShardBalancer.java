@@ -1,6 +1,8 @@
 package dev.baton.scheduling.runtime;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -10,6 +12,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.function.Supplier;
+import java.util.function.ToIntFunction;
 
 import org.jboss.logging.Logger;
 
@@ -21,19 +24,22 @@ import dev.baton.store.LeaseStore;
 import dev.baton.threads.DaemonThreads;
 
 /**
- * Evens out the shards of spread jobs among the replicas (issue 19), which taking free shards at start-up does not:
- * a replica that starts a few seconds before the others takes most of them, and one that joins later finds none free.
- * Once a second, on each replica:
+ * Evens out the jobs of the spread jobs' shards among the replicas (issue 19), which taking free shards at start-up
+ * does not: a replica that starts a few seconds before the others takes most of them, and one that joins later finds
+ * none free. Shards are weighed by their jobs (the hash puts 9 to 22 of 200 jobs on a shard), so that equal numbers
+ * of shards do not hide unequal work. Once a second, on each replica:
  * <ul>
- * <li><b>Asking.</b> A replica holding at least two shards fewer than the busiest holder asks it for one: it names
- * itself in an annotation ({@value #WANTED_BY}) on the record Lease of one of that holder's shards (one conditional
- * write); it asks again once it was answered (it holds one more), or after a while if nothing came of it.</li>
+ * <li><b>Asking.</b> A replica asks the busiest holder (most jobs) for one of its shards when taking it leaves both
+ * below that holder's load now: the shard that evens the two out best. It names itself in an annotation
+ * ({@value #WANTED_BY}) on that shard's record Lease (one conditional write); it asks again once it was answered (it
+ * holds more jobs), or after a while if nothing came of it. Every move lowers the busier of the two, so the moves
+ * end.</li>
  * <li><b>Giving.</b> A holder that sees such a request on a shard it holds, from another replica, while it holds at
  * least two shards, clears the request and releases that shard: its term ends first (its runs are told to stop),
  * then the Lease is released, so the asker, watching, takes it at once. A holder never gives its last shard.</li>
  * </ul>
  * A move is a release and a take like any other: no slot twice (the shard's term ended before the release; the taker
- * fences the record Lease before it acts), and the shares end within one shard of each other.
+ * fences the record Lease before it acts), and the shares end where no single move would lower the busiest of two.
  */
 final class ShardBalancer {
 
@@ -49,23 +55,26 @@ final class ShardBalancer {
     private final Supplier<Map<String, LeaderElector>> shards;
     private final LeaseStore store;
     private final Function<String, Optional<String>> recordLeaseOf;
+    private final ToIntFunction<String> jobsOn;
     private final ScheduledExecutorService timer =
             Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("baton-shard-balancer"));
     private volatile boolean stopped;
     private long askedAtNanos;
-    /** How many shards this replica held when it last asked: holding more, it was answered and may ask again. */
-    private int heldWhenAsked;
+    /** How many jobs this replica held when it last asked: holding more, it was answered and may ask again. */
+    private int loadWhenAsked;
 
     /**
      * @param shards the electors of the shard Leases with jobs, by Lease name
      * @param recordLeaseOf a shard Lease's record Lease
+     * @param jobsOn how many jobs a shard Lease carries (every replica runs the same jobs, so all weigh alike)
      */
     ShardBalancer(String identity, Supplier<Map<String, LeaderElector>> shards, LeaseStore store,
-            Function<String, Optional<String>> recordLeaseOf) {
+            Function<String, Optional<String>> recordLeaseOf, ToIntFunction<String> jobsOn) {
         this.identity = identity;
         this.shards = shards;
         this.store = store;
         this.recordLeaseOf = recordLeaseOf;
+        this.jobsOn = lease -> Math.max(1, jobsOn.applyAsInt(lease));
     }
 
     void start() {
@@ -112,32 +121,40 @@ final class ShardBalancer {
     }
 
     private void ask(Map<String, LeaderElector> all) {
-        Map<String, Integer> held = new HashMap<>();
-        Map<String, String> oneShardOf = new HashMap<>();
+        Map<String, Integer> load = new HashMap<>();
+        Map<String, List<String>> shardsOf = new HashMap<>();
         for (Map.Entry<String, LeaderElector> s : all.entrySet()) {
-            Optional<String> holder = s.getValue().isLeader() ? Optional.of(identity) : s.getValue().leader();
+            Optional<String> holder = s.getValue().isLeader() ? Optional.of(identity) : s.getValue().holder();
             holder.ifPresent(h -> {
-                held.merge(h, 1, Integer::sum);
-                oneShardOf.putIfAbsent(h, s.getKey());
+                load.merge(h, jobsOn.applyAsInt(s.getKey()), Integer::sum);
+                shardsOf.computeIfAbsent(h, k -> new ArrayList<>()).add(s.getKey());
             });
         }
-        int mineHeld = held.getOrDefault(identity, 0);
-        Optional<Map.Entry<String, Integer>> busiest = held.entrySet().stream()
+        int mine = load.getOrDefault(identity, 0);
+        Optional<Map.Entry<String, Integer>> busiest = load.entrySet().stream()
                 .filter(h -> !h.getKey().equals(identity)).max(Map.Entry.comparingByValue());
-        boolean waiting = askedAtNanos != 0 && mineHeld <= heldWhenAsked
+        boolean waiting = askedAtNanos != 0 && mine <= loadWhenAsked
                 && System.nanoTime() - askedAtNanos < ASK_AGAIN_AFTER.toNanos();
-        if (busiest.isEmpty() || busiest.get().getValue() < mineHeld + 2 || waiting) {
+        if (busiest.isEmpty() || waiting || shardsOf.get(busiest.get().getKey()).size() < 2) {
+            return; // a holder never gives its last shard
+        }
+        int theirs = busiest.get().getValue();
+        // The shard that leaves the busier of the two lowest, if taking it leaves both below that holder's load now.
+        Optional<String> shard = shardsOf.get(busiest.get().getKey()).stream()
+                .filter(s -> mine + jobsOn.applyAsInt(s) < theirs)
+                .min(Comparator.comparingInt(s -> Math.max(mine + jobsOn.applyAsInt(s),
+                        theirs - jobsOn.applyAsInt(s))));
+        if (shard.isEmpty()) {
             return;
         }
-        String shard = oneShardOf.get(busiest.get().getKey());
-        Optional<String> records = recordLeaseOf.apply(shard);
+        Optional<String> records = recordLeaseOf.apply(shard.get());
         if (records.isEmpty() || !annotate(records.get())) {
             return;
         }
         askedAtNanos = System.nanoTime();
-        heldWhenAsked = mineHeld;
-        LOG.infof("Lease %s: asked %s, which holds %d shards (this replica %d), to hand it over", shard,
-                busiest.get().getKey(), busiest.get().getValue(), mineHeld);
+        loadWhenAsked = mine;
+        LOG.infof("Lease %s (%d jobs): asked %s, which holds %d jobs (this replica %d), to hand it over", shard.get(),
+                jobsOn.applyAsInt(shard.get()), busiest.get().getKey(), theirs, mine);
     }
 
     /** Names this replica in {@value #WANTED_BY} on the record Lease, by a conditional write; false if not written. */

@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.function.ToIntFunction;
 
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
@@ -57,6 +58,28 @@ class ShardBalancerTest {
         assertEquals(4, held(a) + held(b));
     }
 
+    /**
+     * Shards are weighed by their jobs: with 5, 1, 1 and 1 jobs on them, the replica that joins is handed the shard of
+     * five (five jobs against three), not two shards of one job each (two against six, which even numbers of shards
+     * would call balanced).
+     */
+    @Test
+    void sharesAreEvenedOutInJobsNotInShards() {
+        server.before();
+        Map<String, Integer> jobs = Map.of(Shards.shardLease(SERVICE, 0), 5);
+        ToIntFunction<String> jobsOn = lease -> jobs.getOrDefault(lease, 1);
+        Map<String, LeaderElector> a = replica("a");
+        Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> held(a) == 4);
+        Map<String, LeaderElector> b = replica("b");
+
+        balance("a", a, jobsOn);
+        balance("b", b, jobsOn);
+
+        String heavy = Shards.shardLease(SERVICE, 0);
+        Awaitility.await().atMost(Duration.ofSeconds(40)).until(() -> b.get(heavy).isLeader() && held(a) == 3);
+        assertEquals(1, held(b), "and nothing more: taking a shard of one job would leave b with six of eight");
+    }
+
     private Map<String, LeaderElector> replica(String name) {
         KubernetesClient client = new KubernetesClientBuilder().withConfig(server.getClient().getConfiguration())
                 .build();
@@ -76,9 +99,13 @@ class ShardBalancerTest {
     }
 
     private void balance(String name, Map<String, LeaderElector> electors) {
+        balance(name, electors, lease -> 1);
+    }
+
+    private void balance(String name, Map<String, LeaderElector> electors, ToIntFunction<String> jobsOn) {
         LeaderElector any = electors.values().iterator().next();
         ShardBalancer balancer = new ShardBalancer(name, () -> electors, any.store(),
-                lease -> Optional.ofNullable(electors.get(lease)).flatMap(LeaderElector::recordLease));
+                lease -> Optional.ofNullable(electors.get(lease)).flatMap(LeaderElector::recordLease), jobsOn);
         closing.add(balancer::stop);
         balancer.start();
     }
