@@ -116,10 +116,10 @@ final class ApiCostGroup implements AutoCloseable {
                 + " ms: " + jobsPerReplica() : "not every job held: " + unheld);
         // Replicas that even their shares out do so now, not in the window (bounded: the hash may not allow it).
         Group.poll(Duration.ofSeconds(60), () -> isEven(holders.holders(), names(first)) && shardsEven());
-        Group.sleep(Duration.ofSeconds(5));
+        Group.sleep(Duration.ofSeconds(5).plus(warmUp(kind)));
 
         long w0 = System.currentTimeMillis();
-        Group.sleep(window());
+        Group.sleep(window(settings, kind));
         long w1 = System.currentTimeMillis();
         Map<String, Integer> shares = jobsPerReplica();
         double minutes = (w1 - w0) / 60000.0;
@@ -307,9 +307,19 @@ final class ApiCostGroup implements AutoCloseable {
      * history Lease (every {@code baton.jobs.spread-history-interval}, 10 min) and the bytes per minute are the
      * service's, not those of its first minutes; fabric8's, which writes nothing late, the SCALE part's.
      */
-    private Duration window() {
+    static Duration window(ScaleSettings settings, ScaleGroup.Kind kind) {
         Duration api = Duration.ofSeconds(Long.getLong("bench.api-window-seconds", settings.window().toSeconds()));
         return kind == ScaleGroup.Kind.BATON && api.compareTo(settings.window()) > 0 ? api : settings.window();
+    }
+
+    /**
+     * Baton's wait before its window, {@code bench.api-warmup-seconds}: a shard's first history write comes a history
+     * interval after its term's first run, and the replicas' terms begin together, so a window that starts at once
+     * sees the histories of no shard; after one interval, each shard writes once per interval, at its own moment.
+     */
+    static Duration warmUp(ScaleGroup.Kind kind) {
+        return kind == ScaleGroup.Kind.BATON ? Duration.ofSeconds(Long.getLong("bench.api-warmup-seconds", 0))
+                : Duration.ZERO;
     }
 
     private List<String> live() {

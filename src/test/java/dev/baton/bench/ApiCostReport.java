@@ -45,10 +45,11 @@ final class ApiCostReport {
         StringBuilder md = new StringBuilder();
         md.append("\n## API cost: requests and bytes against the number of jobs\n\n");
         md.append(String.format(Locale.ROOT, "Per column: that many spread singleton jobs, each with a record and a "
-                + "full history of %d entries already on its shard's record Lease, firing every minute (`%s`), "
+                + "full history of %d entries already on its shard's record and history Leases, firing every minute (`%s`), "
                 + "spread over %d replicas "
                 + "started together on a fresh test API server; lease %d s, renew deadline %d s, retry period %d s "
-                + "(the product's). Steady window %d s after every job had a holder. Writes and bytes: PUT, PATCH "
+                + "(the product's). Steady window %d s after every job had a holder (Baton's: %d s, after %d s more, "
+                + "so that it holds one write of each history Lease in steady state). Writes and bytes: PUT, PATCH "
                 + "and POST requests and the sum of their bodies as the replicas' loopback proxies passed them to "
                 + "the API server. Renewed Lease: the largest elected Lease (as compact JSON; record Leases are not "
                 + "renewed) among those written at least once per 20 s in the window. Idle standby: a fourth replica joining after the window, "
@@ -56,7 +57,9 @@ final class ApiCostReport {
                 + "one replica held at the window's end. fabric8: one `LeaderElector` per job Lease and one on the "
                 + "service Lease per replica, no jobs. The API cost part took %.1f min.%n%n",
                 ApiCostSeed.HISTORY, ApiCostSettings.CRON, sc.replicas(), sc.leaseDuration().toSeconds(),
-                sc.renewDeadline().toSeconds(), sc.retryPeriod().toSeconds(), sc.window().toSeconds(), sc.samples(),
+                sc.renewDeadline().toSeconds(), sc.retryPeriod().toSeconds(), sc.window().toSeconds(),
+                ApiCostGroup.window(sc, ScaleGroup.Kind.BATON).toSeconds(),
+                ApiCostGroup.warmUp(ScaleGroup.Kind.BATON).toSeconds(), sc.samples(),
                 sc.subWindow().toSeconds(), tookMs / 60000.0));
         for (ScaleGroup.Kind kind : List.of(ScaleGroup.Kind.BATON, ScaleGroup.Kind.FABRIC8)) {
             if (results.stream().noneMatch(r -> r.kind() == kind)) {

@@ -26,7 +26,7 @@ class ScaleBenchIT {
     }
 
     @Test
-    @Timeout(value = 40, unit = TimeUnit.MINUTES)
+    @Timeout(value = 180, unit = TimeUnit.MINUTES)
     void everyJobLeaseHasAHolderAlsoAfterTheLeaderStopsAndNoneIsTakenFromALiveHolder() throws Exception {
         ScaleSettings settings = ScaleSettings.fromSystemProperties("1,10", 15, 5);
         List<ScaleGroup.Result> results = ScaleBench.skipOrRun(settings);
