@@ -34,12 +34,10 @@ final class DeferredAnnotations {
 
     private static final Logger LOG = Logger.getLogger(DeferredAnnotations.class);
 
-    private final LeaseStore store;
-    private final String name;
+    private final WatchedLease lease;
     private final String identity;
     private final AnnotationDeferral deferral;
     private final Ticker ticker;
-    private final FencedLease fenced;
     /** What waits, per key (null: remove it); the term it belongs to. Guarded by {@code this}. */
     private final Map<String, String> pending = new HashMap<>();
     private Term pendingTerm;
@@ -47,22 +45,18 @@ final class DeferredAnnotations {
     /** The epoch that fenced this Lease last from here; on the elector's thread. */
     private long fencedEpoch = -1;
     private boolean failureSaid;
-    private volatile LeaseSnapshot seen;
-    private volatile AutoCloseable watchHandle;
     /** Moves on with every change of what {@link #over} shows, so that views are made again only then. */
     private volatile long version;
 
     DeferredAnnotations(LeaseStore store, String name, String identity, AnnotationDeferral deferral, Ticker ticker) {
-        this.store = store;
-        this.name = name;
+        this.lease = new WatchedLease(store, name);
         this.identity = identity;
         this.deferral = deferral;
         this.ticker = ticker;
-        this.fenced = new FencedLease(store, name);
     }
 
     String name() {
-        return name;
+        return lease.name();
     }
 
     /** True for the annotations that go here. */
@@ -72,37 +66,11 @@ final class DeferredAnnotations {
 
     /** Reads the Lease and starts watching it; on the elector's thread, before its first round. */
     void start() {
-        try {
-            store.get(name).ifPresent(this::saw);
-        } catch (LeaseStoreException e) {
-            LOG.debugf("Lease %s not read yet: %s", name, e.getMessage());
-        }
-        try {
-            watchHandle = store.watch(name, new LeaseStore.LeaseWatcher() {
-                @Override
-                public void onChange(Optional<LeaseSnapshot> snapshot) {
-                    snapshot.ifPresent(DeferredAnnotations.this::saw);
-                }
-
-                @Override
-                public void onClose(LeaseStoreException cause) {
-                    // Read again at the next write; the view keeps the last seen meanwhile.
-                }
-            });
-        } catch (LeaseStoreException e) {
-            LOG.debugf("Lease %s not watched: %s", name, e.getMessage());
-        }
+        lease.start(this::changed);
     }
 
     void stop() {
-        AutoCloseable h = watchHandle;
-        if (h != null) {
-            try {
-                h.close();
-            } catch (Exception e) {
-                LOG.debugf("Lease %s: closing its watch: %s", name, e.getMessage());
-            }
-        }
+        lease.stop();
     }
 
     /**
@@ -112,7 +80,7 @@ final class DeferredAnnotations {
      */
     synchronized Map<String, String> over(Map<String, String> records) {
         Map<String, String> all = new HashMap<>(records);
-        LeaseSnapshot s = seen;
+        LeaseSnapshot s = lease.seen();
         if (s != null) {
             s.record().annotations().forEach((k, v) -> {
                 if (takes(k)) {
@@ -165,13 +133,13 @@ final class DeferredAnnotations {
         }
         try {
             if (fencedEpoch != current.epoch() && !fence(current.epoch())) {
-                LOG.infof("Lease %s: a later term fenced it; epoch %d writes nothing more", name, current.epoch());
+                LOG.infof("Lease %s: a later term fenced it; epoch %d writes nothing more", name(), current.epoch());
                 dropIfStill(current);
                 return;
             }
-            FencedLease.Outcome outcome = fenced.write(identity, current.epoch(),
+            FencedLease.Outcome outcome = lease.fenced().write(identity, current.epoch(),
                     annotations -> LeaseAnnotations.withChanges(annotations, batch));
-            fenced.lastSeen().ifPresent(this::saw);
+            saw(lease.fenced().lastSeen());
             if (outcome == FencedLease.Outcome.DEPOSED) {
                 fencedEpoch = -1; // deleted or fenced by a later term: only a new fence may write it again
                 dropIfStill(current);
@@ -195,7 +163,7 @@ final class DeferredAnnotations {
                 LOG.warnf("Lease %s (the job histories of this shard) could not be written: %s. The histories wait here "
                         + "and are tried again after baton.jobs.spread-history-interval; records, run requests and "
                         + "the jobs are not affected. A 403: add the Lease to the Role's resourceNames beside the "
-                        + "shard and record Leases", name, e.getMessage());
+                        + "shard and record Leases", name(), e.getMessage());
             }
         }
     }
@@ -208,24 +176,19 @@ final class DeferredAnnotations {
     void termBegins(long epoch) {
         try {
             if (!fence(epoch)) {
-                LOG.debugf("Lease %s names a later epoch than %d", name, epoch);
+                LOG.debugf("Lease %s names a later epoch than %d", name(), epoch);
             }
         } catch (LeaseStoreException | IllegalStateException e) {
-            LOG.debugf("Lease %s not fenced at the start of epoch %d: %s", name, epoch, e.getMessage());
+            LOG.debugf("Lease %s not fenced at the start of epoch %d: %s", name(), epoch, e.getMessage());
         }
     }
 
     /** Names ({@link #identity}, {@code epoch}) as the term that may write; false when a later one does. */
     private boolean fence(long epoch) {
-        Optional<LeaseSnapshot> after = fenced.fence(identity, epoch);
-        if (after.isEmpty()) {
-            fencedEpoch = -1;
-            fenced.lastSeen().ifPresent(this::saw);
-            return false;
-        }
-        fencedEpoch = epoch;
-        saw(after.get());
-        return true;
+        Optional<LeaseSnapshot> after = lease.fenced().fence(identity, epoch);
+        saw(lease.fenced().lastSeen());
+        fencedEpoch = after.isPresent() ? epoch : -1;
+        return after.isPresent();
     }
 
     private synchronized void dropIfStill(Term term) {
@@ -240,15 +203,14 @@ final class DeferredAnnotations {
         version++;
     }
 
-    /** Keeps {@code s} unless what is kept is newer. */
-    private void saw(LeaseSnapshot s) {
-        fenced.saw(s);
-        synchronized (this) {
-            LeaseSnapshot current = seen;
-            if (current == null || !RecordLease.older(s.resourceVersion(), current.resourceVersion())) {
-                seen = s;
-                version++;
-            }
+    /** Keeps what the writer last read or wrote unless older; the views are made again when it is news. */
+    private void saw(Optional<LeaseSnapshot> s) {
+        if (s.isPresent() && lease.saw(s.get())) {
+            changed();
         }
+    }
+
+    private synchronized void changed() {
+        version++;
     }
 }

@@ -42,16 +42,12 @@ final class RecordLease {
             CompletableFuture<Boolean> done) {
     }
 
-    private final LeaseStore store;
-    private final String name;
+    private final WatchedLease lease;
     private final String identity;
-    private final FencedLease fenced;
     /** Where the annotations that may wait go (the histories), or null: everything goes here. */
     private final DeferredAnnotations deferred;
     private final Runnable news;
     private final List<Queued> queued = new ArrayList<>();
-    private volatile LeaseSnapshot seen;
-    private volatile AutoCloseable watchHandle;
     // The last view made, and what it was made of: a new object only when either part changed, so that readers
     // that compare snapshots by identity (the controls) see news only when there is news.
     private LeaseSnapshot viewOf;
@@ -70,16 +66,14 @@ final class RecordLease {
      *        whoever reacts to the elector's changes looks now, not at the shard's next round
      */
     RecordLease(LeaseStore store, String name, String identity, DeferredAnnotations deferred, Runnable news) {
-        this.store = store;
-        this.name = name;
+        this.lease = new WatchedLease(store, name);
         this.identity = identity;
-        this.fenced = new FencedLease(store, name);
         this.deferred = deferred;
         this.news = news;
     }
 
     String name() {
-        return name;
+        return lease.name();
     }
 
     Optional<String> deferredName() {
@@ -88,28 +82,7 @@ final class RecordLease {
 
     /** Reads the record Lease and starts watching it. On the elector's thread, before its first round. */
     void start() {
-        try {
-            store.get(name).ifPresent(this::saw);
-        } catch (LeaseStoreException e) {
-            LOG.debugf("Record Lease %s not read yet: %s", name, e.getMessage());
-        }
-        try {
-            watchHandle = store.watch(name, new LeaseStore.LeaseWatcher() {
-                @Override
-                public void onChange(Optional<LeaseSnapshot> snapshot) {
-                    if (snapshot.isPresent() && saw(snapshot.get())) {
-                        news.run();
-                    }
-                }
-
-                @Override
-                public void onClose(LeaseStoreException cause) {
-                    // The elector's own watch says the same and polls; records are then read at each fence and write.
-                }
-            });
-        } catch (LeaseStoreException e) {
-            LOG.debugf("Record Lease %s not watched: %s", name, e.getMessage());
-        }
+        lease.start(news);
         if (deferred != null) {
             deferred.start();
         }
@@ -119,14 +92,7 @@ final class RecordLease {
         if (deferred != null) {
             deferred.stop();
         }
-        AutoCloseable h = watchHandle;
-        if (h != null) {
-            try {
-                h.close();
-            } catch (Exception e) {
-                LOG.debugf("Record Lease %s: closing its watch: %s", name, e.getMessage());
-            }
-        }
+        lease.stop();
     }
 
     /**
@@ -136,12 +102,12 @@ final class RecordLease {
     LeaseStoreException fence(LeaseRecord won) {
         long epoch = won.leaseTransitions() == null ? 0 : won.leaseTransitions();
         try {
-            Optional<LeaseSnapshot> after = fenced.fence(identity, epoch);
+            Optional<LeaseSnapshot> after = lease.fenced().fence(identity, epoch);
             if (after.isEmpty()) {
-                return new LeaseStoreException(LeaseStoreException.Kind.OTHER, 0, "record Lease " + name
+                return new LeaseStoreException(LeaseStoreException.Kind.OTHER, 0, "record Lease " + name()
                         + " names a later epoch than " + epoch + "; taking the shard again with a higher one", null);
             }
-            saw(after.get());
+            lease.saw(after.get());
             if (deferred != null) {
                 deferred.termBegins(epoch);
             }
@@ -195,7 +161,7 @@ final class RecordLease {
 
     /** The shard Lease as the elector observed it, its annotations those of the record Lease. Any thread. */
     synchronized LeaseSnapshot view(LeaseSnapshot shard) {
-        LeaseSnapshot records = seen;
+        LeaseSnapshot records = lease.seen();
         long deferredNow = deferred == null ? 0 : deferred.version();
         if (shard != viewOf || records != viewSeen || deferredNow != viewDeferred || view == null) {
             LeaseRecord r = shard.record();
@@ -235,7 +201,7 @@ final class RecordLease {
             boolean[] ownWritten) {
         Map<String, String> toDefer = new HashMap<>();
         try {
-            FencedLease.Outcome outcome = fenced.write(identity, term.epoch(), annotations -> {
+            FencedLease.Outcome outcome = lease.fenced().write(identity, term.epoch(), annotations -> {
                 toDefer.clear(); // computed again after a conflict
                 Map<String, String> after = deferred == null ? new HashMap<>(annotations) : deferred.over(annotations);
                 Map<String, String> changed = new HashMap<>();
@@ -257,9 +223,9 @@ final class RecordLease {
                 changed.forEach((k, v) -> (deferred != null && deferred.takes(k) ? toDefer : here).put(k, v));
                 return here.isEmpty() ? null : LeaseAnnotations.withChanges(annotations, here);
             });
-            fenced.lastSeen().ifPresent(this::saw);
+            lease.sawWriter();
             if (outcome == FencedLease.Outcome.DEPOSED) {
-                LOG.infof("Record Lease %s: a later term fenced it; epoch %d writes nothing more", name,
+                LOG.infof("Record Lease %s: a later term fenced it; epoch %d writes nothing more", name(),
                         term.epoch());
                 return false;
             }
@@ -268,31 +234,7 @@ final class RecordLease {
             }
             return true;
         } catch (LeaseStoreException | IllegalStateException e) {
-            LOG.debugf("Record Lease %s: not written: %s", name, e.getMessage());
-            return false;
-        }
-    }
-
-    /**
-     * Keeps {@code s} unless what is kept is newer (resourceVersions are numbers on every API server seen); true when
-     * it is a version not seen before.
-     */
-    private boolean saw(LeaseSnapshot s) {
-        fenced.saw(s);
-        synchronized (this) {
-            LeaseSnapshot current = seen;
-            if (current == null || !older(s.resourceVersion(), current.resourceVersion())) {
-                seen = s;
-                return current == null || !s.resourceVersion().equals(current.resourceVersion());
-            }
-            return false;
-        }
-    }
-
-    static boolean older(String a, String b) {
-        try {
-            return Long.parseLong(a) < Long.parseLong(b);
-        } catch (NumberFormatException | NullPointerException e) {
+            LOG.debugf("Record Lease %s: not written: %s", name(), e.getMessage());
             return false;
         }
     }

@@ -68,17 +68,8 @@ public final class FencedLease {
      */
     public synchronized void saw(LeaseSnapshot s) {
         LeaseSnapshot current = last;
-        if (current != null && s != null && name.equals(s.name()) && newer(s.resourceVersion(),
-                current.resourceVersion())) {
+        if (current != null && s != null && name.equals(s.name()) && current.olderThan(s)) {
             last = s;
-        }
-    }
-
-    private static boolean newer(String a, String b) {
-        try {
-            return Long.parseLong(a) > Long.parseLong(b);
-        } catch (NumberFormatException | NullPointerException e) {
-            return false;
         }
     }
 

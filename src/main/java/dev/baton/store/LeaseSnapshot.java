@@ -11,4 +11,16 @@ package dev.baton.store;
  *        back labels and other metadata it does not model; opaque to callers
  */
 public record LeaseSnapshot(String name, String resourceVersion, LeaseRecord record, Object source) {
+
+    /**
+     * True when this version is older than {@code other}'s: resourceVersions are opaque to clients, but every API
+     * server seen writes them as increasing numbers; anything else compares as not older.
+     */
+    public boolean olderThan(LeaseSnapshot other) {
+        try {
+            return Long.parseLong(resourceVersion) < Long.parseLong(other.resourceVersion);
+        } catch (NumberFormatException | NullPointerException e) {
+            return false;
+        }
+    }
 }
