@@ -131,22 +131,9 @@ public final class RecordWriter {
      * write is cancelled if it has not been sent yet, so a token is never claimed for a run that did not happen).
      */
     public boolean claimRequest(JobSpec spec, LeaderElector elector, Term term, JobRecord claim) {
-        String key = spec.runStatusKey();
         Write write = new Write(spec, elector, term, claim, Delivery.AT_ONCE);
         boolean lateHistory = elector.deferredLease().isPresent();
-        CompletableFuture<Boolean> written = submit(write, annotations -> {
-            String why = runStatusRefusal(annotations, spec, claim.request());
-            if (why != null) {
-                return Refused.because(why);
-            }
-            Map<String, String> changes = new HashMap<>();
-            changes.put(key, claim.toJson());
-            if (lateHistory) {
-                AnsweredRequests.keepReplaced(annotations, changes, spec, claim.request());
-            }
-            return new Changes(changes, null);
-        });
-        return await(written, write, true);
+        return await(submit(write, annotations -> replaceStatus(annotations, spec, claim, lateHistory)), write, true);
     }
 
     /**
@@ -154,23 +141,34 @@ public final class RecordWriter {
      * {@code REFUSED}, so the token is used up and the operator sees why. Waits up to the write timeout.
      */
     public boolean answerRequest(JobSpec spec, LeaderElector elector, Term term, JobRecord refusal) {
-        String key = spec.runStatusKey();
         Write write = new Write(spec, elector, term, refusal, Delivery.AT_ONCE);
         boolean lateHistory = elector.deferredLease().isPresent();
         CompletableFuture<Boolean> written = submit(write, annotations -> {
-            String why = runStatusRefusal(annotations, spec, refusal.request());
-            if (why != null) {
-                return Refused.because(why);
+            Changes c = replaceStatus(annotations, spec, refusal, lateHistory);
+            if (c.changes() != null) {
+                addHistory(annotations, c.changes(), spec, refusal);
             }
-            Map<String, String> changes = new HashMap<>();
-            changes.put(key, refusal.toJson());
-            if (lateHistory) {
-                AnsweredRequests.keepReplaced(annotations, changes, spec, refusal.request());
-            }
-            addHistory(annotations, changes, spec, refusal);
-            return new Changes(changes, null);
+            return c;
         });
         return await(written, write, false);
+    }
+
+    /**
+     * The run status of {@code spec} replaced by {@code status}, if the request rules and the bound allow it. Where the
+     * history is written late (a spread job's), the token it replaces is kept beside it ({@link AnsweredRequests}).
+     */
+    private Changes replaceStatus(Map<String, String> annotations, JobSpec spec, JobRecord status,
+            boolean lateHistory) {
+        String why = runStatusRefusal(annotations, spec, status.request());
+        if (why != null) {
+            return Refused.because(why);
+        }
+        Map<String, String> changes = new HashMap<>();
+        changes.put(spec.runStatusKey(), status.toJson());
+        if (lateHistory) {
+            AnsweredRequests.keepReplaced(annotations, changes, spec, status.request());
+        }
+        return new Changes(changes, null);
     }
 
     /**
