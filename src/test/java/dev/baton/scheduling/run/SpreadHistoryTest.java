@@ -40,12 +40,11 @@ class SpreadHistoryTest extends ApiServerReplicas {
     void historiesWaitOnTheHolderLandWhenItHandsOverAndTheNextHolderGoesOnFromThem() throws Exception {
         clock.set(at("10:01:00"));
         String shard = lease("shard");
-        String records = shard + "-records";
-        String history = shard + "-history";
-        List<RunnerReplica> all = List.of(replica("a"), replica("b"));
-        all.forEach(r -> r.electShard(shard, records, history, histories(Duration.ofHours(1))));
+        String records = records(shard);
+        String history = history(shard);
         JobSpec tick = JobSpec.of("tick", shard);
-        all.forEach(r -> r.register(tick, ran, null));
+        List<RunnerReplica> all = List.of(onShard("a", shard, Duration.ofHours(1), tick),
+                onShard("b", shard, Duration.ofHours(1), tick));
         RunnerReplica first = awaitLeader(all, shard);
         RunnerReplica second = all.stream().filter(r -> r != first).findFirst().orElseThrow();
 
@@ -80,12 +79,11 @@ class SpreadHistoryTest extends ApiServerReplicas {
     void withNoWaitTheHistoriesLandWithTheNextBatchAndStillNotOnTheRecordLease() throws Exception {
         clock.set(at("10:01:00"));
         String shard = lease("shard");
-        String records = shard + "-records";
-        String history = shard + "-history";
-        List<RunnerReplica> all = List.of(replica("a"), replica("b"));
-        all.forEach(r -> r.electShard(shard, records, history, histories(Duration.ZERO)));
+        String records = records(shard);
+        String history = history(shard);
         JobSpec tick = JobSpec.of("tick", shard);
-        all.forEach(r -> r.register(tick, ran, null));
+        List<RunnerReplica> all = List.of(onShard("a", shard, Duration.ZERO, tick),
+                onShard("b", shard, Duration.ZERO, tick));
         RunnerReplica holder = awaitLeader(all, shard);
 
         fireAll(all, tick, at("10:00:00"));
@@ -103,14 +101,11 @@ class SpreadHistoryTest extends ApiServerReplicas {
     void aRequestAnsweredBeforeTheLastOneDoesNotRunAgainAfterItsHolderDiedWithItsHistory() throws Exception {
         clock.set(at("10:01:00"));
         String shard = lease("shard");
-        String records = shard + "-records";
-        String history = shard + "-history";
+        String records = records(shard);
+        String history = history(shard);
         JobSpec tick = JobSpec.of("tick", shard);
         JobSpec marker = JobSpec.of("marker", shard);
-        RunnerReplica first = replica("a");
-        first.electShard(shard, records, history, histories(Duration.ofHours(1)));
-        first.register(tick, ran, null);
-        first.register(marker, ran, null);
+        RunnerReplica first = onShard("a", shard, Duration.ofHours(1), tick, marker);
         awaitLeader(List.of(first), shard);
 
         for (String token : List.of("fix-41", "fix-42")) {
@@ -121,10 +116,7 @@ class SpreadHistoryTest extends ApiServerReplicas {
         first.crash(); // its history never landed
         assertEquals(List.of(), historyIn(history, tick));
         // A replica that never saw fix-41 answered: only the Leases can tell it.
-        RunnerReplica second = replica("b");
-        second.electShard(shard, records, history, histories(Duration.ofHours(1)));
-        second.register(tick, ran, null);
-        second.register(marker, ran, null);
+        RunnerReplica second = onShard("b", shard, Duration.ofHours(1), tick, marker);
         awaitLeader(List.of(second), shard);
 
         annotate(records, m -> {
@@ -137,6 +129,24 @@ class SpreadHistoryTest extends ApiServerReplicas {
         assertEquals(1, ran.stream().filter(r -> r.endsWith("(request fix-41)")).count(),
                 "fix-41 ran once, before the crash: " + ran);
         assertEquals("fix-42", statusIn(records, tick).orElseThrow().request());
+    }
+
+    static String records(String shard) {
+        return shard + "-records";
+    }
+
+    static String history(String shard) {
+        return shard + "-history";
+    }
+
+    /** A replica competing for {@code shard}, its histories waiting {@code every}, running {@code jobs}. */
+    private RunnerReplica onShard(String name, String shard, Duration every, JobSpec... jobs) {
+        RunnerReplica r = replica(name);
+        for (JobSpec job : jobs) {
+            r.register(job, ran, null);
+        }
+        r.electShard(shard, records(shard), history(shard), histories(every));
+        return r;
     }
 
     private static void request(String records, JobSpec job, String token) {
