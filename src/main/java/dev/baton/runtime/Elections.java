@@ -34,7 +34,6 @@ import dev.baton.election.ElectionObserver;
 import dev.baton.election.ElectionSettings;
 import dev.baton.election.Shards;
 import dev.baton.election.LeaderElector;
-import dev.baton.election.LeaseSpreading;
 import dev.baton.election.PauseBeforeTaking;
 import dev.baton.election.Safely;
 import dev.baton.store.InMemoryLeaseStore;
@@ -224,18 +223,12 @@ public class Elections {
         return forLease(leaseName, PauseBeforeTaking.NONE);
     }
 
-    /**
-     * As {@link #forLease(String)}, the elector pausing before each take as {@code pauseBeforeTaking} says when this
-     * call creates it (per-job Leases use {@link LeaseSpreading} so they spread across replicas).
-     */
+    /** As {@link #forLease(String)}, pausing before each take as {@code pauseBeforeTaking} says (LeaseSpreading). */
     public LeaderElector forLease(String leaseName, PauseBeforeTaking pauseBeforeTaking) {
         return forLease(leaseName, pauseBeforeTaking, AnnotationDeferral.NONE);
     }
 
-    /**
-     * As {@link #forLease(String, PauseBeforeTaking)}; for a shard of spread jobs, the annotations {@code deferral}
-     * names (the jobs' histories) go to the shard's history Lease, written when they waited long enough.
-     */
+    /** As {@link #forLease(String, PauseBeforeTaking)}; a shard's history Lease takes what {@code deferral} names. */
     public LeaderElector forLease(String leaseName, PauseBeforeTaking pauseBeforeTaking,
             AnnotationDeferral deferral) {
         LeaderElector existing = electors.get(leaseName);
@@ -244,16 +237,15 @@ public class Elections {
         }
         synchronized (electors) {
             return electors.computeIfAbsent(leaseName, name -> {
-                // A shard of spread jobs: slower timings, and its jobs' records on its record Lease (issue 19).
+                // A shard of spread jobs: slower timings, its jobs' records and histories on Leases of their own.
                 OptionalInt shard = Shards.shardOf(config.leaseName(), name);
                 ElectionSettings settings = shard.isPresent() ? Shards.settings(serviceSettings, name)
                         : new ElectionSettings(name, identity, serviceSettings.leaseDuration(),
                                 serviceSettings.renewDeadline(), serviceSettings.retryPeriod());
-                LeaderElector elector = shard.isPresent()
-                        ? new LeaderElector(store(), settings, new Bridge(), Ticker.SYSTEM, pauseBeforeTaking,
-                                Shards.recordLease(config.leaseName(), shard.getAsInt()),
-                                Shards.historyLease(config.leaseName(), shard.getAsInt()), deferral)
-                        : new LeaderElector(store(), settings, new Bridge(), Ticker.SYSTEM, pauseBeforeTaking);
+                String service = config.leaseName();
+                LeaderElector elector = new LeaderElector(store(), settings, new Bridge(), Ticker.SYSTEM,
+                        pauseBeforeTaking, shard.isPresent() ? Shards.recordLease(service, shard.getAsInt()) : null,
+                        shard.isPresent() ? Shards.historyLease(service, shard.getAsInt()) : null, deferral);
                 if (config.enabled() && !stopping) {
                     elector.start();
                 }
